@@ -1,0 +1,153 @@
+// The `vramplan` command: argument parsing and printing only; the core does the work.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "table.hpp"
+#include "vramplan/api.hpp"
+
+namespace {
+
+using nlohmann::json;
+using vramplan::dump_json;
+
+const char* kUsage =
+    "usage:\n"
+    "  vramplan estimate [FILE|-] [--json] [--explain] [--model ID] [--weights FMT] [--kv-cache-dtype T]\n"
+    "                    [--context N] [--concurrency N] [--gpu ID] [--count N] [--tp N] [--pp N]\n"
+    "  vramplan catalog [models|gpus|formats] [--json]\n"
+    "FILE (or - for stdin) holds a JSON request (see API.md); flags fill or override its fields.\n"
+    "Exit status: 0 ok, 2 bad input, 1 internal error.\n";
+
+int fail_input(const vramplan::Error& e, bool as_json) {
+  if (as_json) std::cout << dump_json(vramplan::error_json(e), 2) << "\n";
+  std::cerr << "vramplan: " << (e.field.empty() ? "" : e.field + ": ") << e.message << "\n";
+  return 2;
+}
+
+// A flag's value as JSON: an integer when it reads as one, else the text (validation names the field).
+json flag_value(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("-0123456789") == std::string::npos && text.size() < 19)
+    return json(std::stoll(text));
+  return json(text);
+}
+
+bool read_all(std::istream& in, std::string& out) {
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return !in.bad();
+}
+
+int run(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "vramplan 0.1.0\n";
+    return 0;
+  }
+  const std::string command = args[0];
+  bool as_json = false, explain = false;
+  std::vector<std::string> positional;
+  std::vector<std::pair<std::string, std::string>> flags;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--json") as_json = true;
+    else if (a == "--explain") explain = true;
+    else if (a.rfind("--", 0) == 0) {
+      std::string name = a.substr(2), value;
+      auto eq = name.find('=');
+      if (eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return fail_input({vramplan::ErrorCode::invalid_field, name, "--" + name + " needs a value"}, as_json);
+      }
+      flags.emplace_back(name, value);
+    } else {
+      positional.push_back(a);
+    }
+  }
+
+  if (command == "catalog") {
+    std::string which = positional.empty() ? "" : positional[0];
+    if (!which.empty() && which != "models" && which != "gpus" && which != "formats")
+      return fail_input({vramplan::ErrorCode::invalid_field, "catalog", "catalog takes models, gpus or formats, got '" +
+                                                                            which.substr(0, 40) + "'"},
+                        as_json);
+    json c = vramplan::catalog_json(which);
+    std::cout << (as_json ? dump_json(c, 2) + "\n" : vramplan::cli::catalog_table(c));
+    return 0;
+  }
+  if (command == "plan" || command == "train")
+    return fail_input({vramplan::ErrorCode::unsupported, command, "'" + command + "' is not implemented yet"}, as_json);
+  if (command != "estimate") {
+    std::cerr << kUsage;
+    return fail_input({vramplan::ErrorCode::invalid_field, "command", "unknown command '" + command.substr(0, 40) + "'"},
+                      as_json);
+  }
+
+  json request = json::object();
+  if (!positional.empty()) {
+    std::string text;
+    if (positional[0] == "-") {
+      read_all(std::cin, text);
+    } else {
+      std::ifstream f(positional[0], std::ios::binary);
+      if (!f)
+        return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + positional[0].substr(0, 200) + "'"},
+                          as_json);
+      read_all(f, text);
+    }
+    request = json::parse(text, nullptr, false);
+    if (request.is_discarded())
+      return fail_input({vramplan::ErrorCode::invalid_json, "", "the request is not valid JSON"}, as_json);
+    if (!request.is_object())
+      return fail_input({vramplan::ErrorCode::invalid_json, "", "the request must be a JSON object"}, as_json);
+  } else if (flags.empty()) {
+    return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "give a request FILE (or -) or at least --model"},
+                      as_json);
+  }
+  for (const auto& [name, value] : flags) {
+    if (name == "model") request["model"] = value;
+    else if (name == "weights") request["weights"] = value;
+    else if (name == "kv-cache-dtype" || name == "kv") request["kv_cache_dtype"] = value;
+    else if (name == "engine") request["engine"] = value;
+    else if (name == "context") request["workload"]["context_tokens"] = flag_value(value);
+    else if (name == "concurrency") request["workload"]["concurrency"] = flag_value(value);
+    else if (name == "gpu") request["hardware"]["gpu"] = value;
+    else if (name == "count") request["hardware"]["count"] = flag_value(value);
+    else if (name == "tp") request["hardware"]["tensor_parallel"] = flag_value(value);
+    else if (name == "pp") request["hardware"]["pipeline_parallel"] = flag_value(value);
+    else return fail_input({vramplan::ErrorCode::invalid_field, name, "unknown flag --" + name.substr(0, 40)}, as_json);
+  }
+  json result = vramplan::estimate_json(request);
+  if (result.contains("error")) {
+    const auto& e = result["error"];
+    vramplan::Error err{vramplan::ErrorCode::invalid_field, e["field"].get<std::string>(), e["message"].get<std::string>()};
+    if (as_json) std::cout << dump_json(result, 2) << "\n";
+    std::cerr << "vramplan: " << (err.field.empty() ? "" : err.field + ": ") << err.message << "\n";
+    return e["code"] == "internal" ? 1 : 2;
+  }
+  std::cout << (as_json ? dump_json(result, 2) + "\n" : vramplan::cli::estimate_table(result, explain));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {  // a bug, never bad input: report it as an internal error
+    std::cerr << "vramplan: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,116 @@
+#include "table.hpp"
+
+#include <cstdint>
+#include <sstream>
+
+#include "vramplan/units.hpp"
+
+namespace vramplan::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string pad_right(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+std::string pad_left(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
+}
+std::int64_t i64(const json& j) { return j.is_number() ? j.get<std::int64_t>() : 0; }
+std::string gb(std::int64_t b) { return fmt_num(static_cast<double>(b) / 1e9, 2); }
+std::string gib(std::int64_t b) { return fmt_num(static_cast<double>(b) / 1073741824.0, 2); }
+
+// Wraps a long explanation under a table row.
+void explain_lines(std::ostringstream& os, const std::string& text) {
+  const std::size_t width = 96;
+  std::string line = "      ";
+  std::istringstream words(text);
+  std::string w;
+  while (words >> w) {
+    if (line.size() + w.size() + 1 > width && line.size() > 6) {
+      os << line << "\n";
+      line = "      ";
+    }
+    line += (line.size() > 6 ? " " : "") + w;
+  }
+  if (line.size() > 6) os << line << "\n";
+}
+
+}  // namespace
+
+std::string estimate_table(const json& r, bool explain) {
+  std::ostringstream os;
+  const auto& req = r["request"];
+  os << r["model"]["name"].get<std::string>() << " (" << r["model"]["id"].get<std::string>() << ")\n";
+  os << "  weights " << req["weights"].get<std::string>() << ", KV cache " << req["kv_cache_dtype"].get<std::string>()
+     << ", " << fmt_int(i64(req["context_tokens"])) << " tokens x " << fmt_int(i64(req["concurrency"]))
+     << " sequences, " << fmt_int(i64(req["count"])) << " x " << req["gpu"].get<std::string>() << " (TP "
+     << i64(req["tensor_parallel"]) << ", PP " << i64(req["pipeline_parallel"]) << ", DP "
+     << i64(req["data_parallel"]) << "), engine " << req["engine"].get<std::string>() << "\n\n";
+
+  const auto& p = r["params"];
+  os << "Parameters   " << fmt_int(i64(p["total"])) << " total, " << fmt_int(i64(p["active"])) << " active per token";
+  if (p.contains("official")) os << " (official " << fmt_int(i64(p["official"])) << ")";
+  os << "\n";
+  os << "Weights      " << fmt_bytes_both(i64(r["weights"]["bytes"])) << "  " << r["weights"]["label"].get<std::string>()
+     << ", " << fmt_num(r["weights"]["bits_per_param"].get<double>(), 2) << " bits/param\n";
+  const auto& kv = r["kv_cache"];
+  os << "KV cache     " << fmt_int(i64(kv["bytes_per_token"])) << " B/token, " << fmt_bytes_both(i64(kv["bytes_per_sequence"]))
+     << " per sequence, " << fmt_bytes_both(i64(kv["bytes"])) << " in all\n";
+  os << "             naive formula without GQA: " << fmt_gb(i64(kv["naive_no_gqa_bytes"])) << "\n";
+  if (explain) explain_lines(os, kv["naive_explain"].get<std::string>());
+  os << "\n";
+
+  os << pad_right("Per GPU (busiest)", 40) << pad_left("GB", 10) << pad_left("GiB", 10) << "\n";
+  for (const auto& item : r["breakdown"]) {
+    const std::string id = item["id"].get<std::string>();
+    const bool sub = id.rfind("overhead.", 0) == 0;
+    os << pad_right((sub ? "    " : "  ") + item["label"].get<std::string>(), 40) << pad_left(gb(i64(item["bytes"])), 10)
+       << pad_left(gib(i64(item["bytes"])), 10) << "\n";
+    if (explain) explain_lines(os, item["explain"].get<std::string>());
+  }
+  if (!r["per_gpu"].empty()) {
+    const std::int64_t cap = i64(r["per_gpu"][0]["capacity"]);
+    if (cap > 0) os << pad_right("  GPU capacity", 40) << pad_left(gb(cap), 10) << pad_left(gib(cap), 10) << "\n";
+  }
+  os << "\n" << r["verdict"].get<std::string>() << "\n\n";
+
+  os << pad_right("Rules of thumb (seed articles)", 40) << pad_left("GB", 10) << pad_left("x detailed", 12) << "\n";
+  for (const auto& rule : r["rules_of_thumb"]) {
+    os << pad_right("  " + rule["id"].get<std::string>(), 40) << pad_left(gb(i64(rule["bytes"])), 10)
+       << pad_left(fmt_num(rule["ratio_to_detailed"].get<double>(), 2), 12) << "\n";
+    if (explain) explain_lines(os, rule["formula"].get<std::string>() + "  [" + rule["source"].get<std::string>() + "]");
+  }
+  if (!r["warnings"].empty()) {
+    os << "\nWarnings\n";
+    for (const auto& w : r["warnings"]) explain_lines(os, "- " + w.get<std::string>());
+  }
+  if (!explain) os << "\n(--explain shows the formula behind every line)\n";
+  return os.str();
+}
+
+std::string catalog_table(const json& c) {
+  std::ostringstream os;
+  if (c.contains("models")) {
+    os << pad_right("Model", 52) << pad_left("official params", 20) << "\n";
+    for (const auto& m : c["models"])
+      os << pad_right(m["id"].get<std::string>(), 52)
+         << pad_left(m["official_params"].is_number() ? fmt_int(i64(m["official_params"])) : "-", 20) << "\n";
+    os << "\n";
+  }
+  if (c.contains("gpus")) {
+    os << pad_right("GPU id", 36) << pad_right("name", 44) << pad_left("memory GB", 11) << "\n";
+    for (const auto& g : c["gpus"])
+      os << pad_right(g["id"].get<std::string>(), 36) << pad_right(g["name"].get<std::string>().substr(0, 42), 44)
+         << pad_left(gb(i64(g["memory_bytes"])), 11) << "\n";
+    os << "\n";
+  }
+  if (c.contains("formats")) {
+    os << "Weight formats:";
+    for (const auto& f : c["formats"]) os << " " << f.get<std::string>();
+    os << "\n";
+  }
+  return os.str();
+}
+
+}  // namespace vramplan::cli

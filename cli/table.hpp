@@ -1,0 +1,12 @@
+#pragma once
+// Readable tables for the terminal, from the same JSON results the --json output prints.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace vramplan::cli {
+
+std::string estimate_table(const nlohmann::json& result, bool explain);
+std::string catalog_table(const nlohmann::json& catalog);
+
+}  // namespace vramplan::cli

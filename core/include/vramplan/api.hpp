@@ -1,0 +1,31 @@
+#pragma once
+// JSON request -> structs -> core -> JSON result, shared by the CLI, the wasm module and the tests.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "vramplan/catalog.hpp"
+#include "vramplan/error.hpp"
+#include "vramplan/estimate.hpp"
+
+namespace vramplan {
+
+nlohmann::json error_json(const Error& e);
+
+// Validates an estimate request against `catalog` into the core's input.
+Expected<EstimateInput> parse_estimate_request(const nlohmann::json& request, const Catalog& catalog,
+                                               std::vector<std::string>* warnings);
+nlohmann::json estimate_result_json(const EstimateInput& input, const EstimateResult& result,
+                                    const Catalog& catalog);
+
+// The whole round trip; returns the result object or {"error": {...}}. Never throws.
+nlohmann::json estimate_json(const nlohmann::json& request, const Catalog& catalog = builtin_catalog());
+// Same from text (parses it; malformed JSON gives an invalid_json error).
+std::string estimate_text(const std::string& request_text);
+
+nlohmann::json catalog_json(const std::string& which, const Catalog& catalog = builtin_catalog());
+
+// Serialises without throwing on invalid UTF-8 (it is replaced).
+std::string dump_json(const nlohmann::json& j, int indent = -1);
+
+}  // namespace vramplan

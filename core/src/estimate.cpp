@@ -1,0 +1,364 @@
+// The generic engine's memory model. Per GPU: weights (its TP shard of its PP stage's layers),
+// KV cache (its heads, its layers, its replica's sequences), activations of one forward pass,
+// and overhead (CUDA context, NCCL, allocator reserve). Every line carries its formula.
+#include "vramplan/estimate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "vramplan/rules_of_thumb.hpp"
+#include "vramplan/units.hpp"
+
+namespace vramplan {
+namespace {
+
+using I = std::int64_t;
+
+I ceil_div(I a, I b) { return (a + b - 1) / b; }
+
+// vLLM's get_pp_indices: even split, the remainder going to the stages before the last.
+std::vector<std::pair<I, I>> pp_ranges(I layers, I pp) {
+  std::vector<I> sizes(static_cast<std::size_t>(pp), layers / pp);
+  I rem = layers % pp;
+  for (I i = 2; i < rem + 2; ++i) sizes[static_cast<std::size_t>(pp - i)] += 1;
+  std::vector<std::pair<I, I>> out;
+  I start = 0;
+  for (I s : sizes) {
+    out.emplace_back(start, start + s);
+    start += s;
+  }
+  return out;
+}
+
+// Bytes one TP rank holds of a tensor group's total `bytes`.
+I shard_bytes(I bytes, Shard shard, I tp, const Architecture& a) {
+  if (tp <= 1) return bytes;
+  switch (shard) {
+    case Shard::replicated: return bytes;
+    case Shard::column:
+    case Shard::row: return ceil_div(bytes, tp);
+    case Shard::kv_heads: return a.num_kv_heads >= tp ? ceil_div(bytes, tp) : ceil_div(bytes, a.num_kv_heads);
+  }
+  return bytes;
+}
+
+bool loaded(const TensorGroup& g, const GenericOptions& o) {
+  if (g.mtp) return o.include_mtp_weights;
+  if (g.cls == TensorClass::vision) return o.include_vision_weights;
+  return true;
+}
+
+std::string kind_label(AttentionKind k) {
+  switch (k) {
+    case AttentionKind::full: return "full-attention";
+    case AttentionKind::sliding: return "sliding-window";
+    case AttentionKind::chunked: return "chunked-local";
+    case AttentionKind::mla: return "MLA";
+    case AttentionKind::linear: return "linear-attention";
+  }
+  return "";
+}
+
+std::string kv_dtype_text(const KvDtype& d) {
+  if (d.block_elems == 1) return fmt_int(d.block_bytes) + " B (" + d.id + ")";
+  return d.id + " (" + fmt_int(d.block_bytes) + " B per " + fmt_int(d.block_elems) + " values)";
+}
+
+// "64 full-attention layers x 2 (K,V) x 8 KV heads x 128 head_dim x 2 B (bf16) = 262,144 B/token"
+std::string kv_layers_explain(const Architecture& a, const std::vector<KvLayerCost>& costs, const KvDtype& d,
+                              I context, I tp, std::vector<std::string>* parts_out) {
+  struct Group {
+    AttentionKind kind;
+    I window;
+    I count = 0;
+    I per_token = 0;
+    I state = 0;
+    I heads = 0;
+  };
+  std::vector<Group> groups;
+  for (const auto& c : costs) {
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Group& g) { return g.kind == c.kind && g.window == c.window; });
+    if (it == groups.end()) {
+      groups.push_back({c.kind, c.window});
+      it = groups.end() - 1;
+    }
+    it->count += 1;
+    it->per_token = c.k_bytes_per_token + c.v_bytes_per_token;
+    it->state = c.state_bytes;
+    it->heads = c.heads_per_rank;
+  }
+  std::string text;
+  for (const auto& g : groups) {
+    std::string part;
+    const std::string n = fmt_int(g.count) + " " + kind_label(g.kind) + " layers";
+    if (g.kind == AttentionKind::mla) {
+      part = n + " x (kv_lora_rank " + fmt_int(a.kv_lora_rank) + " + qk_rope_head_dim " + fmt_int(a.qk_rope_head_dim) +
+             ") x " + kv_dtype_text(d) + " x " + fmt_int(context) + " tokens";
+      if (tp > 1) part += " (latent replicated on each of " + fmt_int(tp) + " TP ranks)";
+    } else if (g.kind == AttentionKind::linear) {
+      part = n + " x constant state " + fmt_int(g.state) + " B per sequence (" + fmt_int(g.heads) +
+             " value heads x " + fmt_int(a.linear.key_head_dim) + " x " + fmt_int(a.linear.value_head_dim) +
+             " + conv window)";
+    } else {
+      const I held = (g.kind == AttentionKind::full) ? context : std::min(context, g.window);
+      part = n + " x 2 (K,V) x " + fmt_int(g.heads) + " KV heads" + (tp > 1 ? " per rank" : "") + " x " +
+             fmt_int(a.head_dim) + " head_dim x " + kv_dtype_text(d) + " x " + fmt_int(held) + " tokens";
+      if (g.kind != AttentionKind::full) part += " (min(" + fmt_int(context) + ", window " + fmt_int(g.window) + "))";
+    }
+    const I bytes = g.kind == AttentionKind::linear
+                        ? g.count * g.state
+                        : g.count * g.per_token *
+                              (g.kind == AttentionKind::full || g.kind == AttentionKind::mla ? context
+                                                                                            : std::min(context, g.window));
+    part += " = " + fmt_int(bytes) + " B";
+    if (parts_out) parts_out->push_back(part);
+    text += (text.empty() ? "" : "; ") + part;
+  }
+  return text;
+}
+
+}  // namespace
+
+Expected<EstimateResult> estimate(const EstimateInput& in) {
+  const Architecture& a = in.arch;
+  const GenericOptions& o = in.options;
+  EstimateResult r;
+  r.warnings = a.warnings;
+
+  // --- parallelism -------------------------------------------------------------------------
+  const I tp = in.tp, pp = in.pp;
+  if (in.count % (tp * pp) != 0)
+    return make_error(ErrorCode::invalid_field, "hardware.count",
+                      "count (" + fmt_int(in.count) + ") must be a multiple of tensor_parallel x pipeline_parallel (" +
+                          fmt_int(tp) + " x " + fmt_int(pp) + ")");
+  if (a.num_heads % tp != 0)
+    return make_error(ErrorCode::invalid_field, "hardware.tensor_parallel",
+                      "tensor_parallel (" + fmt_int(tp) + ") must divide the number of attention heads (" +
+                          fmt_int(a.num_heads) + ")");
+  if (!a.is_mla() && ((a.num_kv_heads >= tp && a.num_kv_heads % tp != 0) ||
+                      (a.num_kv_heads < tp && tp % a.num_kv_heads != 0)))
+    return make_error(ErrorCode::invalid_field, "hardware.tensor_parallel",
+                      "tensor_parallel (" + fmt_int(tp) + ") and the number of KV heads (" + fmt_int(a.num_kv_heads) +
+                          ") must divide one another");
+  if (pp > a.num_layers)
+    return make_error(ErrorCode::invalid_field, "hardware.pipeline_parallel",
+                      "pipeline_parallel (" + fmt_int(pp) + ") exceeds the number of layers (" + fmt_int(a.num_layers) + ")");
+  const I dp = in.count / (tp * pp);
+  const I seqs = ceil_div(in.concurrency, dp);
+  r.data_parallel = dp;
+  r.sequences_per_replica = seqs;
+
+  // --- parameters and weights ----------------------------------------------------------------
+  const auto tensors = enumerate_tensors(a);
+  r.params = count_params(tensors);
+  r.checkpoint_params = r.params.total;
+  const WeightFormat native = native_weight_format(a);
+  for (const auto& g : tensors) r.checkpoint_params += checkpoint_scale_elements(native, g, a);
+  if (a.tie_word_embeddings && a.checkpoint_stores_tied_lm_head) r.checkpoint_params += a.vocab_size * a.hidden_size;
+  r.weights_format = in.weights.id;
+
+  const auto ranges = pp_ranges(a.num_layers, pp);
+  std::vector<I> stage_weights(static_cast<std::size_t>(pp), 0);
+  std::map<int, ClassBytes> by_class;
+  for (const auto& g : tensors) {
+    if (!loaded(g, o)) continue;
+    const TensorBytes whole = tensor_bytes(in.weights, g, a);
+    const TensorClass cls = g.mtp ? TensorClass::mtp : g.cls;
+    auto& cb = by_class[static_cast<int>(cls)];
+    cb.cls = cls;
+    cb.params += g.total_params();
+    cb.bytes += whole.bytes;
+    if (cb.storage.empty()) cb.storage = whole.storage;
+    else if (cb.storage.find(whole.storage) == std::string::npos && cb.storage.size() < 80) cb.storage += ", " + whole.storage;
+    r.weight_bytes += whole.bytes;
+    if (g.layers.empty()) {
+      const std::size_t stage = g.pp_stage_hint == 0 ? 0 : static_cast<std::size_t>(pp - 1);
+      stage_weights[stage] += shard_bytes(whole.bytes, g.shard, tp, a);
+      continue;
+    }
+    for (std::size_t s = 0; s < ranges.size(); ++s) {
+      TensorGroup part = g;
+      part.layers.clear();
+      for (int l : g.layers)
+        if (l >= ranges[s].first && l < ranges[s].second) part.layers.push_back(l);
+      if (part.layers.empty()) continue;
+      const I bytes = part.layers.size() == g.layers.size() ? whole.bytes : tensor_bytes(in.weights, part, a).bytes;
+      stage_weights[s] += shard_bytes(bytes, g.shard, tp, a);
+    }
+  }
+  std::string wexp;
+  for (auto& [k, cb] : by_class) {
+    (void)k;
+    r.weights_by_class.push_back(cb);
+    wexp += (wexp.empty() ? "" : " + ") + std::string(to_string(cb.cls)) + " " + fmt_int(cb.params) + " params as " +
+            cb.storage + " = " + fmt_int(cb.bytes) + " B";
+  }
+  r.weights_explain = wexp + " = " + fmt_int(r.weight_bytes) + " B (" + fmt_gb(r.weight_bytes) + ")";
+  if (!o.include_mtp_weights && r.params.per_class[static_cast<int>(TensorClass::mtp)] > 0)
+    r.warnings.push_back("the " + fmt_int(a.num_mtp_layers) + " multi-token-prediction layer(s) (" +
+                         fmt_int(r.params.per_class[static_cast<int>(TensorClass::mtp)]) +
+                         " params) are counted in params but not loaded (engines load them only for speculative "
+                         "decoding; set engine_options.include_mtp_weights to load them)");
+
+  // --- KV cache ------------------------------------------------------------------------------
+  const auto costs1 = kv_layer_costs(a, in.kv, 1);
+  const auto costs = kv_layer_costs(a, in.kv, tp);
+  r.kv_bytes_per_token = kv_bytes_per_token(a, in.kv);
+  r.kv_bytes_per_sequence = kv_bytes_per_sequence(costs1, in.context_tokens, 0, costs1.size());
+  r.kv_explain = kv_layers_explain(a, costs1, in.kv, in.context_tokens, 1, nullptr) + "; per sequence " +
+                 fmt_int(r.kv_bytes_per_sequence) + " B x " + fmt_int(in.concurrency) + " sequences = " +
+                 fmt_int(r.kv_bytes_per_sequence * in.concurrency) + " B (" +
+                 fmt_gb(r.kv_bytes_per_sequence * in.concurrency) + ")";
+  {
+    // The formula that ignores GQA/MLA/windows: every attention head cached in every layer.
+    const I naive_per_token = 2 * a.num_layers * a.num_heads * a.q_head_dim() * in.kv.block_bytes / in.kv.block_elems;
+    r.kv_naive_bytes = naive_per_token * in.context_tokens * in.concurrency;
+    const double ratio = r.kv_bytes_per_sequence > 0
+                             ? static_cast<double>(r.kv_naive_bytes) /
+                                   static_cast<double>(r.kv_bytes_per_sequence * in.concurrency)
+                             : 0.0;
+    r.kv_naive_explain = "2 x " + fmt_int(a.num_layers) + " layers x " + fmt_int(a.num_heads) +
+                         " attention heads x " + fmt_int(a.q_head_dim()) + " head_dim x " + kv_dtype_text(in.kv) +
+                         " x " + fmt_int(in.context_tokens) + " tokens x " + fmt_int(in.concurrency) + " = " +
+                         fmt_int(r.kv_naive_bytes) + " B (" + fmt_gb(r.kv_naive_bytes) + "), " + fmt_num(ratio, 1) +
+                         "x the real figure: it caches all " + fmt_int(a.num_heads) + " query heads";
+    if (a.is_mla()) r.kv_naive_explain += ", while MLA caches one " + fmt_int(a.kv_lora_rank + a.qk_rope_head_dim) + "-wide latent per layer";
+    else if (a.num_kv_heads < a.num_heads)
+      r.kv_naive_explain += ", while GQA caches only " + fmt_int(a.num_kv_heads) + " KV heads";
+    if (std::any_of(a.layers.begin(), a.layers.end(), [](const LayerSpec& l) { return l.attention == AttentionKind::sliding || l.attention == AttentionKind::chunked || l.attention == AttentionKind::linear; }))
+      r.kv_naive_explain += ", and ignores the layers that keep only a window or a fixed state";
+  }
+
+  // --- activations (one forward pass) --------------------------------------------------------
+  const I act_b = element_bytes_16bit(a);
+  const I tokens_fwd = std::min(in.context_tokens * seqs, o.max_batched_tokens);
+  const I heads_rank = a.num_heads / tp;
+  const I kvh_rank = a.is_mla() ? heads_rank : (a.num_kv_heads >= tp ? a.num_kv_heads / tp : 1);
+  const I attn_width = a.is_mla() ? heads_rank * (a.q_head_dim() + a.qk_nope_head_dim + a.v_head_dim + a.v_head_dim)
+                                  : heads_rank * a.head_dim + 2 * kvh_rank * a.head_dim + heads_rank * a.v_head_dim;
+  I mlp_width = 3 * ceil_div(a.intermediate_size, tp);
+  if (a.is_moe()) {
+    const I moe = a.experts_per_token * 3 * ceil_div(a.moe_intermediate_size, tp) +
+                  3 * ceil_div(a.shared_expert_intermediate_size, tp) + 2 * a.num_experts;
+    mlp_width = std::max(mlp_width, moe);
+  }
+  const I per_token = act_b * (2 * a.hidden_size + std::max(attn_width, mlp_width));
+  const I act_layers = tokens_fwd * per_token;
+  const I logits = seqs * a.vocab_size * 4 * o.logits_copies;
+  std::string act_explain = "forward pass of min(" + fmt_int(in.context_tokens) + " tokens x " + fmt_int(seqs) +
+                            " sequences, max_batched_tokens " + fmt_int(o.max_batched_tokens) + ") = " +
+                            fmt_int(tokens_fwd) + " tokens x " + fmt_int(act_b) + " B x (2 x hidden " +
+                            fmt_int(a.hidden_size) + " + widest intermediate " +
+                            fmt_int(std::max(attn_width, mlp_width)) + ") = " + fmt_int(act_layers) + " B";
+  const std::string logits_explain = "sampler logits " + fmt_int(seqs) + " sequences x vocab " + fmt_int(a.vocab_size) +
+                                     " x 4 B (fp32) x " + fmt_int(o.logits_copies) + " copies = " + fmt_int(logits) + " B";
+
+  // --- per GPU -------------------------------------------------------------------------------
+  const I capacity = in.gpu.capacity_bytes();
+  std::vector<GpuUsage> stage_usage(static_cast<std::size_t>(pp));
+  std::vector<std::vector<LineItem>> stage_items(static_cast<std::size_t>(pp));
+  for (I s = 0; s < pp; ++s) {
+    auto& u = stage_usage[static_cast<std::size_t>(s)];
+    auto& items = stage_items[static_cast<std::size_t>(s)];
+    const auto [first, last] = ranges[static_cast<std::size_t>(s)];
+    u.pp_stage = static_cast<int>(s);
+    u.weights = stage_weights[static_cast<std::size_t>(s)];
+    const I kv_seq = kv_bytes_per_sequence(costs, in.context_tokens, static_cast<std::size_t>(first),
+                                           static_cast<std::size_t>(last));
+    u.kv_cache = kv_seq * seqs;
+    const bool last_stage = s == pp - 1;
+    u.activations = o.activation_bytes_override >= 0 ? o.activation_bytes_override
+                                                     : act_layers + (last_stage ? logits : 0);
+    const I nccl = (tp * pp > 1) ? o.nccl_bytes : 0;
+    const I reserve = static_cast<I>(std::llround(o.allocator_reserve_fraction *
+                                                  static_cast<double>(u.weights + u.kv_cache + u.activations)));
+    u.overhead = o.cuda_context_bytes + nccl + reserve;
+    u.total = u.weights + u.kv_cache + u.activations + u.overhead;
+    u.capacity = capacity;
+
+    const std::string where = (tp > 1 || pp > 1) ? " on this GPU" : "";
+    items.push_back({"weights", "Weights" + where, u.weights,
+                     tp * pp > 1 ? "layers " + fmt_int(first) + "-" + fmt_int(last - 1) + " of " + fmt_int(a.num_layers) +
+                                       (tp > 1 ? ", 1/" + fmt_int(tp) + " of each split tensor (norms, routers and MLA "
+                                                 "latent projections replicated)" : "") +
+                                       " = " + fmt_int(u.weights) + " B; whole model: " + r.weights_explain
+                                 : r.weights_explain});
+    std::vector<std::string> parts;
+    std::vector<KvLayerCost> stage_costs(costs.begin() + first, costs.begin() + last);
+    items.push_back({"kv_cache", "KV cache", u.kv_cache,
+                     kv_layers_explain(a, stage_costs, in.kv, in.context_tokens, tp, &parts) + "; per sequence " +
+                         fmt_int(kv_seq) + " B x " + fmt_int(seqs) + " sequences = " + fmt_int(u.kv_cache) + " B (" +
+                         fmt_gb(u.kv_cache) + ")"});
+    items.push_back({"activations", "Activations and sampler", u.activations,
+                     o.activation_bytes_override >= 0 ? "set by engine_options.activation_bytes = " + fmt_int(u.activations) + " B"
+                                                      : act_explain + (last_stage ? " + " + logits_explain : "") +
+                                                            " = " + fmt_int(u.activations) + " B"});
+    items.push_back({"overhead.cuda_context", "CUDA context and libraries", o.cuda_context_bytes,
+                     "cuda_context_bytes = " + fmt_int(o.cuda_context_bytes) + " B (assumption)"});
+    if (nccl)
+      items.push_back({"overhead.nccl", "NCCL buffers", nccl,
+                       "nccl_bytes = " + fmt_int(nccl) + " B per GPU when TP x PP > 1 (assumption)"});
+    items.push_back({"overhead.allocator_reserve", "Allocator reserve / fragmentation", reserve,
+                     fmt_num(o.allocator_reserve_fraction, 3) + " x (weights + KV + activations " +
+                         fmt_int(u.weights + u.kv_cache + u.activations) + " B) = " + fmt_int(reserve) + " B"});
+  }
+  // Every GPU of a replica: tp ranks per stage, identical by symmetry.
+  for (I rep = 0; rep < dp; ++rep)
+    for (I s = 0; s < pp; ++s)
+      for (I t = 0; t < tp; ++t) {
+        GpuUsage u = stage_usage[static_cast<std::size_t>(s)];
+        u.index = static_cast<int>(r.per_gpu.size());
+        u.tp_rank = static_cast<int>(t);
+        u.replica = static_cast<int>(rep);
+        r.per_gpu.push_back(u);
+      }
+  std::size_t worst = 0;
+  for (std::size_t s = 1; s < stage_usage.size(); ++s)
+    if (stage_usage[s].total > stage_usage[worst].total) worst = s;
+  r.breakdown = stage_items[worst];
+  r.breakdown.push_back({"total", "Total per GPU", stage_usage[worst].total,
+                         "weights + KV cache + activations + overhead = " + fmt_int(stage_usage[worst].total) + " B (" +
+                             fmt_gb(stage_usage[worst].total) + ")"});
+  for (const auto& u : r.per_gpu) r.kv_bytes += u.kv_cache;
+
+  const auto& wu = stage_usage[worst];
+  r.fits = std::all_of(stage_usage.begin(), stage_usage.end(), [](const GpuUsage& u) { return u.total <= u.capacity; });
+  const std::string hw = fmt_int(in.count) + " x " + in.gpu.name;
+  if (capacity <= 0) {
+    r.fits = false;
+    r.verdict = "Cannot tell: the GPU's memory is unknown. Needs " + fmt_gb(wu.total) + " per GPU.";
+  } else if (r.fits) {
+    r.verdict = "Fits on " + hw + ": " + fmt_gb(wu.total) + " of " + fmt_gb(capacity) + " per GPU, " +
+                fmt_gb(capacity - wu.total) + " free per GPU.";
+  } else {
+    r.verdict = "Does not fit on " + hw + ": needs " + fmt_gb(wu.total) + " per GPU, the GPU has " + fmt_gb(capacity) +
+                " (short by " + fmt_gb(wu.total - capacity) + ").";
+  }
+
+  I detailed = 0;
+  for (const auto& u : r.per_gpu) detailed += u.total;
+  // The seeds multiply the parameters the engine loads (no MTP module unless asked for).
+  I loaded_params = r.params.total;
+  if (!o.include_mtp_weights) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::mtp)];
+  if (!o.include_vision_weights) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::vision)];
+  r.rules_of_thumb = rules_of_thumb(loaded_params, in.weights, r.kv_bytes_per_sequence * in.concurrency, detailed);
+
+  r.assumptions = {
+      {"engine", in.engine, "generic PyTorch-style server; engine-specific profiles reproduce each engine's own rule"},
+      {"cuda_context_bytes", fmt_int(o.cuda_context_bytes), "CUDA context + cuBLAS workspaces per process (pytorch#107667: ~300 MB context)"},
+      {"nccl_bytes", fmt_int(o.nccl_bytes), "per GPU when TP x PP > 1 (aiconfigurator: 342 MB TP2, 392 MB TP4/8)"},
+      {"allocator_reserve_fraction", fmt_num(o.allocator_reserve_fraction, 3), "caching-allocator fragmentation and reserve"},
+      {"max_batched_tokens", fmt_int(o.max_batched_tokens), "tokens in one forward pass (chunked prefill)"},
+      {"logits_copies", fmt_int(o.logits_copies), "fp32 logits + probabilities per sequence in the sampler"},
+      {"include_mtp_weights", o.include_mtp_weights ? "true" : "false", "MTP modules are loaded only for speculative decoding"},
+      {"include_vision_weights", o.include_vision_weights ? "true" : "false", "multimodal checkpoints load their vision tower"},
+  };
+  if (in.context_tokens > a.max_position_embeddings && a.max_position_embeddings > 0)
+    r.warnings.push_back("context_tokens (" + fmt_int(in.context_tokens) + ") exceeds the model's max_position_embeddings (" +
+                         fmt_int(a.max_position_embeddings) + ")");
+  return r;
+}
+
+}  // namespace vramplan
