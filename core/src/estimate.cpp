@@ -162,9 +162,15 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   const auto ranges = pp_ranges(a.num_layers, pp);
   std::vector<I> stage_weights(static_cast<std::size_t>(pp), 0);
   std::map<int, ClassBytes> by_class;
+  // Where the bytes go beyond the nominal "parameters x bits": 16-bit tensors and quantisation metadata.
+  double nominal = 0, kept_16bit_extra = 0, metadata = 0;
   for (const auto& g : tensors) {
     if (!loaded(g, o)) continue;
     const TensorBytes whole = tensor_bytes(in.weights, g, a);
+    const double nominal_part = static_cast<double>(g.total_params()) * in.weights.data_bits / 8.0;
+    nominal += nominal_part;
+    if (whole.quantized) metadata += static_cast<double>(whole.bytes) - nominal_part;
+    else kept_16bit_extra += static_cast<double>(whole.bytes) - nominal_part;
     const TensorClass cls = g.mtp ? TensorClass::mtp : g.cls;
     auto& cb = by_class[static_cast<int>(cls)];
     cb.cls = cls;
@@ -196,6 +202,12 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
             cb.storage + " = " + fmt_int(cb.bytes) + " B";
   }
   r.weights_explain = wexp + " = " + fmt_int(r.weight_bytes) + " B (" + fmt_gb(r.weight_bytes) + ")";
+  if (in.weights.kind != FormatKind::plain && in.weights.kind != FormatKind::gguf) {
+    r.weights_explain += ". Nominal " + fmt_int(in.weights.data_bits) + "-bit size " +
+                         fmt_gb(static_cast<I>(nominal)) + "; " + fmt_gb(static_cast<I>(kept_16bit_extra)) +
+                         " more because embeddings, lm_head, norms, routers and biases stay 16-bit, and " +
+                         fmt_gb(static_cast<I>(metadata)) + " of scales, zero points and indices";
+  }
   if (!o.include_mtp_weights && r.params.per_class[static_cast<int>(TensorClass::mtp)] > 0)
     r.warnings.push_back("the " + fmt_int(a.num_mtp_layers) + " multi-token-prediction layer(s) (" +
                          fmt_int(r.params.per_class[static_cast<int>(TensorClass::mtp)]) +

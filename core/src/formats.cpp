@@ -215,6 +215,7 @@ TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& g, const Ar
     if (fmt.kind == FormatKind::plain) out.storage = fmt.id;
     return out;
   }
+  out.quantized = true;
   switch (fmt.kind) {
     case FormatKind::plain:
       out.bytes = n * elems * (fmt.data_bits / 8);

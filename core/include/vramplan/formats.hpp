@@ -47,6 +47,7 @@ std::vector<std::string> weight_format_ids();
 // Bytes of one tensor group, all instances, with a short description of the storage.
 struct TensorBytes {
   std::int64_t bytes = 0;
+  bool quantized = false;  // the format's low-bit storage applies (false: kept in 16 bits)
   std::string storage;  // "Q6_K", "int4 g128 + fp16 scales", "bf16" ...
 };
 TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& group, const Architecture& arch);
