@@ -44,7 +44,8 @@ std::string estimate_table(const json& r, bool explain) {
   os << r["model"]["name"].get<std::string>() << " (" << r["model"]["id"].get<std::string>() << ")\n";
   os << "  weights " << req["weights"].get<std::string>() << ", KV cache " << req["kv_cache_dtype"].get<std::string>()
      << ", " << fmt_int(i64(req["context_tokens"])) << " tokens x " << fmt_int(i64(req["concurrency"]))
-     << " sequences, " << fmt_int(i64(req["count"])) << " x " << req["gpu"].get<std::string>() << " (TP "
+     << (i64(req["concurrency"]) == 1 ? " sequence, " : " sequences, ") << fmt_int(i64(req["count"])) << " x "
+     << req["gpu_name"].get<std::string>() << " (TP "
      << i64(req["tensor_parallel"]) << ", PP " << i64(req["pipeline_parallel"]) << ", DP "
      << i64(req["data_parallel"]) << "), engine " << req["engine"].get<std::string>() << "\n\n";
 

@@ -201,6 +201,7 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
                     {"context_tokens", in.context_tokens},
                     {"concurrency", in.concurrency},
                     {"gpu", in.gpu.id},
+                    {"gpu_name", in.gpu.name},
                     {"count", in.count},
                     {"tensor_parallel", in.tp},
                     {"pipeline_parallel", in.pp},

@@ -220,7 +220,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   r.kv_bytes_per_token = kv_bytes_per_token(a, in.kv);
   r.kv_bytes_per_sequence = kv_bytes_per_sequence(costs1, in.context_tokens, 0, costs1.size());
   r.kv_explain = kv_layers_explain(a, costs1, in.kv, in.context_tokens, 1, nullptr) + "; per sequence " +
-                 fmt_int(r.kv_bytes_per_sequence) + " B x " + fmt_int(in.concurrency) + " sequences = " +
+                 fmt_int(r.kv_bytes_per_sequence) + " B x " + fmt_int(in.concurrency) + (in.concurrency == 1 ? " sequence = " : " sequences = ") +
                  fmt_int(r.kv_bytes_per_sequence * in.concurrency) + " B (" +
                  fmt_gb(r.kv_bytes_per_sequence * in.concurrency) + ")";
   {
@@ -301,7 +301,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
     std::vector<KvLayerCost> stage_costs(costs.begin() + first, costs.begin() + last);
     items.push_back({"kv_cache", "KV cache", u.kv_cache,
                      kv_layers_explain(a, stage_costs, in.kv, in.context_tokens, tp, &parts) + "; per sequence " +
-                         fmt_int(kv_seq) + " B x " + fmt_int(seqs) + " sequences = " + fmt_int(u.kv_cache) + " B (" +
+                         fmt_int(kv_seq) + " B x " + fmt_int(seqs) + (seqs == 1 ? " sequence = " : " sequences = ") + fmt_int(u.kv_cache) + " B (" +
                          fmt_gb(u.kv_cache) + ")"});
     items.push_back({"activations", "Activations and sampler", u.activations,
                      o.activation_bytes_override >= 0 ? "set by engine_options.activation_bytes = " + fmt_int(u.activations) + " B"
