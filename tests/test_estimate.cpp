@@ -125,3 +125,22 @@ TEST_CASE("estimate: an inline GPU and a pasted config work without the catalog"
   CHECK(i64(r["per_gpu"][0]["capacity"]) == 85020000000LL);
   CHECK(r["fits"].get<bool>());
 }
+
+TEST_CASE("estimate: a sweep gives the same figures as single estimates, in one call", "[estimate][sweep]") {
+  json req = vt::request("meta-llama/Meta-Llama-3-8B", 4096, 4, "", "nvidia-rtx-4090", 1);
+  const std::vector<std::int64_t> contexts = {512, 4096, 32768};
+  json s = vramplan::sweep_json(req, "context_tokens", contexts);
+  REQUIRE_FALSE(s.contains("error"));
+  REQUIRE(s["points"].size() == contexts.size());
+  for (std::size_t i = 0; i < contexts.size(); ++i) {
+    json one = req;
+    one["workload"]["context_tokens"] = contexts[i];
+    json r = vt::estimate(one);
+    CHECK(i64(s["points"][i]["per_gpu_total"]) == i64(r["per_gpu"][0]["total"]));
+    CHECK(s["points"][i]["fits"] == r["fits"]);
+  }
+  json bad = json::parse(vramplan::sweep_text(R"({"request": {"model": "Qwen/QwQ-32B"}, "axis": "context_tokens", "values": [0]})"));
+  CHECK(bad["error"]["field"] == "values[0]");
+  json axis = vramplan::sweep_json(req, "layers", {1});
+  CHECK(axis["error"]["field"] == "axis");
+}

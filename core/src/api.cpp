@@ -301,6 +301,54 @@ std::string estimate_text(const std::string& text) {
   return dump_json(estimate_json(request));
 }
 
+json sweep_json(const json& request, const std::string& axis, const std::vector<std::int64_t>& values,
+                const Catalog& catalog) {
+  if (axis != "context_tokens" && axis != "concurrency")
+    return error_json(make_error(ErrorCode::invalid_field, "axis", "axis must be context_tokens or concurrency, got '" +
+                                                                       axis.substr(0, 40) + "'"));
+  if (values.empty() || values.size() > 4096)
+    return error_json(make_error(ErrorCode::invalid_field, "values", "values must hold 1 to 4096 points"));
+  auto base = parse_estimate_request(request, catalog, nullptr);
+  if (!base) return error_json(base.error());
+  json points = json::array();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::int64_t v = values[i];
+    if (v < 1 || v > (axis == "concurrency" ? kMaxConcurrency : kMaxContextTokens))
+      return error_json(make_error(ErrorCode::invalid_field, "values[" + std::to_string(i) + "]",
+                                   axis + " values must be positive integers within limits, got " + std::to_string(v)));
+    EstimateInput in = base.value();
+    (axis == "concurrency" ? in.concurrency : in.context_tokens) = v;
+    auto r = estimate(in);
+    if (!r) return error_json(r.error());
+    const GpuUsage* worst = &r->per_gpu.front();
+    for (const auto& u : r->per_gpu)
+      if (u.total > worst->total) worst = &u;
+    points.push_back({{"value", v}, {"per_gpu_total", worst->total}, {"weights", worst->weights},
+                      {"kv_cache", worst->kv_cache}, {"activations", worst->activations},
+                      {"overhead", worst->overhead}, {"capacity", worst->capacity}, {"fits", r->fits}});
+  }
+  return json{{"axis", axis}, {"points", points}};
+}
+
+std::string sweep_text(const std::string& text) {
+  auto j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return dump_json(error_json(make_error(ErrorCode::invalid_json, "", "the sweep request is not a JSON object")));
+  if (!j.contains("request") || !j.contains("axis") || !j["axis"].is_string() || !j.contains("values") ||
+      !j["values"].is_array())
+    return dump_json(error_json(make_error(ErrorCode::invalid_field, "",
+                                           "a sweep needs {\"request\": {...}, \"axis\": \"context_tokens\"|\"concurrency\", \"values\": [...]}")));
+  std::vector<std::int64_t> values;
+  for (std::size_t i = 0; i < j["values"].size(); ++i) {
+    const auto& v = j["values"][i];
+    if (!v.is_number_integer())
+      return dump_json(error_json(make_error(ErrorCode::invalid_field, "values[" + std::to_string(i) + "]",
+                                             "sweep values must be integers, got " + describe_json_value(v))));
+    values.push_back(v.get<std::int64_t>());
+  }
+  return dump_json(sweep_json(j["request"], j["axis"].get<std::string>(), values));
+}
+
 json catalog_json(const std::string& which, const Catalog& catalog) {
   json out = json::object();
   if (which.empty() || which == "models") {

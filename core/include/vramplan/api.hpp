@@ -23,6 +23,14 @@ nlohmann::json estimate_json(const nlohmann::json& request, const Catalog& catal
 // Same from text (parses it; malformed JSON gives an invalid_json error).
 std::string estimate_text(const std::string& request_text);
 
+// Memory curves for charts in one call: the request evaluated at each value of `axis`
+// ("context_tokens" or "concurrency"). Returns {"axis", "points": [{"value", "per_gpu_total", "weights",
+// "kv_cache", "activations", "overhead", "capacity", "fits"}]} or {"error": ...}.
+nlohmann::json sweep_json(const nlohmann::json& request, const std::string& axis, const std::vector<std::int64_t>& values,
+                          const Catalog& catalog = builtin_catalog());
+// Text form for the wasm boundary: {"request": {...}, "axis": "...", "values": [...]}.
+std::string sweep_text(const std::string& sweep_request_text);
+
 nlohmann::json catalog_json(const std::string& which, const Catalog& catalog = builtin_catalog());
 
 // Serialises without throwing on invalid UTF-8 (it is replaced).
