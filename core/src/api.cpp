@@ -95,10 +95,18 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   auto kvd = find_kv_dtype(kv, in.arch, "kv_cache_dtype");
   if (!kvd) return kvd.error();
   in.kv = kvd.value();
-  if (in.engine != "generic")
-    return make_error(ErrorCode::unsupported, "engine",
-                      "engine '" + in.engine.substr(0, 40) + "' has no profile yet; use \"generic\" (vllm, sglang, "
-                      "llama.cpp and transformers profiles are planned)");
+  {
+    static const char* const kEngines[] = {"generic", "vllm", "sglang", "llama.cpp"};
+    static const char* const kAliases[][2] = {{"llamacpp", "llama.cpp"}, {"llama-cpp", "llama.cpp"},
+                                              {"llama-server", "llama.cpp"}, {"vLLM", "vllm"}, {"SGLang", "sglang"}};
+    for (const auto& al : kAliases)
+      if (in.engine == al[0]) in.engine = al[1];
+    bool known = false;
+    for (const char* e : kEngines) known = known || in.engine == e;
+    if (!known)
+      return make_error(ErrorCode::unsupported, "engine",
+                        "engine '" + in.engine.substr(0, 40) + "' has no profile; use generic, vllm, sglang or llama.cpp");
+  }
 
   // Workload.
   if (req.contains("workload") && !req["workload"].is_null()) {
@@ -155,10 +163,12 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
     const json& eo = req["engine_options"];
     if (!eo.is_object())
       return make_error(ErrorCode::invalid_field, "engine_options", "engine_options must be an object, got " + describe_json_value(eo));
-    warn_unknown_keys(eo, {"cuda_context_bytes", "nccl_bytes", "allocator_reserve_fraction", "max_batched_tokens",
-                           "max_num_batched_tokens", "logits_copies", "include_mtp_weights", "include_vision_weights",
-                           "activation_bytes"},
-                      "engine_options", warnings);
+    in.engine_options = eo;
+    if (in.engine == "generic")
+      warn_unknown_keys(eo, {"cuda_context_bytes", "nccl_bytes", "allocator_reserve_fraction", "max_batched_tokens",
+                             "max_num_batched_tokens", "logits_copies", "include_mtp_weights", "include_vision_weights",
+                             "activation_bytes"},
+                        "engine_options", warnings);
     JsonReader o(eo, "engine_options");
     auto& opt = in.options;
     opt.cuda_context_bytes = o.integer("cuda_context_bytes", opt.cuda_context_bytes, 0, std::int64_t{1} << 40);
@@ -279,7 +289,8 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
   json assumptions = json::array();
   for (const auto& a : r.assumptions) assumptions.push_back({{"name", a.name}, {"value", a.value}, {"why", a.why}});
   out["assumptions"] = assumptions;
-  out["engine_report"] = {{"engine", in.engine}};
+  out["engine_report"] = r.engine_report;
+  if (r.host_bytes > 0) out["host"] = {{"bytes", r.host_bytes}, {"explain", r.host_explain}};
   out["warnings"] = r.warnings;
   return out;
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "deployment.hpp"
 #include "vramplan/rules_of_thumb.hpp"
 #include "vramplan/units.hpp"
 
@@ -120,6 +121,42 @@ std::string kv_layers_explain(const Architecture& a, const std::vector<KvLayerCo
 }
 
 }  // namespace
+
+I64 ceil_div64(I64 a, I64 b) { return (a + b - 1) / b; }
+
+std::string kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence) {
+  const auto [first, last] = d.ranges[stage];
+  std::vector<KvLayerCost> stage_costs(d.costs.begin() + first, d.costs.begin() + last);
+  const I64 seq = kv_bytes_per_sequence(d.costs, context, static_cast<std::size_t>(first), static_cast<std::size_t>(last));
+  if (bytes_per_sequence) *bytes_per_sequence = seq;
+  return kv_layers_explain(*d.arch, stage_costs, d.in->kv, context, d.tp, nullptr) + "; per sequence " + fmt_int(seq) + " B";
+}
+
+namespace {
+I64 widest_intermediate(const Architecture& a, I64 tp) {
+  const I64 heads_rank = a.num_heads / tp;
+  const I64 kvh_rank = a.is_mla() ? heads_rank : (a.num_kv_heads >= tp ? a.num_kv_heads / tp : 1);
+  const I64 attn_width = a.is_mla() ? heads_rank * (a.q_head_dim() + a.qk_nope_head_dim + 2 * a.v_head_dim)
+                                    : heads_rank * a.head_dim + 2 * kvh_rank * a.head_dim + heads_rank * a.v_head_dim;
+  I64 mlp_width = 3 * ceil_div64(a.intermediate_size, tp);
+  if (a.is_moe()) {
+    const I64 moe = a.experts_per_token * 3 * ceil_div64(a.moe_intermediate_size, tp) +
+                    3 * ceil_div64(a.shared_expert_intermediate_size, tp) + 2 * a.num_experts;
+    mlp_width = std::max(mlp_width, moe);
+  }
+  return std::max(attn_width, mlp_width);
+}
+}  // namespace
+
+I64 activation_bytes_per_token(const Architecture& a, I64 tp) {
+  return element_bytes_16bit(a) * (2 * a.hidden_size + widest_intermediate(a, tp));
+}
+
+std::string activation_per_token_explain(const Architecture& a, I64 tp) {
+  return fmt_int(element_bytes_16bit(a)) + " B x (2 x hidden " + fmt_int(a.hidden_size) + " + widest intermediate " +
+         fmt_int(widest_intermediate(a, tp)) + (tp > 1 ? " per rank" : "") + ") = " +
+         fmt_int(activation_bytes_per_token(a, tp)) + " B per token";
+}
 
 Expected<EstimateResult> estimate(const EstimateInput& in) {
   const Architecture& a = in.arch;
@@ -243,78 +280,31 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
       r.kv_naive_explain += ", and ignores the layers that keep only a window or a fixed state";
   }
 
-  // --- activations (one forward pass) --------------------------------------------------------
-  const I act_b = element_bytes_16bit(a);
-  const I tokens_fwd = std::min(in.context_tokens * seqs, o.max_batched_tokens);
-  const I heads_rank = a.num_heads / tp;
-  const I kvh_rank = a.is_mla() ? heads_rank : (a.num_kv_heads >= tp ? a.num_kv_heads / tp : 1);
-  const I attn_width = a.is_mla() ? heads_rank * (a.q_head_dim() + a.qk_nope_head_dim + a.v_head_dim + a.v_head_dim)
-                                  : heads_rank * a.head_dim + 2 * kvh_rank * a.head_dim + heads_rank * a.v_head_dim;
-  I mlp_width = 3 * ceil_div(a.intermediate_size, tp);
-  if (a.is_moe()) {
-    const I moe = a.experts_per_token * 3 * ceil_div(a.moe_intermediate_size, tp) +
-                  3 * ceil_div(a.shared_expert_intermediate_size, tp) + 2 * a.num_experts;
-    mlp_width = std::max(mlp_width, moe);
-  }
-  const I per_token = act_b * (2 * a.hidden_size + std::max(attn_width, mlp_width));
-  const I act_layers = tokens_fwd * per_token;
-  const I logits = seqs * a.vocab_size * 4 * o.logits_copies;
-  std::string act_explain = "forward pass of min(" + fmt_int(in.context_tokens) + " tokens x " + fmt_int(seqs) +
-                            " sequences, max_batched_tokens " + fmt_int(o.max_batched_tokens) + ") = " +
-                            fmt_int(tokens_fwd) + " tokens x " + fmt_int(act_b) + " B x (2 x hidden " +
-                            fmt_int(a.hidden_size) + " + widest intermediate " +
-                            fmt_int(std::max(attn_width, mlp_width)) + ") = " + fmt_int(act_layers) + " B";
-  const std::string logits_explain = "sampler logits " + fmt_int(seqs) + " sequences x vocab " + fmt_int(a.vocab_size) +
-                                     " x 4 B (fp32) x " + fmt_int(o.logits_copies) + " copies = " + fmt_int(logits) + " B";
-
-  // --- per GPU -------------------------------------------------------------------------------
+  // --- the engine's own rule, stage by stage --------------------------------------------------
+  Deployment d;
+  d.in = &in;
+  d.arch = &a;
+  d.tensors = tensors;
+  d.tp = tp;
+  d.pp = pp;
+  d.dp = dp;
+  d.seqs = seqs;
+  d.ranges = ranges;
+  d.stage_weights = stage_weights;
+  d.costs = costs;
+  d.weights_explain = r.weights_explain;
+  Expected<EngineOutcome> ran = in.engine == "vllm"        ? run_vllm(d)
+                                : in.engine == "sglang"    ? run_sglang(d)
+                                : in.engine == "llama.cpp" ? run_llamacpp(d)
+                                                           : run_generic(d);
+  if (!ran) return ran.error();
+  EngineOutcome& eo = ran.value();
   const I capacity = in.gpu.capacity_bytes();
-  std::vector<GpuUsage> stage_usage(static_cast<std::size_t>(pp));
-  std::vector<std::vector<LineItem>> stage_items(static_cast<std::size_t>(pp));
-  for (I s = 0; s < pp; ++s) {
-    auto& u = stage_usage[static_cast<std::size_t>(s)];
-    auto& items = stage_items[static_cast<std::size_t>(s)];
-    const auto [first, last] = ranges[static_cast<std::size_t>(s)];
-    u.pp_stage = static_cast<int>(s);
-    u.weights = stage_weights[static_cast<std::size_t>(s)];
-    const I kv_seq = kv_bytes_per_sequence(costs, in.context_tokens, static_cast<std::size_t>(first),
-                                           static_cast<std::size_t>(last));
-    u.kv_cache = kv_seq * seqs;
-    const bool last_stage = s == pp - 1;
-    u.activations = o.activation_bytes_override >= 0 ? o.activation_bytes_override
-                                                     : act_layers + (last_stage ? logits : 0);
-    const I nccl = (tp * pp > 1) ? o.nccl_bytes : 0;
-    const I reserve = static_cast<I>(std::llround(o.allocator_reserve_fraction *
-                                                  static_cast<double>(u.weights + u.kv_cache + u.activations)));
-    u.overhead = o.cuda_context_bytes + nccl + reserve;
-    u.total = u.weights + u.kv_cache + u.activations + u.overhead;
-    u.capacity = capacity;
-
-    const std::string where = (tp > 1 || pp > 1) ? " on this GPU" : "";
-    items.push_back({"weights", "Weights" + where, u.weights,
-                     tp * pp > 1 ? "layers " + fmt_int(first) + "-" + fmt_int(last - 1) + " of " + fmt_int(a.num_layers) +
-                                       (tp > 1 ? ", 1/" + fmt_int(tp) + " of each split tensor (norms, routers and MLA "
-                                                 "latent projections replicated)" : "") +
-                                       " = " + fmt_int(u.weights) + " B; whole model: " + r.weights_explain
-                                 : r.weights_explain});
-    std::vector<std::string> parts;
-    std::vector<KvLayerCost> stage_costs(costs.begin() + first, costs.begin() + last);
-    items.push_back({"kv_cache", "KV cache", u.kv_cache,
-                     kv_layers_explain(a, stage_costs, in.kv, in.context_tokens, tp, &parts) + "; per sequence " +
-                         fmt_int(kv_seq) + " B x " + fmt_int(seqs) + (seqs == 1 ? " sequence = " : " sequences = ") + fmt_int(u.kv_cache) + " B (" +
-                         fmt_gb(u.kv_cache) + ")"});
-    items.push_back({"activations", "Activations and sampler", u.activations,
-                     o.activation_bytes_override >= 0 ? "set by engine_options.activation_bytes = " + fmt_int(u.activations) + " B"
-                                                      : act_explain + (last_stage ? " + " + logits_explain : "") +
-                                                            " = " + fmt_int(u.activations) + " B"});
-    items.push_back({"overhead.cuda_context", "CUDA context and libraries", o.cuda_context_bytes,
-                     "cuda_context_bytes = " + fmt_int(o.cuda_context_bytes) + " B (assumption)"});
-    if (nccl)
-      items.push_back({"overhead.nccl", "NCCL buffers", nccl,
-                       "nccl_bytes = " + fmt_int(nccl) + " B per GPU when TP x PP > 1 (assumption)"});
-    items.push_back({"overhead.allocator_reserve", "Allocator reserve / fragmentation", reserve,
-                     fmt_num(o.allocator_reserve_fraction, 3) + " x (weights + KV + activations " +
-                         fmt_int(u.weights + u.kv_cache + u.activations) + " B) = " + fmt_int(reserve) + " B"});
+  std::vector<GpuUsage> stage_usage;
+  for (auto& st : eo.stages) {
+    st.usage.capacity = capacity;
+    st.usage.total = st.usage.weights + st.usage.kv_cache + st.usage.activations + st.usage.overhead;
+    stage_usage.push_back(st.usage);
   }
   // Every GPU of a replica: tp ranks per stage, identical by symmetry.
   for (I rep = 0; rep < dp; ++rep)
@@ -329,18 +319,26 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   std::size_t worst = 0;
   for (std::size_t s = 1; s < stage_usage.size(); ++s)
     if (stage_usage[s].total > stage_usage[worst].total) worst = s;
-  r.breakdown = stage_items[worst];
+  r.breakdown = eo.stages[worst].items;
   r.breakdown.push_back({"total", "Total per GPU", stage_usage[worst].total,
                          "weights + KV cache + activations + overhead = " + fmt_int(stage_usage[worst].total) + " B (" +
                              fmt_gb(stage_usage[worst].total) + ")"});
   for (const auto& u : r.per_gpu) r.kv_bytes += u.kv_cache;
+  r.engine_report = eo.report;
+  r.host_bytes = eo.host_bytes;
+  r.host_explain = eo.host_explain;
+  for (auto& w : eo.warnings) r.warnings.push_back(std::move(w));
 
   const auto& wu = stage_usage[worst];
-  r.fits = std::all_of(stage_usage.begin(), stage_usage.end(), [](const GpuUsage& u) { return u.total <= u.capacity; });
+  const bool memory_fits =
+      std::all_of(stage_usage.begin(), stage_usage.end(), [](const GpuUsage& u) { return u.total <= u.capacity; });
+  r.fits = memory_fits && (!eo.has_fit || eo.fits);
   const std::string hw = fmt_int(in.count) + " x " + in.gpu.name;
   if (capacity <= 0) {
     r.fits = false;
     r.verdict = "Cannot tell: the GPU's memory is unknown. Needs " + fmt_gb(wu.total) + " per GPU.";
+  } else if (!eo.verdict.empty()) {
+    r.verdict = eo.verdict;
   } else if (r.fits) {
     r.verdict = "Fits on " + hw + ": " + fmt_gb(wu.total) + " of " + fmt_gb(capacity) + " per GPU, " +
                 fmt_gb(capacity - wu.total) + " free per GPU.";
@@ -357,16 +355,13 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   if (!o.include_vision_weights) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::vision)];
   r.rules_of_thumb = rules_of_thumb(loaded_params, in.weights, r.kv_bytes_per_sequence * in.concurrency, detailed);
 
-  r.assumptions = {
-      {"engine", in.engine, "generic PyTorch-style server; engine-specific profiles reproduce each engine's own rule"},
-      {"cuda_context_bytes", fmt_int(o.cuda_context_bytes), "CUDA context + cuBLAS workspaces per process (pytorch#107667: ~300 MB context)"},
-      {"nccl_bytes", fmt_int(o.nccl_bytes), "per GPU when TP x PP > 1 (aiconfigurator: 342 MB TP2, 392 MB TP4/8)"},
-      {"allocator_reserve_fraction", fmt_num(o.allocator_reserve_fraction, 3), "caching-allocator fragmentation and reserve"},
-      {"max_batched_tokens", fmt_int(o.max_batched_tokens), "tokens in one forward pass (chunked prefill)"},
-      {"logits_copies", fmt_int(o.logits_copies), "fp32 logits + probabilities per sequence in the sampler"},
-      {"include_mtp_weights", o.include_mtp_weights ? "true" : "false", "MTP modules are loaded only for speculative decoding"},
-      {"include_vision_weights", o.include_vision_weights ? "true" : "false", "multimodal checkpoints load their vision tower"},
-  };
+  r.assumptions = eo.assumptions;
+  r.assumptions.insert(r.assumptions.begin(),
+                       {"include_vision_weights", o.include_vision_weights ? "true" : "false",
+                        "multimodal checkpoints load their vision tower"});
+  r.assumptions.insert(r.assumptions.begin(),
+                       {"include_mtp_weights", o.include_mtp_weights ? "true" : "false",
+                        "MTP modules are loaded only for speculative decoding"});
   if (in.context_tokens > a.max_position_embeddings && a.max_position_embeddings > 0)
     r.warnings.push_back("context_tokens (" + fmt_int(in.context_tokens) + ") exceeds the model's max_position_embeddings (" +
                          fmt_int(a.max_position_embeddings) + ")");

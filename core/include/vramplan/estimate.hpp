@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "vramplan/architecture.hpp"
 #include "vramplan/catalog.hpp"
 #include "vramplan/error.hpp"
@@ -44,7 +46,8 @@ struct EstimateInput {
   std::int64_t tp = 1;
   std::int64_t pp = 1;
   std::string engine = "generic";
-  GenericOptions options;
+  GenericOptions options;               // the generic profile's assumptions (and the loading switches)
+  nlohmann::json engine_options = nlohmann::json::object();  // the engine's own knobs, read by its profile
 };
 
 struct LineItem {
@@ -104,6 +107,9 @@ struct EstimateResult {
   std::vector<LineItem> breakdown;  // the busiest GPU, line by line
   bool fits = false;
   std::string verdict;
+  nlohmann::json engine_report = nlohmann::json::object();  // what the engine itself would print
+  std::int64_t host_bytes = 0;  // system RAM for the model (offloaded layers, host buffers)
+  std::string host_explain;
   std::vector<RuleOfThumb> rules_of_thumb;
   std::vector<Assumption> assumptions;
   std::vector<std::string> warnings;

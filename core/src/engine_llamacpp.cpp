@@ -1,0 +1,5 @@
+#include "deployment.hpp"
+
+namespace vramplan {
+Expected<EngineOutcome> run_llamacpp(const Deployment& d) { return run_generic(d); }
+}  // namespace vramplan
