@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "table.hpp"
+#include "vramplan/accuracy.hpp"
 #include "vramplan/api.hpp"
 
 namespace {
@@ -19,6 +20,7 @@ const char* kUsage =
     "  vramplan estimate [FILE|-] [--json] [--explain] [--model ID] [--weights FMT] [--kv-cache-dtype T]\n"
     "                    [--context N] [--concurrency N] [--gpu ID] [--count N] [--tp N] [--pp N]\n"
     "  vramplan catalog [models|gpus|formats] [--json]\n"
+    "  vramplan accuracy CASES.json [--json]      (the published accuracy table, as Markdown)\n"
     "FILE (or - for stdin) holds a JSON request (see API.md); flags fill or override its fields.\n"
     "Exit status: 0 ok, 2 bad input, 1 internal error.\n";
 
@@ -86,6 +88,23 @@ int run(int argc, char** argv) {
     json c = vramplan::catalog_json(which);
     std::cout << (as_json ? dump_json(c, 2) + "\n" : vramplan::cli::catalog_table(c));
     return 0;
+  }
+  if (command == "accuracy") {
+    if (positional.empty())
+      return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "accuracy needs the cases file (tests/reference/cases.json)"},
+                        as_json);
+    std::ifstream f(positional[0], std::ios::binary);
+    std::string text;
+    if (!f || !read_all(f, text))
+      return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + positional[0].substr(0, 200) + "'"}, as_json);
+    json cases = json::parse(text, nullptr, false);
+    if (cases.is_discarded())
+      return fail_input({vramplan::ErrorCode::invalid_json, "", "the cases file is not valid JSON"}, as_json);
+    json report = vramplan::run_accuracy(cases);
+    if (report.contains("error"))
+      return fail_input({vramplan::ErrorCode::invalid_field, "FILE", report["error"].get<std::string>()}, as_json);
+    std::cout << (as_json ? dump_json(report, 2) + "\n" : vramplan::accuracy_markdown(report));
+    return report["failed"].get<int>() == 0 ? 0 : 1;
   }
   if (command == "plan" || command == "train")
     return fail_input({vramplan::ErrorCode::unsupported, command, "'" + command + "' is not implemented yet"}, as_json);
