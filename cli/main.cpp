@@ -9,6 +9,7 @@
 #include "table.hpp"
 #include "vramplan/accuracy.hpp"
 #include "vramplan/api.hpp"
+#include "vramplan/fit.hpp"
 
 namespace {
 
@@ -19,6 +20,7 @@ const char* kUsage =
     "usage:\n"
     "  vramplan estimate [FILE|-] [--json] [--explain] [--model ID] [--weights FMT] [--kv-cache-dtype T]\n"
     "                    [--context N] [--concurrency N] [--gpu ID] [--count N] [--tp N] [--pp N]\n"
+    "  vramplan fit      [FILE|-] [--json] [same flags]   (max context/concurrency, fewest GPUs, what to change)\n"
     "  vramplan catalog [models|gpus|formats] [--json]\n"
     "  vramplan accuracy CASES.json [--json]      (the published accuracy table, as Markdown)\n"
     "FILE (or - for stdin) holds a JSON request (see API.md); flags fill or override its fields.\n"
@@ -108,7 +110,7 @@ int run(int argc, char** argv) {
   }
   if (command == "plan" || command == "train")
     return fail_input({vramplan::ErrorCode::unsupported, command, "'" + command + "' is not implemented yet"}, as_json);
-  if (command != "estimate") {
+  if (command != "estimate" && command != "fit") {
     std::cerr << kUsage;
     return fail_input({vramplan::ErrorCode::invalid_field, "command", "unknown command '" + command.substr(0, 40) + "'"},
                       as_json);
@@ -148,13 +150,17 @@ int run(int argc, char** argv) {
     else if (name == "pp") request["hardware"]["pipeline_parallel"] = flag_value(value);
     else return fail_input({vramplan::ErrorCode::invalid_field, name, "unknown flag --" + name.substr(0, 40)}, as_json);
   }
-  json result = vramplan::estimate_json(request);
+  json result = command == "fit" ? vramplan::fit_json(request) : vramplan::estimate_json(request);
   if (result.contains("error")) {
     const auto& e = result["error"];
     vramplan::Error err{vramplan::ErrorCode::invalid_field, e["field"].get<std::string>(), e["message"].get<std::string>()};
     if (as_json) std::cout << dump_json(result, 2) << "\n";
     std::cerr << "vramplan: " << (err.field.empty() ? "" : err.field + ": ") << err.message << "\n";
     return e["code"] == "internal" ? 1 : 2;
+  }
+  if (command == "fit") {
+    std::cout << (as_json ? dump_json(result, 2) + "\n" : vramplan::cli::fit_table(result));
+    return 0;
   }
   std::cout << (as_json ? dump_json(result, 2) + "\n" : vramplan::cli::estimate_table(result, explain));
   return 0;

@@ -90,6 +90,32 @@ std::string estimate_table(const json& r, bool explain) {
   return os.str();
 }
 
+std::string fit_table(const json& f) {
+  std::ostringstream os;
+  auto num = [](const json& j) { return j.is_number() ? fmt_int(i64(j)) : std::string("-"); };
+  if (f.contains("max_context_tokens")) {
+    os << "Largest context at this concurrency   " << num(f["max_context_tokens"]) << " tokens (model limit "
+       << num(f["max_context_limit"]) << ")\n";
+    os << "Most sequences at this context        " << num(f["max_concurrency"]) << "\n";
+    os << "Best weight format that fits          " << (f["best_weights"].is_string() ? f["best_weights"].get<std::string>() : "none") << "\n";
+    os << "Best KV cache dtype that fits         "
+       << (f["best_kv_cache_dtype"].is_string() ? f["best_kv_cache_dtype"].get<std::string>() : "none") << "\n\n";
+  }
+  if (!f["suggestions"].empty()) {
+    os << "What to change" << "\n";
+    for (const auto& s : f["suggestions"])
+      os << "  " << (s["fits"].get<bool>() ? "fits      " : "still not ") << s["text"].get<std::string>() << "\n";
+    os << "\n";
+  }
+  os << pad_right("Fewest GPUs that fit", 46) << pad_left("count", 6) << pad_left("TP", 5) << pad_left("PP", 5)
+     << pad_left("GB/GPU", 10) << pad_left("of GB", 10) << "\n";
+  for (const auto& g : f["min_gpus"])
+    os << pad_right("  " + g["name"].get<std::string>().substr(0, 42), 46) << pad_left(num(g["count"]), 6)
+       << pad_left(num(g["tensor_parallel"]), 5) << pad_left(num(g["pipeline_parallel"]), 5)
+       << pad_left(gb(i64(g["per_gpu_total"])), 10) << pad_left(gb(i64(g["capacity"])), 10) << "\n";
+  return os.str();
+}
+
 std::string catalog_table(const json& c) {
   std::ostringstream os;
   if (c.contains("models")) {

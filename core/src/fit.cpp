@@ -1,0 +1,168 @@
+// Inverse questions by search over the estimator. Every memory figure is monotone in context and in
+// concurrency (tests/test_estimate.cpp checks it across the catalog), so bisection is exact.
+#include "vramplan/fit.hpp"
+
+#include <algorithm>
+
+#include "vramplan/api.hpp"
+#include "vramplan/units.hpp"
+
+namespace vramplan {
+namespace {
+
+using nlohmann::json;
+using I = std::int64_t;
+
+struct Probe {
+  bool ok = false;    // the request is valid
+  bool fits = false;
+  I per_gpu = 0;
+  I capacity = 0;
+};
+
+Probe probe(const json& request, const Catalog& catalog) {
+  json r = estimate_json(request, catalog);
+  Probe p;
+  if (r.contains("error")) return p;
+  p.ok = true;
+  p.fits = r["fits"].get<bool>();
+  for (const auto& g : r["per_gpu"]) {
+    p.per_gpu = std::max(p.per_gpu, g["total"].get<I>());
+    p.capacity = g["capacity"].get<I>();
+  }
+  return p;
+}
+
+// Largest value in [1, hi] for which `fits(value)` holds (monotone decreasing); 0 if none.
+template <class F>
+I largest_fitting(I hi, F fits) {
+  if (!fits(1)) return 0;
+  I lo = 1;
+  while (lo < hi) {
+    const I mid = lo + (hi - lo + 1) / 2;
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+}  // namespace
+
+json fit_json(const json& request, const Catalog& catalog) {
+  std::vector<std::string> warnings;
+  auto parsed = parse_estimate_request(request, catalog, &warnings);
+  if (!parsed) return error_json(parsed.error());
+  const EstimateInput& in = parsed.value();
+  json out = json::object();
+  const bool has_gpu = in.gpu.memory_bytes > 0;
+  const I context = in.context_tokens, concurrency = in.concurrency;
+
+  auto with = [&](const char* section, const char* key, const json& value) {
+    json r = request;
+    if (section[0]) r[section][key] = value;
+    else r[key] = value;
+    return r;
+  };
+
+  if (has_gpu) {
+    const I model_max = in.arch.max_position_embeddings > 0 ? in.arch.max_position_embeddings : (I{1} << 24);
+    out["max_context_tokens"] = largest_fitting(
+        std::min<I>(model_max, I{1} << 24), [&](I v) { return probe(with("workload", "context_tokens", v), catalog).fits; });
+    out["max_context_limit"] = std::min<I>(model_max, I{1} << 24);
+    out["max_concurrency"] = largest_fitting(
+        1000000, [&](I v) { return probe(with("workload", "concurrency", v), catalog).fits; });
+
+    // Highest-precision weight format that fits (none above the checkpoint's own precision).
+    const int native_bits = native_weight_format(in.arch).data_bits;
+    json best = nullptr;
+    for (const char* f : {"bf16", "fp8", "int8", "gptq-int8", "awq-int4", "gptq-int4", "nf4", "gguf-Q4_K_M",
+                          "gguf-Q3_K_M", "gguf-Q2_K"}) {
+      auto fmt = find_weight_format(f, "weights");
+      if (!fmt || fmt->data_bits > native_bits) continue;
+      if (probe(with("", "weights", f), catalog).fits) {
+        best = f;
+        break;
+      }
+    }
+    out["best_weights"] = best;
+    json best_kv = nullptr;
+    const bool gguf_engine = in.engine == "llama.cpp";
+    for (const char* k : gguf_engine ? std::vector<const char*>{"auto", "q8_0", "q4_0"}
+                                     : std::vector<const char*>{"auto", "fp8"}) {
+      if (probe(with("", "kv_cache_dtype", k), catalog).fits) {
+        best_kv = k;
+        break;
+      }
+    }
+    out["best_kv_cache_dtype"] = best_kv;
+  }
+
+  // Fewest GPUs of each catalog type (a power of two, TP across them, PP when TP cannot divide the heads).
+  json min_gpus = json::array();
+  for (const auto& g : catalog.gpus) {
+    for (I count : {1, 2, 4, 8, 16, 32, 64}) {
+      json r = request;
+      r["hardware"] = {{"gpu", g.id}, {"count", count}};
+      // TP stays inside one node; more GPUs than a node holds become pipeline stages.
+      I tp = std::min<I>(count, std::max(1, g.gpus_per_node));
+      while (tp > 1 && (in.arch.num_heads % tp != 0 || count % tp != 0)) tp /= 2;
+      r["hardware"]["tensor_parallel"] = tp;
+      r["hardware"]["pipeline_parallel"] = count / tp;
+      Probe p = probe(r, catalog);
+      if (p.ok && p.fits) {
+        min_gpus.push_back({{"gpu", g.id}, {"name", g.name}, {"count", count}, {"tensor_parallel", tp},
+                            {"pipeline_parallel", count / tp}, {"per_gpu_total", p.per_gpu}, {"capacity", p.capacity},
+                            {"price_usd_per_hour", g.price_per_hour > 0 ? json(g.price_per_hour * count) : json(nullptr)}});
+        break;
+      }
+    }
+  }
+  std::stable_sort(min_gpus.begin(), min_gpus.end(), [](const json& a, const json& b) {
+    return a["count"].get<I>() * a["capacity"].get<I>() < b["count"].get<I>() * b["capacity"].get<I>();
+  });
+  out["min_gpus"] = min_gpus;
+
+  // What to change to fit: each change alone, with the figure it gives.
+  json suggestions = json::array();
+  if (has_gpu) {
+    auto add = [&](const std::string& change, const json& r, const std::string& text) {
+      Probe p = probe(r, catalog);
+      if (!p.ok) return;
+      suggestions.push_back({{"change", change}, {"fits", p.fits}, {"per_gpu_total", p.per_gpu},
+                             {"capacity", p.capacity}, {"text", text + ": " + fmt_gb(p.per_gpu) + " per GPU"}});
+    };
+    for (const char* f : {"fp8", "awq-int4"}) {
+      auto fmt = find_weight_format(f, "weights");
+      if (fmt && fmt->data_bits < in.weights.data_bits && fmt->data_bits <= native_weight_format(in.arch).data_bits)
+        add(std::string("weights=") + f, with("", "weights", f), std::string("weights in ") + f);
+    }
+    if (in.kv.block_bytes * 8 / in.kv.block_elems > 8)
+      add("kv_cache_dtype=fp8", with("", "kv_cache_dtype", in.engine == "llama.cpp" ? "q8_0" : "fp8"), "8-bit KV cache");
+    if (context > 1024) add("context_tokens=" + std::to_string(context / 2), with("workload", "context_tokens", context / 2),
+                            "half the context (" + fmt_int(context / 2) + " tokens)");
+    if (concurrency > 1)
+      add("concurrency=" + std::to_string(concurrency / 2), with("workload", "concurrency", concurrency / 2),
+          "half the concurrent sequences (" + fmt_int(concurrency / 2) + ")");
+    {
+      json r = request;
+      I count = in.count * 2, tp = in.tp * 2;
+      while (tp > 1 && in.arch.num_heads % tp != 0) tp /= 2;
+      r["hardware"]["count"] = count;
+      r["hardware"]["tensor_parallel"] = tp;
+      r["hardware"]["pipeline_parallel"] = count / tp;
+      add("count=" + std::to_string(count), r, "twice the GPUs (" + fmt_int(count) + ", TP " + fmt_int(tp) + ")");
+    }
+  }
+  out["suggestions"] = suggestions;
+  out["warnings"] = warnings;
+  return out;
+}
+
+std::string fit_text(const std::string& text) {
+  auto request = json::parse(text, nullptr, false);
+  if (request.is_discarded())
+    return dump_json(error_json(make_error(ErrorCode::invalid_json, "", "the request is not valid JSON")));
+  return dump_json(fit_json(request));
+}
+
+}  // namespace vramplan

@@ -1,0 +1,65 @@
+// Inverse questions: each answer is checked against the estimator itself at the boundary.
+#include "catch.hpp"
+#include "support.hpp"
+#include "vramplan/fit.hpp"
+
+using vt::i64;
+using vt::json;
+
+TEST_CASE("fit: max context and max concurrency sit exactly on the boundary", "[fit]") {
+  json req = vt::request("meta-llama/Meta-Llama-3-8B", 8192, 4, "bf16", "nvidia-rtx-4090", 1);
+  json f = vramplan::fit_json(req);
+  REQUIRE_FALSE(f.contains("error"));
+  const std::int64_t ctx = i64(f["max_context_tokens"]);
+  REQUIRE(ctx > 0);
+  json at = req, above = req;
+  at["workload"]["context_tokens"] = ctx;
+  above["workload"]["context_tokens"] = ctx + 1;
+  if (ctx < i64(f["max_context_limit"])) {
+    CHECK(vt::estimate(at)["fits"].get<bool>());
+    CHECK_FALSE(vt::estimate(above)["fits"].get<bool>());
+  }
+  const std::int64_t n = i64(f["max_concurrency"]);
+  REQUIRE(n > 0);
+  json n_ok = req, n_over = req;
+  n_ok["workload"]["concurrency"] = n;
+  n_over["workload"]["concurrency"] = n + 1;
+  CHECK(vt::estimate(n_ok)["fits"].get<bool>());
+  CHECK_FALSE(vt::estimate(n_over)["fits"].get<bool>());
+}
+
+TEST_CASE("fit: 70B in BF16 on 2 x 80 GB needs a smaller format; the suggestions say which", "[fit]") {
+  // Seed 000's table: FP16 70B needs 2 x A100 80GB for the weights alone; 32 users x 4k add 43 GB of KV.
+  json req = vt::request("meta-llama/Meta-Llama-3-70B", 4096, 32, "bf16", "nvidia-h100-sxm-80gb", 2);
+  REQUIRE_FALSE(vt::estimate(req)["fits"].get<bool>());
+  json f = vramplan::fit_json(req);
+  CHECK(f["best_weights"] == "fp8");
+  bool fp8_fits = false, more_gpus_fit = false;
+  for (const auto& s : f["suggestions"]) {
+    if (s["change"] == "weights=fp8") fp8_fits = s["fits"].get<bool>();
+    if (s["change"] == "count=4") more_gpus_fit = s["fits"].get<bool>();
+  }
+  CHECK(fp8_fits);
+  CHECK(more_gpus_fit);
+}
+
+TEST_CASE("fit: fewest GPUs per type really fit, and one fewer does not", "[fit]") {
+  json req = vt::request("Qwen/Qwen2.5-72B-Instruct", 8192, 8, "bf16");
+  json f = vramplan::fit_json(req);
+  REQUIRE(f["min_gpus"].size() >= 10);
+  for (const auto& g : f["min_gpus"]) {
+    CAPTURE(g.dump());
+    json r = req;
+    r["hardware"] = {{"gpu", g["gpu"]}, {"count", g["count"]}, {"tensor_parallel", g["tensor_parallel"]},
+                     {"pipeline_parallel", g["pipeline_parallel"]}};
+    CHECK(vt::estimate(r)["fits"].get<bool>());
+    CHECK(i64(g["per_gpu_total"]) <= i64(g["capacity"]));
+  }
+}
+
+TEST_CASE("fit: bad input gives the error object", "[fit]") {
+  json f = json::parse(vramplan::fit_text(R"({"model": "nope"})"));
+  CHECK(f["error"]["code"] == "unknown_model");
+  json g = json::parse(vramplan::fit_text("{"));
+  CHECK(g["error"]["code"] == "invalid_json");
+}
