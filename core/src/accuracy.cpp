@@ -55,7 +55,8 @@ json run_accuracy(const json& cases) {
                   {"note", check.value("note", c.value("note", ""))}};
       const std::string rule = check.value("rule", "exact");
       const std::string unit = check.value("unit", "");
-      const int decimals = check.value("decimals", unit.empty() ? 0 : 2);
+      const bool byte_unit = unit == "GiB" || unit == "MiB" || unit == "GB" || unit == "MB";
+      const int decimals = check.value("decimals", byte_unit ? 2 : 0);
       const double scale = unit_bytes(unit);
       const double reported = check.value("reported", std::nan("")) * scale;
       bool ok = false;

@@ -96,16 +96,22 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   if (!kvd) return kvd.error();
   in.kv = kvd.value();
   {
-    static const char* const kEngines[] = {"generic", "vllm", "sglang", "llama.cpp"};
-    static const char* const kAliases[][2] = {{"llamacpp", "llama.cpp"}, {"llama-cpp", "llama.cpp"},
-                                              {"llama-server", "llama.cpp"}, {"vLLM", "vllm"}, {"SGLang", "sglang"}};
+    static const char* const kEngines[] = {"generic", "vllm", "sglang", "llama.cpp", "ollama", "transformers",
+                                           "tensorrt-llm", "tgi", "lmdeploy"};
+    static const char* const kAliases[][2] = {
+        {"llamacpp", "llama.cpp"}, {"llama-cpp", "llama.cpp"}, {"llama-server", "llama.cpp"}, {"vLLM", "vllm"},
+        {"SGLang", "sglang"}, {"trtllm", "tensorrt-llm"}, {"trt-llm", "tensorrt-llm"}, {"TensorRT-LLM", "tensorrt-llm"},
+        {"hf", "transformers"}, {"huggingface", "transformers"}, {"text-generation-inference", "tgi"}, {"TGI", "tgi"},
+        {"LMDeploy", "lmdeploy"}, {"turbomind", "lmdeploy"}};
     for (const auto& al : kAliases)
       if (in.engine == al[0]) in.engine = al[1];
     bool known = false;
     for (const char* e : kEngines) known = known || in.engine == e;
     if (!known)
       return make_error(ErrorCode::unsupported, "engine",
-                        "engine '" + in.engine.substr(0, 40) + "' has no profile; use generic, vllm, sglang or llama.cpp");
+                        "engine '" + in.engine.substr(0, 40) +
+                            "' has no profile; use generic, vllm, sglang, llama.cpp, ollama, transformers, "
+                            "tensorrt-llm, tgi or lmdeploy");
   }
 
   // Workload.

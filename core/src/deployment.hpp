@@ -55,5 +55,9 @@ Expected<EngineOutcome> run_generic(const Deployment& d);
 Expected<EngineOutcome> run_vllm(const Deployment& d);
 Expected<EngineOutcome> run_sglang(const Deployment& d);
 Expected<EngineOutcome> run_llamacpp(const Deployment& d);
+Expected<EngineOutcome> run_trtllm(const Deployment& d);
+Expected<EngineOutcome> run_tgi(const Deployment& d);
+Expected<EngineOutcome> run_lmdeploy(const Deployment& d);
+Expected<EngineOutcome> run_transformers(const Deployment& d);
 
 }  // namespace vramplan

@@ -295,8 +295,12 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   d.weights_explain = r.weights_explain;
   Expected<EngineOutcome> ran = in.engine == "vllm"        ? run_vllm(d)
                                 : in.engine == "sglang"    ? run_sglang(d)
-                                : in.engine == "llama.cpp" ? run_llamacpp(d)
-                                                           : run_generic(d);
+                                : (in.engine == "llama.cpp" || in.engine == "ollama") ? run_llamacpp(d)
+                                : in.engine == "tensorrt-llm" ? run_trtllm(d)
+                                : in.engine == "tgi"          ? run_tgi(d)
+                                : in.engine == "lmdeploy"     ? run_lmdeploy(d)
+                                : in.engine == "transformers" ? run_transformers(d)
+                                                              : run_generic(d);
   if (!ran) return ran.error();
   EngineOutcome& eo = ran.value();
   const I capacity = in.gpu.capacity_bytes();

@@ -1,0 +1,116 @@
+// Engine profiles: the engines' own rules, their failures and their options.
+#include <cmath>
+
+#include "catch.hpp"
+#include "support.hpp"
+
+using vt::i64;
+using vt::json;
+
+namespace {
+json engine_request(const char* engine, const char* model, std::int64_t ctx, const char* gpu, int count = 1) {
+  json r = vt::request(model, ctx, 1, "", gpu, count);
+  r["engine"] = engine;
+  return r;
+}
+}  // namespace
+
+TEST_CASE("vllm: blocks follow page size, layers and KV dtype", "[engines][vllm]") {
+  // Given the KV memory, blocks = floor(memory / (block_size x bytes per token per layer) / layers)
+  // (vllm/v1/core/kv_cache_utils.py get_num_blocks). Llama-3-8B: 16 x 4,096 B x 32 layers = 2 MiB per block.
+  json r = engine_request("vllm", "meta-llama/Meta-Llama-3-8B", 8192, "nvidia-h100-sxm-80gb");
+  r["engine_options"] = {{"kv_cache_memory_bytes", 10LL << 30}};
+  json a = vt::estimate(r);
+  REQUIRE_FALSE(a.contains("error"));
+  CHECK(i64(a["engine_report"]["num_gpu_blocks"]) == (10LL << 30) / (2LL << 20));
+  CHECK(i64(a["engine_report"]["kv_cache_tokens"]) == 5120 * 16);
+  r["kv_cache_dtype"] = "fp8";  // one byte per value: twice the blocks
+  json b = vt::estimate(r);
+  CHECK(i64(b["engine_report"]["num_gpu_blocks"]) == 2 * i64(a["engine_report"]["num_gpu_blocks"]));
+}
+
+TEST_CASE("vllm: max_model_len beyond the KV cache is refused with the estimated maximum", "[engines][vllm]") {
+  json r = engine_request("vllm", "meta-llama/Meta-Llama-3-8B", 8192, "nvidia-rtx-4090");
+  r["engine_options"] = {{"kv_cache_memory_bytes", 1LL << 30}, {"max_model_len", 100000}};
+  json a = vt::estimate(r);
+  REQUIRE_FALSE(a.contains("error"));
+  CHECK_FALSE(a["fits"].get<bool>());
+  // 1 GiB / 2 MiB = 512 blocks x 16 tokens = 8,192 tokens.
+  CHECK(i64(a["engine_report"]["estimated_max_model_len"]) == 8192);
+  const std::string log = a["engine_report"]["log_lines"].back();
+  CHECK(log.find("estimated maximum model length is 8192") != std::string::npos);
+}
+
+TEST_CASE("vllm: MLA caches one latent per layer on every rank", "[engines][vllm][mla]") {
+  // MLAAttentionSpec: block_size x 576 x 2 B per layer, not split by TP.
+  json r = engine_request("vllm", "deepseek-ai/DeepSeek-V3", 4096, "nvidia-h200-sxm-141gb", 8);
+  r["engine_options"] = {{"kv_cache_memory_bytes", 10LL << 30}};
+  json a = vt::estimate(r);
+  REQUIRE_FALSE(a.contains("error"));
+  CHECK(i64(a["engine_report"]["page_size_bytes"]) == 16 * 576 * 2);
+  CHECK(i64(a["engine_report"]["num_gpu_blocks"]) == (10LL << 30) / (16 * 576 * 2) / 61);
+}
+
+TEST_CASE("vllm: a model too large for the GPU leaves no KV cache", "[engines][vllm]") {
+  json a = vt::estimate(engine_request("vllm", "meta-llama/Meta-Llama-3-70B", 4096, "nvidia-h100-sxm-80gb"));
+  REQUIRE_FALSE(a.contains("error"));
+  CHECK_FALSE(a["fits"].get<bool>());
+  CHECK(i64(a["engine_report"]["num_gpu_blocks"]) == 0);
+  CHECK(a["verdict"].get<std::string>().find("would not start") != std::string::npos);
+}
+
+TEST_CASE("sglang: K and V buffers are (tokens + page_size) x heads x head_dim per layer", "[engines][sglang]") {
+  // memory_pool.py MHATokenToKVPool: k_buffer[(size + page_size), head_num, head_dim] per layer.
+  json r = engine_request("sglang", "Qwen/Qwen3-8B", 4096, "nvidia-h100-sxm-80gb");
+  r["engine_options"] = {{"max_total_tokens", 100000}};
+  json a = vt::estimate(r);
+  REQUIRE_FALSE(a.contains("error"));
+  CHECK(i64(a["engine_report"]["max_total_num_tokens"]) == 100000);
+  CHECK(i64(a["engine_report"]["k_size_bytes"]) == (100000LL + 1) * 36 * 8 * 128 * 2);
+}
+
+TEST_CASE("engines: every profile answers, and more context never needs less", "[engines]") {
+  for (const char* engine : {"generic", "vllm", "sglang", "llama.cpp", "ollama", "transformers", "tensorrt-llm", "tgi", "lmdeploy"}) {
+    CAPTURE(engine);
+    std::int64_t previous = 0;
+    for (std::int64_t ctx : {512, 4096, 32768}) {
+      json r = engine_request(engine, "Qwen/Qwen3-8B", ctx, "nvidia-h100-sxm-80gb");
+      if (std::string(engine) == "llama.cpp" || std::string(engine) == "ollama") r["weights"] = "gguf-Q4_K_M";
+      json a = vt::estimate(r);
+      REQUIRE_FALSE(a.contains("error"));
+      CHECK(a["engine_report"].is_object());
+      CHECK_FALSE(a["verdict"].get<std::string>().empty());
+      // Engines that preallocate a pool hold their total fixed; the others grow with the context.
+      CHECK(i64(a["per_gpu"][0]["total"]) >= 0);
+      if (std::string(engine) == "generic" || std::string(engine) == "transformers") {
+        CHECK(i64(a["per_gpu"][0]["total"]) >= previous);
+        previous = i64(a["per_gpu"][0]["total"]);
+      }
+    }
+  }
+}
+
+TEST_CASE("engines: bad options name the field", "[engines][errors]") {
+  struct Row {
+    const char* engine;
+    json options;
+    const char* field;
+  };
+  const Row rows[] = {
+      {"vllm", {{"gpu_memory_utilization", 1.5}}, "engine_options.gpu_memory_utilization"},
+      {"vllm", {{"block_size", 0}}, "engine_options.block_size"},
+      {"vllm", {{"engine_version", "v9"}}, "engine_options.engine_version"},
+      {"sglang", {{"mem_fraction_static", -1}}, "engine_options.mem_fraction_static"},
+      {"transformers", {{"attn_implementation", "magic"}}, "engine_options.attn_implementation"},
+      {"tensorrt-llm", {{"kv_cache_free_gpu_mem_fraction", "all"}}, "engine_options.kv_cache_free_gpu_mem_fraction"},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.engine, row.options.dump());
+    json r = engine_request(row.engine, "Qwen/Qwen3-8B", 4096, "nvidia-h100-sxm-80gb");
+    r["engine_options"] = row.options;
+    json a = vt::estimate(r);
+    REQUIRE(a.contains("error"));
+    CHECK(a["error"]["code"] == "invalid_field");
+    CHECK(a["error"]["field"] == row.field);
+  }
+}
