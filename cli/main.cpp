@@ -10,6 +10,7 @@
 #include "vramplan/accuracy.hpp"
 #include "vramplan/api.hpp"
 #include "vramplan/fit.hpp"
+#include "vramplan/planner.hpp"
 
 namespace {
 
@@ -21,6 +22,7 @@ const char* kUsage =
     "  vramplan estimate [FILE|-] [--json] [--explain] [--model ID] [--weights FMT] [--kv-cache-dtype T]\n"
     "                    [--context N] [--concurrency N] [--gpu ID] [--count N] [--tp N] [--pp N]\n"
     "  vramplan fit      [FILE|-] [--json] [same flags]   (max context/concurrency, fewest GPUs, what to change)\n"
+    "  vramplan plan     FILE|- [--json]                  (ranked deployment plans for a workload)\n"
     "  vramplan catalog [models|gpus|formats] [--json]\n"
     "  vramplan accuracy CASES.json [--json]      (the published accuracy table, as Markdown)\n"
     "FILE (or - for stdin) holds a JSON request (see API.md); flags fill or override its fields.\n"
@@ -108,7 +110,29 @@ int run(int argc, char** argv) {
     std::cout << (as_json ? dump_json(report, 2) + "\n" : vramplan::accuracy_markdown(report));
     return report["failed"].get<int>() == 0 ? 0 : 1;
   }
-  if (command == "plan" || command == "train")
+  if (command == "plan") {
+    if (positional.empty())
+      return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "plan needs a request FILE (or -)"}, as_json);
+    std::string text;
+    if (positional[0] == "-") read_all(std::cin, text);
+    else {
+      std::ifstream f(positional[0], std::ios::binary);
+      if (!f) return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + positional[0].substr(0, 200) + "'"}, as_json);
+      read_all(f, text);
+    }
+    json request = json::parse(text, nullptr, false);
+    if (request.is_discarded())
+      return fail_input({vramplan::ErrorCode::invalid_json, "", "the request is not valid JSON"}, as_json);
+    json result = vramplan::plan_json(request);
+    if (result.contains("error")) {
+      if (as_json) std::cout << dump_json(result, 2) << "\n";
+      std::cerr << "vramplan: " << result["error"]["field"].get<std::string>() << ": " << result["error"]["message"].get<std::string>() << "\n";
+      return 2;
+    }
+    std::cout << (as_json ? dump_json(result, 2) + "\n" : vramplan::cli::plan_table(result));
+    return 0;
+  }
+  if (command == "train")
     return fail_input({vramplan::ErrorCode::unsupported, command, "'" + command + "' is not implemented yet"}, as_json);
   if (command != "estimate" && command != "fit") {
     std::cerr << kUsage;

@@ -116,6 +116,40 @@ std::string fit_table(const json& f) {
   return os.str();
 }
 
+std::string plan_table(const json& p) {
+  std::ostringstream os;
+  const auto& w = p["workload"];
+  os << "Workload: " << (w["qps"].get<double>() > 0 ? fmt_num(w["qps"].get<double>(), 1) + " requests/s" : fmt_int(i64(w["concurrency"])) + " concurrent")
+     << ", " << fmt_int(i64(w["prompt_tokens"])) << " prompt + " << fmt_int(i64(w["output_tokens"])) << " output tokens; engine "
+     << p["engine"].get<std::string>() << "; about " << fmt_num(p["concurrency"].get<double>(), 0) << " requests in flight\n\n";
+  os << pad_right("plan", 40) << pad_left("GPUs", 6) << pad_left("TPxPP", 7) << pad_left("x rep", 6) << pad_left("fmt", 11)
+     << pad_left("GB/GPU", 8) << pad_left("TTFT ms", 9) << pad_left("TPOT ms", 9) << pad_left("$/h", 9) << pad_left("$/Mtok", 8) << "  SLO\n";
+  int shown = 0;
+  for (const auto& pl : p["plans"]) {
+    if (++shown > 15) break;
+    os << pad_right(pl["gpu_name"].get<std::string>().substr(0, 38), 40) << pad_left(fmt_int(i64(pl["total_gpus"])), 6)
+       << pad_left(std::to_string(i64(pl["tensor_parallel"])) + "x" + std::to_string(i64(pl["pipeline_parallel"])), 7)
+       << pad_left(fmt_int(i64(pl["replicas"])), 6) << pad_left(pl["weights"].get<std::string>(), 11)
+       << pad_left(gb(i64(pl["per_gpu_total"])), 8) << pad_left(fmt_num(pl["ttft_ms"].get<double>(), 0), 9)
+       << pad_left(fmt_num(pl["tpot_ms"].get<double>(), 1), 9)
+       << pad_left(pl["cost_per_hour"].is_number() ? fmt_num(pl["cost_per_hour"].get<double>(), 2) : "-", 9)
+       << pad_left(pl["cost_per_million_output_tokens"].is_number() ? fmt_num(pl["cost_per_million_output_tokens"].get<double>(), 2) : "-", 8)
+       << "  " << (pl["meets_slo"].get<bool>() ? "yes" : "no") << "\n";
+  }
+  if (p["plans"].size() > 15) os << "  ... " << p["plans"].size() - 15 << " more (--json lists all)\n";
+  if (!p["plans"].empty()) os << "\nBest plan: " << p["plans"][0]["why"].get<std::string>() << "\n  " << p["plans"][0]["launch_command"].get<std::string>() << "\n";
+  if (!p["rejected"].empty()) {
+    os << "\nRejected (" << p["rejected"].size() << " families), e.g.:\n";
+    int n = 0;
+    for (const auto& r : p["rejected"]) {
+      if (++n > 6) break;
+      os << "  " << r["gpu"].get<std::string>() << " x" << i64(r["gpus_per_replica"]) << " " << r["weights"].get<std::string>()
+         << ": " << r["reason"].get<std::string>() << "\n";
+    }
+  }
+  return os.str();
+}
+
 std::string catalog_table(const json& c) {
   std::ostringstream os;
   if (c.contains("models")) {

@@ -9,5 +9,6 @@ namespace vramplan::cli {
 std::string estimate_table(const nlohmann::json& result, bool explain);
 std::string catalog_table(const nlohmann::json& catalog);
 std::string fit_table(const nlohmann::json& fit);
+std::string plan_table(const nlohmann::json& plan);
 
 }  // namespace vramplan::cli

@@ -101,6 +101,7 @@ Expected<GpuEntry> parse_gpu_entry(const nlohmann::json& j, const std::string& f
   if (r.has("bandwidth_bytes_per_s")) g.bandwidth_bytes_per_s = r.number("bandwidth_bytes_per_s", 0, 0, 1e15);
   g.bf16_flops = r.number("bf16_tflops", 0, 0, 1e6) * 1e12;
   if (r.has("bf16_flops")) g.bf16_flops = r.number("bf16_flops", 0, 0, 1e19);
+  g.fp16_flops = r.number("fp16_tflops", 0, 0, 1e6) * 1e12;
   g.fp8_flops = r.number("fp8_tflops", 0, 0, 1e6) * 1e12;
   if (r.has("fp8_flops")) g.fp8_flops = r.number("fp8_flops", 0, 0, 1e19);
   g.int8_ops = r.number("int8_tops", 0, 0, 1e6) * 1e12;

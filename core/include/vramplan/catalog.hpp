@@ -37,6 +37,7 @@ struct GpuEntry {
   double usable_fraction = 1.0;   // unified memory: the share the GPU may use by default
   double bandwidth_bytes_per_s = 0;
   double bf16_flops = 0;
+  double fp16_flops = 0;
   double fp8_flops = 0;
   double int8_ops = 0;
   double fp4_flops = 0;
