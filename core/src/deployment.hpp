@@ -24,6 +24,7 @@ struct Deployment {
   std::vector<I64> stage_weights;              // weight bytes on one GPU of each stage
   std::vector<KvLayerCost> costs;              // per layer, on one TP rank
   std::string weights_explain;                 // the whole model's weights, class by class
+  bool explain = true;                         // build line items with their formulas
 };
 
 struct StageOutcome {

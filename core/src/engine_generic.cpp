@@ -40,7 +40,7 @@ Expected<EngineOutcome> run_generic(const Deployment& d) {
     u.overhead = o.cuda_context_bytes + nccl + reserve;
 
     const bool split = d.tp * d.pp > 1;
-    st.items.push_back(
+    if (d.explain) st.items.push_back(
         {"weights", split ? "Weights on this GPU" : "Weights", u.weights,
          split ? "layers " + fmt_int(first) + "-" + fmt_int(last - 1) + " of " + fmt_int(a.num_layers) +
                      (d.tp > 1 ? ", 1/" + fmt_int(d.tp) +
@@ -48,19 +48,19 @@ Expected<EngineOutcome> run_generic(const Deployment& d) {
                                : "") +
                      " = " + fmt_int(u.weights) + " B; whole model: " + d.weights_explain
                : d.weights_explain});
-    st.items.push_back({"kv_cache", "KV cache", u.kv_cache,
+    if (d.explain) st.items.push_back({"kv_cache", "KV cache", u.kv_cache,
                         kv_text + " x " + fmt_int(d.seqs) + seq_word + " = " + fmt_int(u.kv_cache) + " B (" +
                             fmt_gb(u.kv_cache) + ")"});
-    st.items.push_back({"activations", "Activations and sampler", u.activations,
+    if (d.explain) st.items.push_back({"activations", "Activations and sampler", u.activations,
                         o.activation_bytes_override >= 0
                             ? "set by engine_options.activation_bytes = " + fmt_int(u.activations) + " B"
                             : act_explain + (last_stage ? " + " + logits_explain : "") + " = " + fmt_int(u.activations) + " B"});
-    st.items.push_back({"overhead.cuda_context", "CUDA context and libraries", o.cuda_context_bytes,
+    if (d.explain) st.items.push_back({"overhead.cuda_context", "CUDA context and libraries", o.cuda_context_bytes,
                         "cuda_context_bytes = " + fmt_int(o.cuda_context_bytes) + " B (assumption)"});
     if (nccl)
-      st.items.push_back({"overhead.nccl", "NCCL buffers", nccl,
+      if (d.explain) st.items.push_back({"overhead.nccl", "NCCL buffers", nccl,
                           "nccl_bytes = " + fmt_int(nccl) + " B per GPU when TP x PP > 1 (assumption)"});
-    st.items.push_back({"overhead.allocator_reserve", "Allocator reserve / fragmentation", reserve,
+    if (d.explain) st.items.push_back({"overhead.allocator_reserve", "Allocator reserve / fragmentation", reserve,
                         fmt_num(o.allocator_reserve_fraction, 3) + " x (weights + KV + activations " +
                             fmt_int(u.weights + u.kv_cache + u.activations) + " B) = " + fmt_int(reserve) + " B"});
     out.stages.push_back(std::move(st));

@@ -80,15 +80,15 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
     // What mem_fraction_static leaves free is for activations and CUDA graphs.
     u.activations = static_cast<I64>(total * (1.0 - mfs));
     u.overhead = pre_weights;
-    st.items.push_back({"weights", d.tp * d.pp > 1 ? "Weights on this GPU" : "Weights", weights, d.weights_explain});
-    st.items.push_back({"kv_cache", "KV cache pool (preallocated)", u.kv_cache,
+    if (d.explain) st.items.push_back({"weights", d.tp * d.pp > 1 ? "Weights on this GPU" : "Weights", weights, d.weights_explain});
+    if (d.explain) st.items.push_back({"kv_cache", "KV cache pool (preallocated)", u.kv_cache,
                         "rest = available after weights " + gib(available) + " - total " + gib(total) + " x (1 - mem_fraction_static " +
                             fmt_num(mfs, 3) + ") = " + gib(rest) + "; cell_size = " + fmt_int(cell) +
                             " B per token (K+V, all layers, this rank); max_total_num_tokens = floor(rest / cell_size) = " +
                             fmt_int(tokens) + "; pool = (tokens + page_size) x cell_size = " + fmt_int(u.kv_cache) + " B"});
-    st.items.push_back({"activations", "Reserved for activations and CUDA graphs", u.activations,
+    if (d.explain) st.items.push_back({"activations", "Reserved for activations and CUDA graphs", u.activations,
                         "total " + gib(total) + " x (1 - mem_fraction_static " + fmt_num(mfs, 3) + ")"});
-    st.items.push_back({"overhead.pre_weights", "CUDA context and NCCL (before weights)", pre_weights,
+    if (d.explain) st.items.push_back({"overhead.pre_weights", "CUDA context and NCCL (before weights)", pre_weights,
                         "pre_weights_bytes = " + gib(static_cast<double>(pre_weights)) + " (assumption)"});
     out.stages.push_back(std::move(st));
   }

@@ -172,14 +172,14 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
     u.kv_cache = std::max<I64>(0, num_blocks) * page * group_size;
     u.activations = activation;
     u.overhead = non_torch + o.cudagraph_bytes;
-    st.items.push_back({"weights", d.tp * d.pp > 1 ? "Weights on this GPU" : "Weights", weights,
+    if (d.explain) st.items.push_back({"weights", d.tp * d.pp > 1 ? "Weights on this GPU" : "Weights", weights,
                         (offload > 0 ? fmt_int(weights_full) + " B - cpu_offload_gb " + fmt_num(o.cpu_offload_gb, 2) +
                                            " GiB = " + fmt_int(weights) + " B; "
                                      : "") +
                             (d.tp * d.pp > 1 ? "this GPU's shard; whole model: " : "") + d.weights_explain});
     const double needed_per_request = 0;  // filled below in the report
     (void)needed_per_request;
-    st.items.push_back(
+    if (d.explain) st.items.push_back(
         {"kv_cache", "KV cache pool (preallocated)", u.kv_cache,
          "available = requested " + gib(requested) + " - weights " + gib(static_cast<double>(weights)) +
              " - peak activation " + gib(static_cast<double>(activation)) + " - non-torch " +
@@ -189,17 +189,17 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
              fmt_int(page) + " B; num_gpu_blocks = floor(" + fmt_int(std::max<I64>(0, available)) + " / " +
              fmt_int(page) + " / " + fmt_int(group_size) + " layers per group) = " + fmt_int(num_blocks) +
              "; pool = blocks x page x layers = " + fmt_int(u.kv_cache) + " B"});
-    st.items.push_back({"activations", "Peak activation (profile run)", activation,
+    if (d.explain) st.items.push_back({"activations", "Peak activation (profile run)", activation,
                         o.activation_bytes >= 0
                             ? "set by engine_options.activation_bytes"
                             : "profile run of max_num_batched_tokens " + fmt_int(profile_tokens) + " x " +
                                   activation_per_token_explain(a, d.tp) + " + sampler max_num_seqs " +
                                   fmt_int(o.max_num_seqs) + " x vocab " + fmt_int(a.vocab_size) +
                                   " x 16 B (fp32 logits + probs, int64 sort indices) = " + fmt_int(activation) + " B"});
-    st.items.push_back({"overhead.non_torch", "Non-torch memory (CUDA context, NCCL)", non_torch,
+    if (d.explain) st.items.push_back({"overhead.non_torch", "Non-torch memory (CUDA context, NCCL)", non_torch,
                         "non_torch_bytes = " + gib(static_cast<double>(non_torch)) +
                             " (llm-d H100 logs 0.13-0.14 GiB on 1 GPU; vllm#15815 0.30 GiB at TP 2)"});
-    st.items.push_back({"overhead.cudagraph", "CUDA graphs", o.cudagraph_bytes,
+    if (d.explain) st.items.push_back({"overhead.cudagraph", "CUDA graphs", o.cudagraph_bytes,
                         o.enforce_eager ? "enforce_eager: no CUDA graphs"
                                         : "cudagraph_bytes = " + gib(static_cast<double>(o.cudagraph_bytes)) +
                                               (o.cudagraph_memory_subtracted
@@ -257,11 +257,13 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
     report["num_cpu_blocks"] = cpu_page > 0 ? static_cast<I64>(o.swap_space_gb * kGiB) / cpu_page : 0;
   }
   std::vector<std::string> log;
-  log.push_back("Available KV cache memory: " + fmt_num(static_cast<double>(available_worst) / kGiB, 2) + " GiB");
-  if (o.v0) log.push_back("# GPU blocks: " + fmt_int(blocks).erase(0, 0) + ", # CPU blocks: " + std::to_string(report["num_cpu_blocks"].get<I64>()));
-  log.push_back("GPU KV cache size: " + fmt_int(kv_tokens) + " tokens");
-  log.push_back("Maximum concurrency for " + fmt_int(o.max_model_len) + " tokens per request: " +
-                fmt_num(std::floor(max_concurrency * 100.0) / 100.0, 2) + "x");
+  if (d.explain) log.push_back("Available KV cache memory: " + fmt_num(static_cast<double>(available_worst) / kGiB, 2) + " GiB");
+  if (o.v0 && d.explain) log.push_back("# GPU blocks: " + fmt_int(blocks).erase(0, 0) + ", # CPU blocks: " + std::to_string(report["num_cpu_blocks"].get<I64>()));
+  if (d.explain) {
+    log.push_back("GPU KV cache size: " + fmt_int(kv_tokens) + " tokens");
+    log.push_back("Maximum concurrency for " + fmt_int(o.max_model_len) + " tokens per request: " +
+                  fmt_num(std::floor(max_concurrency * 100.0) / 100.0, 2) + "x");
+  }
 
   // vLLM's startup checks.
   const std::string hw = fmt_int(in.count) + " x " + in.gpu.name;
@@ -294,6 +296,8 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
                   fmt_num(needed / kGiB, 2) + " GiB of KV cache, only " +
                   fmt_num(static_cast<double>(available_worst) / kGiB, 2) + " GiB is available (estimated maximum " +
                   "model length " + fmt_int(lo) + ").";
+  } else if (!d.explain) {
+    out.fits = workload_blocks <= blocks;
   } else if (workload_blocks > blocks) {
     out.fits = false;
     const I64 at_once = blocks / std::max<I64>(1, blocks_for(in.context_tokens));
@@ -315,7 +319,7 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
     out.host_explain = "cpu_offload_gb " + fmt_num(o.cpu_offload_gb, 2) + " GiB per GPU x " +
                        fmt_int(d.tp * d.pp * d.dp) + " GPUs";
   }
-  out.assumptions = {
+  if (d.explain) out.assumptions = {
       {"engine", o.v0 ? "vllm (V0 engine)" : "vllm (V1 engine)", "rule read from vllm/v1/worker/gpu_worker.py and v1/core/kv_cache_utils.py"},
       {"gpu_memory_utilization", fmt_num(o.gpu_memory_utilization, 2), "vLLM default 0.9"},
       {"total_gpu_memory", gib(total), o.total_gpu_memory_bytes > 0 ? "given" : "catalog memory minus cuda_reserved_bytes (CUDA reports less than nvidia-smi)"},

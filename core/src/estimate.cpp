@@ -129,6 +129,7 @@ std::string kv_stage_explain(const Deployment& d, std::size_t stage, I64 context
   std::vector<KvLayerCost> stage_costs(d.costs.begin() + first, d.costs.begin() + last);
   const I64 seq = kv_bytes_per_sequence(d.costs, context, static_cast<std::size_t>(first), static_cast<std::size_t>(last));
   if (bytes_per_sequence) *bytes_per_sequence = seq;
+  if (!d.explain) return std::string();
   return kv_layers_explain(*d.arch, stage_costs, d.in->kv, context, d.tp, nullptr) + "; per sequence " + fmt_int(seq) + " B";
 }
 
@@ -235,11 +236,12 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   for (auto& [k, cb] : by_class) {
     (void)k;
     r.weights_by_class.push_back(cb);
-    wexp += (wexp.empty() ? "" : " + ") + std::string(to_string(cb.cls)) + " " + fmt_int(cb.params) + " params as " +
-            cb.storage + " = " + fmt_int(cb.bytes) + " B";
+    if (in.explain)
+      wexp += (wexp.empty() ? "" : " + ") + std::string(to_string(cb.cls)) + " " + fmt_int(cb.params) + " params as " +
+              cb.storage + " = " + fmt_int(cb.bytes) + " B";
   }
-  r.weights_explain = wexp + " = " + fmt_int(r.weight_bytes) + " B (" + fmt_gb(r.weight_bytes) + ")";
-  if (in.weights.kind != FormatKind::plain && in.weights.kind != FormatKind::gguf) {
+  if (in.explain) r.weights_explain = wexp + " = " + fmt_int(r.weight_bytes) + " B (" + fmt_gb(r.weight_bytes) + ")";
+  if (in.explain && in.weights.kind != FormatKind::plain && in.weights.kind != FormatKind::gguf) {
     r.weights_explain += ". Nominal " + fmt_int(in.weights.data_bits) + "-bit size " +
                          fmt_gb(static_cast<I>(nominal)) + "; " + fmt_gb(static_cast<I>(kept_16bit_extra)) +
                          " more because embeddings, lm_head, norms, routers and biases stay 16-bit, and " +
@@ -256,7 +258,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   const auto costs = kv_layer_costs(a, in.kv, tp);
   r.kv_bytes_per_token = kv_bytes_per_token(a, in.kv);
   r.kv_bytes_per_sequence = kv_bytes_per_sequence(costs1, in.context_tokens, 0, costs1.size());
-  r.kv_explain = kv_layers_explain(a, costs1, in.kv, in.context_tokens, 1, nullptr) + "; per sequence " +
+  if (in.explain) r.kv_explain = kv_layers_explain(a, costs1, in.kv, in.context_tokens, 1, nullptr) + "; per sequence " +
                  fmt_int(r.kv_bytes_per_sequence) + " B x " + fmt_int(in.concurrency) + (in.concurrency == 1 ? " sequence = " : " sequences = ") +
                  fmt_int(r.kv_bytes_per_sequence * in.concurrency) + " B (" +
                  fmt_gb(r.kv_bytes_per_sequence * in.concurrency) + ")";
@@ -268,15 +270,16 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
                              ? static_cast<double>(r.kv_naive_bytes) /
                                    static_cast<double>(r.kv_bytes_per_sequence * in.concurrency)
                              : 0.0;
-    r.kv_naive_explain = "2 x " + fmt_int(a.num_layers) + " layers x " + fmt_int(a.num_heads) +
+    if (in.explain) r.kv_naive_explain = "2 x " + fmt_int(a.num_layers) + " layers x " + fmt_int(a.num_heads) +
                          " attention heads x " + fmt_int(a.q_head_dim()) + " head_dim x " + kv_dtype_text(in.kv) +
                          " x " + fmt_int(in.context_tokens) + " tokens x " + fmt_int(in.concurrency) + " = " +
                          fmt_int(r.kv_naive_bytes) + " B (" + fmt_gb(r.kv_naive_bytes) + "), " + fmt_num(ratio, 1) +
                          "x the real figure: it caches all " + fmt_int(a.num_heads) + " query heads";
-    if (a.is_mla()) r.kv_naive_explain += ", while MLA caches one " + fmt_int(a.kv_lora_rank + a.qk_rope_head_dim) + "-wide latent per layer";
+    if (!in.explain) {
+    } else if (a.is_mla()) r.kv_naive_explain += ", while MLA caches one " + fmt_int(a.kv_lora_rank + a.qk_rope_head_dim) + "-wide latent per layer";
     else if (a.num_kv_heads < a.num_heads)
       r.kv_naive_explain += ", while GQA caches only " + fmt_int(a.num_kv_heads) + " KV heads";
-    if (std::any_of(a.layers.begin(), a.layers.end(), [](const LayerSpec& l) { return l.attention == AttentionKind::sliding || l.attention == AttentionKind::chunked || l.attention == AttentionKind::linear; }))
+    if (in.explain && std::any_of(a.layers.begin(), a.layers.end(), [](const LayerSpec& l) { return l.attention == AttentionKind::sliding || l.attention == AttentionKind::chunked || l.attention == AttentionKind::linear; }))
       r.kv_naive_explain += ", and ignores the layers that keep only a window or a fixed state";
   }
 
@@ -293,6 +296,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   d.stage_weights = stage_weights;
   d.costs = costs;
   d.weights_explain = r.weights_explain;
+  d.explain = in.explain;
   Expected<EngineOutcome> ran = in.engine == "vllm"        ? run_vllm(d)
                                 : in.engine == "sglang"    ? run_sglang(d)
                                 : (in.engine == "llama.cpp" || in.engine == "ollama") ? run_llamacpp(d)
@@ -324,7 +328,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   for (std::size_t s = 1; s < stage_usage.size(); ++s)
     if (stage_usage[s].total > stage_usage[worst].total) worst = s;
   r.breakdown = eo.stages[worst].items;
-  r.breakdown.push_back({"total", "Total per GPU", stage_usage[worst].total,
+  if (in.explain) r.breakdown.push_back({"total", "Total per GPU", stage_usage[worst].total,
                          "weights + KV cache + activations + overhead = " + fmt_int(stage_usage[worst].total) + " B (" +
                              fmt_gb(stage_usage[worst].total) + ")"});
   for (const auto& u : r.per_gpu) r.kv_bytes += u.kv_cache;
@@ -338,7 +342,9 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
       std::all_of(stage_usage.begin(), stage_usage.end(), [](const GpuUsage& u) { return u.total <= u.capacity; });
   r.fits = memory_fits && (!eo.has_fit || eo.fits);
   const std::string hw = fmt_int(in.count) + " x " + in.gpu.name;
-  if (capacity <= 0) {
+  if (!in.explain) {
+    if (capacity <= 0) r.fits = false;
+  } else if (capacity <= 0) {
     r.fits = false;
     r.verdict = "Cannot tell: the GPU's memory is unknown. Needs " + fmt_gb(wu.total) + " per GPU.";
   } else if (!eo.verdict.empty()) {
@@ -357,7 +363,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   I loaded_params = r.params.total;
   if (!o.include_mtp_weights) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::mtp)];
   if (!o.include_vision_weights) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::vision)];
-  r.rules_of_thumb = rules_of_thumb(loaded_params, in.weights, r.kv_bytes_per_sequence * in.concurrency, detailed);
+  if (in.explain) r.rules_of_thumb = rules_of_thumb(loaded_params, in.weights, r.kv_bytes_per_sequence * in.concurrency, detailed);
 
   r.assumptions = eo.assumptions;
   r.assumptions.insert(r.assumptions.begin(),

@@ -32,7 +32,7 @@ WeightFormat make(const char* id, const char* label, FormatKind kind, int bits, 
   return f;
 }
 
-std::vector<WeightFormat> base_formats() {
+std::vector<WeightFormat> build_base_formats() {
   std::vector<WeightFormat> v;
   v.push_back(make("fp32", "FP32", FormatKind::plain, 32));
   v.push_back(make("fp16", "FP16", FormatKind::plain, 16));
@@ -66,6 +66,11 @@ std::vector<WeightFormat> base_formats() {
   v.push_back(make("mxfp4", "MXFP4 (E2M1, E8M0 scale per 32)", FormatKind::microscaled, 4, 32));
   v.push_back(make("nvfp4", "NVFP4 (E2M1, E4M3 scale per 16)", FormatKind::microscaled, 4, 16));
   return v;
+}
+
+const std::vector<WeightFormat>& base_formats() {
+  static const std::vector<WeightFormat> formats = build_base_formats();
+  return formats;
 }
 
 struct Alias {
@@ -136,7 +141,7 @@ Expected<WeightFormat> find_weight_format(const std::string& id_in, const std::s
     f.gguf_ftype = upper(id);
     return f;
   }
-  for (auto& f : base_formats())
+  for (const auto& f : base_formats())
     if (f.id == id) return f;
   std::string list;
   for (const auto& f : base_formats()) list += (list.empty() ? "" : ", ") + f.id;

@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
-#include "vramplan/params.hpp"
 
 namespace vramplan {
 
 PerfModel make_perf_model(const Architecture& a, const WeightFormat& w, const KvDtype& kv, const GpuEntry& gpu,
                           std::int64_t tp, std::int64_t pp, const std::vector<std::int64_t>& by_class,
-                          const PerfFactors& factors) {
+                          std::int64_t active_params, std::int64_t embedding_params, const PerfFactors& factors) {
   PerfModel m;
   m.f = factors;
   m.tp = tp;
@@ -27,8 +26,7 @@ PerfModel make_perf_model(const Architecture& a, const WeightFormat& w, const Kv
   }
   m.weight_bytes_dense_per_gpu = dense / gpus;
   m.weight_bytes_experts_per_gpu = experts / gpus;
-  const auto params = count_params(enumerate_tensors(a));
-  m.flops_per_token_linear = 2.0 * static_cast<double>(params.active - params.embedding);
+  m.flops_per_token_linear = 2.0 * static_cast<double>(active_params - embedding_params);
   // Causal attention reads every cached position: 2 matmuls x 2 FLOPs x heads x head_dim per layer.
   double attn = 0;
   for (const auto& l : a.layers)
@@ -95,6 +93,27 @@ PerfFigures perf_figures(const PerfModel& m, std::int64_t prompt, double batch, 
   out.decode_comm_s = allreduce(batch) + p2p(batch);
   out.decode_step_s = std::max(out.decode_memory_s, out.decode_compute_s) + out.decode_comm_s;
   return out;
+}
+
+double decode_step_s(const PerfModel& m, double batch, double context) {
+  const double gpus_tp = static_cast<double>(m.tp);
+  const double bw = std::max(1.0, m.bandwidth * m.f.mbu);
+  const double link = std::max(1.0, m.link * m.f.comm_efficiency);
+  const double lat = m.f.allreduce_latency_s * (m.nvlink_class ? 1.0 : 3.0);
+  double expert_share = 1.0;
+  if (m.num_experts > 0)
+    expert_share = 1.0 - std::pow(1.0 - static_cast<double>(m.experts_per_token) / static_cast<double>(m.num_experts), batch);
+  const double pp = static_cast<double>(m.pp);
+  const double memory = ((m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu * expert_share) * pp +
+                         batch * context * static_cast<double>(m.kv_bytes_per_token_per_gpu) * pp) / bw;
+  const double compute = batch * (m.flops_per_token_linear + m.attention_flops_per_token_ctx * context) /
+                         (gpus_tp * std::max(1.0, m.flops) * m.f.decode_mfu);
+  double comm = 0;
+  if (m.tp > 1)
+    comm += 2.0 * static_cast<double>(m.layers) *
+            (lat + 2.0 * (gpus_tp - 1.0) / gpus_tp * batch * static_cast<double>(m.hidden) * 2.0 / link);
+  if (m.pp > 1) comm += (pp - 1.0) * (m.f.p2p_latency_s + batch * static_cast<double>(m.hidden) * 2.0 / link);
+  return std::max(memory, compute) + comm;
 }
 
 }  // namespace vramplan

@@ -10,6 +10,7 @@
 #include "vramplan/api.hpp"
 #include "vramplan/estimate.hpp"
 #include "vramplan/json_read.hpp"
+#include "vramplan/params.hpp"
 #include "vramplan/perf.hpp"
 #include "vramplan/units.hpp"
 
@@ -48,7 +49,7 @@ Latency solve(const PerfModel& m, const Workload& w, I replicas) {
   Latency out;
   const double context = static_cast<double>(w.prompt) + static_cast<double>(w.output) / 2.0;
   const double prefill = perf_figures(m, w.prompt, 1, context).prefill_s;
-  auto tpot_at = [&](double b) { return perf_figures(m, w.prompt, std::max(1.0, b), context).decode_step_s; };
+  auto tpot_at = [&](double b) { return decode_step_s(m, std::max(1.0, b), context); };
   if (w.qps > 0) {
     const double lambda = w.qps / static_cast<double>(replicas);
     const double rho = lambda * prefill;
@@ -74,7 +75,7 @@ Latency solve(const PerfModel& m, const Workload& w, I replicas) {
     }
     double lo = hi / 2.0;
     if (hi == 1.0) lo = 0.0;
-    for (int it = 0; it < 40; ++it) {
+    for (int it = 0; it < 24; ++it) {  // 2^-24 of the bracket: far below a request
       const double mid = (lo + hi) / 2.0;
       (gap(mid) > 0 ? lo : hi) = mid;
     }
@@ -286,6 +287,7 @@ json plan_json(const json& req, const Catalog& catalog) {
     class_bytes[f.id] = bytes;
   }
 
+  const ParamCount params = count_params(enumerate_tensors(arch));
   for (const GpuEntry* gp : gpus) {
     const GpuEntry& g = *gp;
     const double half = g.bf16_flops > 0 ? g.bf16_flops : g.fp16_flops;
@@ -313,7 +315,8 @@ json plan_json(const json& req, const Catalog& catalog) {
                                   fmt_gb(g.capacity_bytes()));
             continue;
           }
-          const PerfModel model = make_perf_model(arch, f, kvs[ki], g, tp, pp, class_bytes[f.id], factors);
+          const PerfModel model =
+              make_perf_model(arch, f, kvs[ki], g, tp, pp, class_bytes[f.id], params.active, params.embedding, factors);
           EstimateInput in = proto;
           in.weights = f;
           in.kv = kvs[ki];
@@ -322,6 +325,7 @@ json plan_json(const json& req, const Catalog& catalog) {
           in.tp = tp;
           in.pp = pp;
           in.context_tokens = max_len;
+          in.explain = false;
           if (in.engine == "vllm") in.engine_options["max_model_len"] = max_len;
           // Memory and SLOs improve with more replicas: bisect for the fewest that meet both.
           struct Eval {
@@ -329,6 +333,43 @@ json plan_json(const json& req, const Catalog& catalog) {
             Latency lat;
             I per_gpu = 0;
             std::string why;
+          };
+          // How many sequences of max_len one replica's memory holds: read from the engine's own report where
+          // it states it (vLLM blocks, SGLang tokens), else by bisection on the estimate.
+          I max_batch = -1;
+          std::string memory_why;
+          auto batch_limit = [&]() -> I {
+            if (max_batch >= 0) return max_batch;
+            in.concurrency = 1;
+            auto r1 = estimate(in);
+            if (!r1 || !r1->fits) {
+              memory_why = r1 ? r1->verdict : r1.error().message;
+              return max_batch = 0;
+            }
+            const auto& rep = r1->engine_report;
+            if (rep.contains("num_gpu_blocks") && rep.contains("workload_blocks") && rep["workload_blocks"].get<I>() > 0) {
+              max_batch = rep["num_gpu_blocks"].get<I>() / rep["workload_blocks"].get<I>();
+            } else if (rep.contains("max_total_num_tokens")) {
+              max_batch = rep["max_total_num_tokens"].get<I>() / max_len;
+            } else {
+              auto fits = [&](I b) {
+                in.concurrency = b;
+                auto r = estimate(in);
+                return r && r->fits;
+              };
+              I lo = 1, hi = 2;
+              while (hi < (I{1} << 20) && fits(hi)) {
+                lo = hi;
+                hi *= 2;
+              }
+              if (hi >= (I{1} << 20)) return max_batch = hi;
+              while (lo + 1 < hi) {
+                const I mid = lo + (hi - lo) / 2;
+                (fits(mid) ? lo : hi) = mid;
+              }
+              max_batch = lo;
+            }
+            return max_batch;
           };
           auto evaluate = [&](I replicas) {
             Eval e;
@@ -338,15 +379,14 @@ json plan_json(const json& req, const Catalog& catalog) {
               e.why = "with " + std::to_string(replicas) + " replica(s): " + e.lat.why;
               return e;
             }
-            in.concurrency = std::max<I>(1, static_cast<I>(std::ceil(e.lat.batch)));
-            auto r = estimate(in);
-            if (!r) {
-              e.why = r.error().message;
-              return e;
-            }
-            e.memory = r->fits;
-            for (const auto& u : r->per_gpu) e.per_gpu = std::max(e.per_gpu, u.total);
-            if (!e.memory) e.why = r->verdict;
+            const I batch = std::max<I>(1, static_cast<I>(std::ceil(e.lat.batch)));
+            const I limit = batch_limit();
+            e.memory = batch <= limit;
+            if (!e.memory)
+              e.why = limit == 0 ? memory_why
+                                 : "memory holds " + fmt_int(limit) + " sequences of " + fmt_int(max_len) +
+                                       " tokens per replica; " + std::to_string(replicas) + " replica(s) need " +
+                                       fmt_int(batch) + " each";
             e.slo = e.memory && (slo.ttft_s <= 0 || e.lat.ttft_s <= slo.ttft_s) &&
                     (slo.tpot_s <= 0 || e.lat.tpot_s <= slo.tpot_s) &&
                     (slo.min_output_tokens_per_s <= 0 ||
@@ -357,28 +397,55 @@ json plan_json(const json& req, const Catalog& catalog) {
             return e;
           };
           const I max_replicas = std::max<I>(1, max_gpus / gpr);
+          // Latency alone first (cheap): the fewest replicas meeting the SLOs; then memory (an estimate per
+          // probe), which also improves with more replicas. Both are monotone in the replica count.
+          auto latency_ok = [&](I replicas) {
+            const Latency l = solve(model, w, replicas);
+            return l.stable && (slo.ttft_s <= 0 || l.ttft_s <= slo.ttft_s) && (slo.tpot_s <= 0 || l.tpot_s <= slo.tpot_s) &&
+                   (slo.min_output_tokens_per_s <= 0 ||
+                    l.output_tokens_per_s * static_cast<double>(replicas) >= slo.min_output_tokens_per_s);
+          };
           I lo = 1, hi = max_replicas;
-          Eval best = evaluate(hi);
-          if (!best.slo) {
-            // Even the most replicas miss the SLO: keep it as a non-compliant plan if memory fits.
-            if (!best.memory) {
-              reject(g, gpr, f, best.why.empty() ? "does not fit in memory" : best.why);
-              continue;
-            }
-          } else {
+          bool slo_reachable = latency_ok(hi);
+          if (slo_reachable) {
             while (lo < hi) {
               const I mid = lo + (hi - lo) / 2;
-              Eval e = evaluate(mid);
-              if (e.slo) {
-                hi = mid;
-                best = e;
-              } else {
-                lo = mid + 1;
-              }
+              if (latency_ok(mid)) hi = mid;
+              else lo = mid + 1;
             }
-            if (lo != max_replicas) best = evaluate(lo);
+          } else {
+            lo = max_replicas;
           }
-          const I replicas = best.slo ? lo : max_replicas;
+          Eval best = evaluate(lo);
+          if (!best.memory && best.stable) {
+            // More replicas mean fewer sequences per replica: find the fewest that fit.
+            I mlo = lo + 1, mhi = max_replicas;
+            Eval top = mlo <= mhi ? evaluate(mhi) : best;
+            if (top.memory) {
+              best = top;
+              lo = mhi;
+              while (mlo < mhi) {
+                const I mid = mlo + (mhi - mlo) / 2;
+                Eval e = evaluate(mid);
+                if (e.memory) {
+                  mhi = mid;
+                  best = e;
+                } else {
+                  mlo = mid + 1;
+                }
+              }
+              lo = mhi;
+              if (best.slo == false && slo_reachable) best = evaluate(lo);
+            }
+          }
+          if (!best.memory) {
+            reject(g, gpr, f, best.why.empty() ? "does not fit in memory" : best.why);
+            continue;
+          }
+          const I replicas = lo;
+          in.concurrency = std::max<I>(1, static_cast<I>(std::ceil(best.lat.batch)));
+          if (auto final_estimate = estimate(in))
+            for (const auto& u : final_estimate->per_gpu) best.per_gpu = std::max(best.per_gpu, u.total);
           const I total_gpus = replicas * gpr;
           if (owned.count(g.id) && total_gpus > owned[g.id]) {
             reject(g, gpr, f, "needs " + std::to_string(total_gpus) + " GPUs, " + std::to_string(owned[g.id]) + " owned");
@@ -425,30 +492,45 @@ json plan_json(const json& req, const Catalog& catalog) {
       }
     }
   }
-  // Best first: meeting the SLOs, then cheaper (unknown prices last), fewer GPUs, lower TPOT.
-  std::stable_sort(plans.begin(), plans.end(), [](const json& a, const json& b) {
-    if (a["meets_slo"] != b["meets_slo"]) return a["meets_slo"].get<bool>();
-    const bool ca = a["cost_per_hour"].is_number(), cb = b["cost_per_hour"].is_number();
-    if (ca != cb) return ca;
-    if (ca && a["cost_per_hour"].get<double>() != b["cost_per_hour"].get<double>())
-      return a["cost_per_hour"].get<double>() < b["cost_per_hour"].get<double>();
-    if (a["total_gpus"] != b["total_gpus"]) return a["total_gpus"].get<I>() < b["total_gpus"].get<I>();
-    return a["tpot_ms"].get<double>() < b["tpot_ms"].get<double>();
-  });
-  // Pareto front of cost per hour vs end-to-end latency among the plans that meet the SLOs.
-  json pareto = json::array();
+  // Best first: meeting the SLOs, then cheaper (unknown prices last), fewer GPUs, lower TPOT. Sorted on plain
+  // numbers read once, not on JSON lookups.
+  struct Key {
+    bool slo;
+    bool priced;
+    double cost;
+    I gpus;
+    double tpot;
+    double latency;
+    std::size_t index;
+  };
+  std::vector<Key> keys;
+  keys.reserve(plans.size());
   for (std::size_t i = 0; i < plans.size(); ++i) {
     const auto& p = plans[i];
-    if (!p["meets_slo"].get<bool>() || !p["cost_per_hour"].is_number()) continue;
-    const double c = p["cost_per_hour"].get<double>();
-    const double l = p["ttft_ms"].get<double>() + p["tpot_ms"].get<double>() * static_cast<double>(w.output);
+    const bool priced = p["cost_per_hour"].is_number();
+    keys.push_back({p["meets_slo"].get<bool>(), priced, priced ? p["cost_per_hour"].get<double>() : 0.0,
+                    p["total_gpus"].get<I>(), p["tpot_ms"].get<double>(),
+                    p["ttft_ms"].get<double>() + p["tpot_ms"].get<double>() * static_cast<double>(w.output), i});
+  }
+  std::stable_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    if (a.slo != b.slo) return a.slo;
+    if (a.priced != b.priced) return a.priced;
+    if (a.priced && a.cost != b.cost) return a.cost < b.cost;
+    if (a.gpus != b.gpus) return a.gpus < b.gpus;
+    return a.tpot < b.tpot;
+  });
+  json sorted = json::array();
+  for (const auto& k : keys) sorted.push_back(std::move(plans[k.index]));
+  plans = std::move(sorted);
+  // Pareto front of cost per hour vs end-to-end latency among the priced plans that meet the SLOs.
+  json pareto = json::array();
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (!keys[i].slo || !keys[i].priced) continue;
     bool dominated = false;
-    for (std::size_t k = 0; k < plans.size() && !dominated; ++k) {
-      const auto& q = plans[k];
-      if (k == i || !q["meets_slo"].get<bool>() || !q["cost_per_hour"].is_number()) continue;
-      const double c2 = q["cost_per_hour"].get<double>();
-      const double l2 = q["ttft_ms"].get<double>() + q["tpot_ms"].get<double>() * static_cast<double>(w.output);
-      dominated = (c2 <= c && l2 <= l) && (c2 < c || l2 < l);
+    for (std::size_t k = 0; k < keys.size() && !dominated; ++k) {
+      if (k == i || !keys[k].slo || !keys[k].priced) continue;
+      dominated = keys[k].cost <= keys[i].cost && keys[k].latency <= keys[i].latency &&
+                  (keys[k].cost < keys[i].cost || keys[k].latency < keys[i].latency);
     }
     if (!dominated) pareto.push_back(i);
   }

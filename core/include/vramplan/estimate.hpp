@@ -48,6 +48,7 @@ struct EstimateInput {
   std::string engine = "generic";
   GenericOptions options;               // the generic profile's assumptions (and the loading switches)
   nlohmann::json engine_options = nlohmann::json::object();  // the engine's own knobs, read by its profile
+  bool explain = true;  // build the explanation texts (the planner's inner loop turns them off)
 };
 
 struct LineItem {

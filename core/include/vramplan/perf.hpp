@@ -41,9 +41,10 @@ struct PerfModel {
   PerfFactors f;
 };
 
+// `active_params` and `embedding_params` come from count_params (computed once per model by the caller).
 PerfModel make_perf_model(const Architecture& a, const WeightFormat& w, const KvDtype& kv, const GpuEntry& gpu,
                           std::int64_t tp, std::int64_t pp, const std::vector<std::int64_t>& weight_bytes_by_class,
-                          const PerfFactors& factors);
+                          std::int64_t active_params, std::int64_t embedding_params, const PerfFactors& factors);
 
 struct PerfFigures {
   double prefill_s = 0;   // one prompt, alone
@@ -54,5 +55,7 @@ struct PerfFigures {
 
 // Prefill of `prompt` tokens; one decode step for `batch` sequences whose average context is `context`.
 PerfFigures perf_figures(const PerfModel& m, std::int64_t prompt, double batch, double context);
+// The decode step alone (the planner's inner loop).
+double decode_step_s(const PerfModel& m, double batch, double context);
 
 }  // namespace vramplan
