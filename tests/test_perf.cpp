@@ -1,0 +1,71 @@
+// The roofline performance model against published measurements. Each row names its source and the band.
+#include <cmath>
+
+#include "catch.hpp"
+#include "support.hpp"
+#include "vramplan/config.hpp"
+#include "vramplan/params.hpp"
+#include "vramplan/perf.hpp"
+
+using vt::json;
+
+namespace {
+
+vramplan::PerfModel model_for(const char* model, const char* gpu_id, std::int64_t tp) {
+  const auto& catalog = vramplan::builtin_catalog();
+  const auto* entry = catalog.find_model(model);
+  REQUIRE(entry != nullptr);
+  auto arch = vramplan::parse_hf_config(entry->config, "model");
+  REQUIRE(arch.ok());
+  json r = vt::estimate(vt::request(model));
+  std::vector<std::int64_t> by_class(10, 0);
+  for (const auto& c : r["weights"]["by_class"])
+    for (int k = 0; k < 10; ++k)
+      if (c["class"] == vramplan::to_string(static_cast<vramplan::TensorClass>(k))) by_class[k] = c["bytes"].get<std::int64_t>();
+  const auto params = vramplan::count_params(vramplan::enumerate_tensors(arch.value()));
+  auto kv = vramplan::find_kv_dtype("auto", arch.value(), "kv");
+  return vramplan::make_perf_model(arch.value(), vramplan::native_weight_format(arch.value()), kv.value(),
+                                   *catalog.find_gpu(gpu_id), tp, 1, by_class, params.active, params.embedding, {});
+}
+
+}  // namespace
+
+TEST_CASE("perf: single-stream decode lands near published vLLM measurements", "[perf]") {
+  struct Row {
+    const char* model;
+    const char* gpu;
+    std::int64_t context;   // average tokens in the cache during decode
+    double measured_ms;     // time per output token
+    const char* source;
+  };
+  const Row rows[] = {
+      // johnmusgrave.com/p/vllm-throughput-latency-sweep-on: A100 40GB (Lambda, SXM4), vLLM 0.23.0,
+      // 1024 in / 128 out, concurrency 1: "about 75 tokens/sec" -> 13.3 ms per token.
+      {"meta-llama/Llama-3.1-8B-Instruct", "nvidia-a100-sxm-40gb", 1088, 1000.0 / 75.0, "johnmusgrave.com vLLM sweep, A100 40GB"},
+      // yobitelcomm.github.io/bench/recipes/concurrency-sweep: H100-80GB-HBM3, vLLM 0.21.0, fp16,
+      // chatbot-short, concurrency 1: tpot_p50 6.48 ms.
+      {"meta-llama/Llama-3.1-8B-Instruct", "nvidia-h100-sxm-80gb", 512, 6.48, "InferenceBench concurrency sweep, H100"},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.source);
+    const auto m = model_for(row.model, row.gpu, 1);
+    const double ms = vramplan::perf_figures(m, 1024, 1, static_cast<double>(row.context)).decode_step_s * 1000.0;
+    CAPTURE(ms, row.measured_ms);
+    // Band: +-15 % (the model's mbu 0.75 is a single number for every GPU and kernel).
+    CHECK(std::abs(ms - row.measured_ms) / row.measured_ms < 0.15);
+  }
+}
+
+TEST_CASE("perf: decode is memory-bound at batch 1 and turns compute-bound with batch", "[perf]") {
+  const auto m = model_for("meta-llama/Llama-3.1-8B-Instruct", "nvidia-h100-sxm-80gb", 1);
+  const auto one = vramplan::perf_figures(m, 1000, 1, 1500);
+  CHECK(one.decode_memory_s > one.decode_compute_s);
+  const auto big = vramplan::perf_figures(m, 1000, 4096, 100);
+  CHECK(big.decode_compute_s > big.decode_memory_s);
+  // Prefill of 1,000 tokens: 2 x 7.5e9 FLOPs x 1000 / (989 TFLOPS x 0.5) ~ 30 ms.
+  CHECK(one.prefill_s > 0.02);
+  CHECK(one.prefill_s < 0.05);
+  // Tensor parallelism divides the per-GPU weights: TP 2 decodes faster than TP 1.
+  const auto m2 = model_for("meta-llama/Llama-3.1-8B-Instruct", "nvidia-h100-sxm-80gb", 2);
+  CHECK(vramplan::perf_figures(m2, 1000, 1, 1500).decode_step_s < one.decode_step_s);
+}
