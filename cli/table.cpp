@@ -75,6 +75,12 @@ std::string estimate_table(const json& r, bool explain) {
     if (cap > 0) os << pad_right("  GPU capacity", 40) << pad_left(gb(cap), 10) << pad_left(gib(cap), 10) << "\n";
   }
   os << "\n" << r["verdict"].get<std::string>() << "\n\n";
+  if (r["engine_report"].contains("log_lines") && !r["engine_report"]["log_lines"].empty()) {
+    os << "What " << r["engine_report"]["engine"].get<std::string>() << " would print\n";
+    for (const auto& line : r["engine_report"]["log_lines"]) os << "  " << line.get<std::string>() << "\n";
+    os << "\n";
+  }
+  if (r.contains("host")) os << "System RAM   " << fmt_bytes_both(i64(r["host"]["bytes"])) << "  (" << r["host"]["explain"].get<std::string>() << ")\n\n";
 
   os << pad_right("Rules of thumb (seed articles)", 40) << pad_left("GB", 10) << pad_left("x detailed", 12) << "\n";
   for (const auto& rule : r["rules_of_thumb"]) {

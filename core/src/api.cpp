@@ -225,7 +225,17 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
   json by_class = json::object();
   for (int c = 0; c < 10; ++c)
     if (r.params.per_class[c]) by_class[to_string(static_cast<TensorClass>(c))] = r.params.per_class[c];
-  out["params"] = {{"total", r.params.total},
+  std::string params_explain;
+  for (int c = 0; c < 10; ++c)
+    if (r.params.per_class[c])
+      params_explain += (params_explain.empty() ? "" : " + ") + std::string(to_string(static_cast<TensorClass>(c))) + " " +
+                        fmt_int(r.params.per_class[c]);
+  params_explain += " = " + fmt_int(r.params.total) + " (tensor by tensor from the config)";
+  if (r.checkpoint_params != r.params.total)
+    params_explain += "; the checkpoint also stores " + fmt_int(r.checkpoint_params - r.params.total) +
+                      " scale or duplicate elements, " + fmt_int(r.checkpoint_params) + " in all";
+  out["params"] = {{"explain", params_explain},
+                   {"total", r.params.total},
                    {"active", r.params.active},
                    {"embedding", r.params.embedding},
                    {"checkpoint_total", r.checkpoint_params},

@@ -331,7 +331,12 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   if (in.explain) r.breakdown.push_back({"total", "Total per GPU", stage_usage[worst].total,
                          "weights + KV cache + activations + overhead = " + fmt_int(stage_usage[worst].total) + " B (" +
                              fmt_gb(stage_usage[worst].total) + ")"});
-  for (const auto& u : r.per_gpu) r.kv_bytes += u.kv_cache;
+  // The workload's KV on all GPUs (what the sequences need, whatever pool an engine preallocates).
+  for (I s = 0; s < pp; ++s) {
+    const auto [first, last] = ranges[static_cast<std::size_t>(s)];
+    r.kv_bytes += kv_bytes_per_sequence(costs, in.context_tokens, static_cast<std::size_t>(first),
+                                        static_cast<std::size_t>(last)) * seqs * tp * dp;
+  }
   r.engine_report = eo.report;
   r.host_bytes = eo.host_bytes;
   r.host_explain = eo.host_explain;
