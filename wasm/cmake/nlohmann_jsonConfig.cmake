@@ -1,0 +1,27 @@
+# nlohmann/json for the Emscripten build. Emscripten's sysroot hides /usr/include on purpose (the
+# host's libc headers must not leak into a wasm build), so the header-only library is put on the
+# include path through a directory that holds only `nlohmann/`.
+# Used by the `wasm` preset (nlohmann_json_DIR); native builds use the system package's own config.
+set(_vp_json_hints "${NLOHMANN_JSON_INCLUDE_DIR}" /usr/include /usr/local/include "$ENV{NLOHMANN_JSON_INCLUDE_DIR}")
+set(_vp_json_root "")
+foreach(_d IN LISTS _vp_json_hints)
+  if(_d AND EXISTS "${_d}/nlohmann/json.hpp")
+    set(_vp_json_root "${_d}")
+    break()
+  endif()
+endforeach()
+if(NOT _vp_json_root)
+  set(nlohmann_json_FOUND FALSE)
+  set(nlohmann_json_NOT_FOUND_MESSAGE "nlohmann/json.hpp not found (install nlohmann-json3-dev or set NLOHMANN_JSON_INCLUDE_DIR)")
+  return()
+endif()
+set(_vp_json_stage "${CMAKE_BINARY_DIR}/nlohmann_json_only")
+file(MAKE_DIRECTORY "${_vp_json_stage}")
+if(NOT EXISTS "${_vp_json_stage}/nlohmann")
+  file(CREATE_LINK "${_vp_json_root}/nlohmann" "${_vp_json_stage}/nlohmann" SYMBOLIC)
+endif()
+if(NOT TARGET nlohmann_json::nlohmann_json)
+  add_library(nlohmann_json::nlohmann_json INTERFACE IMPORTED)
+  set_target_properties(nlohmann_json::nlohmann_json PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${_vp_json_stage}")
+endif()
+set(nlohmann_json_FOUND TRUE)

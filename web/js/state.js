@@ -1,0 +1,146 @@
+// The page's whole state, its URL form and the core request it makes. The URL is the source of
+// truth: every input maps to one query parameter, and defaults are left out so links stay short.
+// Pure functions (no DOM), tested in tests/js/state.test.js.
+
+export const DEFAULTS = Object.freeze({
+  model: 'meta-llama/Meta-Llama-3-8B',
+  cfg: '', // a pasted config.json (compact JSON); when set it replaces `model`
+  weights: '', // '' = the model's own dtype
+  kv: 'auto',
+  engine: 'generic',
+  context: 8192,
+  concurrency: 1,
+  gpu: 'nvidia-rtx-4090',
+  mem: 0, // custom GPU memory in GB (10^9 B) when gpu === 'custom'
+  count: 1,
+  tp: 0, // 0 = auto: count / pp
+  pp: 1,
+  opts: {}, // engine_options overrides, e.g. {max_batched_tokens: 4096}
+  lang: '', // '' = from the browser
+  unit: 'GB',
+  theme: '', // '' = the system's
+  embed: false,
+});
+
+const INT_KEYS = ['context', 'concurrency', 'count', 'tp', 'pp'];
+const STR_KEYS = ['model', 'weights', 'kv', 'engine', 'gpu'];
+// Engine options the page exposes; others pass through the URL untouched as o.<name>.
+export const ENGINE_OPTIONS = ['max_batched_tokens', 'allocator_reserve_fraction', 'cuda_context_bytes', 'nccl_bytes', 'logits_copies', 'gpu_memory_utilization'];
+
+export function clone(state) {
+  return { ...state, opts: { ...state.opts } };
+}
+
+function b64urlEncode(text) {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function b64urlDecode(s) {
+  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
+}
+
+/** Parses a query string ("?model=…&gpu=…") into a complete state; unknown or bad values fall back to defaults. */
+export function fromQuery(search) {
+  const q = new URLSearchParams(search);
+  const s = clone(DEFAULTS);
+  for (const k of STR_KEYS) {
+    const v = q.get(k);
+    if (v !== null && v.length <= 200) s[k] = v.trim();
+  }
+  for (const k of INT_KEYS) {
+    const v = q.get(k);
+    if (v !== null && /^\d{1,9}$/.test(v.trim())) s[k] = Number(v.trim());
+  }
+  const mem = q.get('mem');
+  if (mem !== null && Number.isFinite(Number(mem)) && Number(mem) > 0) s.mem = Number(mem);
+  const cfg = q.get('cfg');
+  if (cfg) {
+    try {
+      s.cfg = JSON.stringify(JSON.parse(b64urlDecode(cfg)));
+    } catch {
+      s.cfg = '';
+    }
+  }
+  for (const [k, v] of q) {
+    if (k.startsWith('o.') && /^[a-z0-9_]{1,64}$/.test(k.slice(2)) && v !== '') {
+      const n = Number(v);
+      s.opts[k.slice(2)] = Number.isFinite(n) ? n : v === 'true' ? true : v === 'false' ? false : v;
+    }
+  }
+  const lang = q.get('lang');
+  if (lang === 'zh' || lang === 'en') s.lang = lang;
+  const unit = q.get('unit');
+  if (unit === 'GB' || unit === 'GiB') s.unit = unit;
+  const theme = q.get('theme');
+  if (theme === 'light' || theme === 'dark') s.theme = theme;
+  s.embed = q.get('embed') === '1' || q.get('embed') === 'true';
+  return s;
+}
+
+/** The query string for a state (defaults left out; `model` and `gpu` always written so links are explicit). */
+export function toQuery(state, { keepLang = true } = {}) {
+  const q = new URLSearchParams();
+  if (state.cfg) q.set('cfg', b64urlEncode(state.cfg));
+  else q.set('model', state.model);
+  q.set('gpu', state.gpu);
+  if (state.gpu === 'custom' && state.mem > 0) q.set('mem', String(state.mem));
+  for (const k of ['count', 'tp', 'pp', 'context', 'concurrency']) {
+    if (state[k] !== DEFAULTS[k] || k === 'context' || k === 'concurrency' || k === 'count') q.set(k, String(state[k]));
+  }
+  for (const k of ['weights', 'kv', 'engine']) if (state[k] && state[k] !== DEFAULTS[k]) q.set(k, state[k]);
+  for (const k of Object.keys(state.opts).sort()) q.set(`o.${k}`, String(state.opts[k]));
+  if (keepLang && state.lang) q.set('lang', state.lang);
+  if (state.unit !== DEFAULTS.unit) q.set('unit', state.unit);
+  if (state.theme) q.set('theme', state.theme);
+  if (state.embed) q.set('embed', '1');
+  return `?${q.toString()}`;
+}
+
+/** Tensor parallelism in effect: explicit, or auto = count / pp (whole number). */
+export function effectiveTP(state) {
+  if (state.tp > 0) return state.tp;
+  const pp = Math.max(1, state.pp || 1);
+  return Math.max(1, Math.floor(Math.max(1, state.count) / pp));
+}
+
+/** The core's estimate request (API.md) for a state; throws SyntaxError for a malformed pasted config. */
+export function toRequest(state) {
+  const req = {};
+  req.model = state.cfg ? { config: JSON.parse(state.cfg) } : state.model;
+  if (state.weights) req.weights = state.weights;
+  req.kv_cache_dtype = state.kv || 'auto';
+  req.engine = state.engine || 'generic';
+  if (Object.keys(state.opts).length) req.engine_options = { ...state.opts };
+  req.workload = { context_tokens: state.context, concurrency: state.concurrency };
+  const gpu = state.gpu === 'custom' ? { name: 'custom', memory_bytes: Math.round((state.mem || 0) * 1e9) } : state.gpu;
+  req.hardware = { gpu, count: state.count, tensor_parallel: effectiveTP(state), pipeline_parallel: state.pp || 1 };
+  return req;
+}
+
+/** Which input an error's `field` belongs to ("workload.context_tokens" -> "context"). */
+export function inputForField(field = '') {
+  const f = String(field);
+  const table = [
+    ['model.config', 'cfg'],
+    ['model', 'model'],
+    ['weights', 'weights'],
+    ['kv_cache_dtype', 'kv'],
+    ['engine_options', 'opts'],
+    ['engine', 'engine'],
+    ['workload.context_tokens', 'context'],
+    ['workload.concurrency', 'concurrency'],
+    ['hardware.gpu', 'gpu'],
+    ['hardware.count', 'count'],
+    ['hardware.tensor_parallel', 'tp'],
+    ['hardware.pipeline_parallel', 'pp'],
+    ['hardware', 'gpu'],
+    ['workload', 'context'],
+  ];
+  for (const [prefix, input] of table) if (f === prefix || f.startsWith(`${prefix}.`) || f.startsWith(`${prefix}[`)) return input;
+  return 'model';
+}
