@@ -1,6 +1,35 @@
 # Writes a C++ source holding the catalog JSON texts as raw string literals.
 file(READ ${MODELS} models_text)
 file(READ ${GPUS} gpus_text)
+
+# The data files keep notes, uncertainty lists and every source for people; the core reads none of
+# those, so the embedded copy (native and wasm alike, hence identical results) leaves them out. This
+# keeps the page's wasm small.
+function(strip_keys var array keys)
+  set(text "${${var}}")
+  string(JSON n LENGTH "${text}" ${array})
+  math(EXPR last "${n} - 1")
+  foreach(i RANGE ${last})
+    foreach(key ${keys})
+      string(JSON unused ERROR_VARIABLE missing GET "${text}" ${array} ${i} ${key})
+      if(NOT missing)
+        string(JSON text REMOVE "${text}" ${array} ${i} ${key})
+      endif()
+    endforeach()
+    # Keep the first source only.
+    string(JSON type ERROR_VARIABLE missing TYPE "${text}" ${array} ${i} source)
+    if(NOT missing AND type STREQUAL "ARRAY")
+      string(JSON count LENGTH "${text}" ${array} ${i} source)
+      while(count GREATER 1)
+        math(EXPR count "${count} - 1")
+        string(JSON text REMOVE "${text}" ${array} ${i} source ${count})
+      endwhile()
+    endif()
+  endforeach()
+  set(${var} "${text}" PARENT_SCOPE)
+endfunction()
+strip_keys(models_text models "notes;uncertain;official_params_label;released;vendor")
+strip_keys(gpus_text gpus "uncertain;price_source;memory_bytes_basis")
 foreach(t models_text gpus_text)
   string(FIND "${${t}}" ")vramplan_json\"" hit)
   if(NOT hit EQUAL -1)
