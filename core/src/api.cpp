@@ -97,7 +97,7 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   in.kv = kvd.value();
   {
     static const char* const kEngines[] = {"generic", "vllm", "sglang", "llama.cpp", "ollama", "transformers",
-                                           "tensorrt-llm", "tgi", "lmdeploy"};
+                                           "tensorrt-llm", "tgi", "lmdeploy", "ktransformers"};
     static const char* const kAliases[][2] = {
         {"llamacpp", "llama.cpp"}, {"llama-cpp", "llama.cpp"}, {"llama-server", "llama.cpp"}, {"vLLM", "vllm"},
         {"SGLang", "sglang"}, {"trtllm", "tensorrt-llm"}, {"trt-llm", "tensorrt-llm"}, {"TensorRT-LLM", "tensorrt-llm"},
@@ -111,7 +111,7 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
       return make_error(ErrorCode::unsupported, "engine",
                         "engine '" + in.engine.substr(0, 40) +
                             "' has no profile; use generic, vllm, sglang, llama.cpp, ollama, transformers, "
-                            "tensorrt-llm, tgi or lmdeploy");
+                            "tensorrt-llm, tgi, lmdeploy or ktransformers");
   }
 
   // Workload.

@@ -60,5 +60,6 @@ Expected<EngineOutcome> run_trtllm(const Deployment& d);
 Expected<EngineOutcome> run_tgi(const Deployment& d);
 Expected<EngineOutcome> run_lmdeploy(const Deployment& d);
 Expected<EngineOutcome> run_transformers(const Deployment& d);
+Expected<EngineOutcome> run_ktransformers(const Deployment& d);
 
 }  // namespace vramplan

@@ -304,6 +304,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
                                 : in.engine == "tgi"          ? run_tgi(d)
                                 : in.engine == "lmdeploy"     ? run_lmdeploy(d)
                                 : in.engine == "transformers" ? run_transformers(d)
+                                : in.engine == "ktransformers" ? run_ktransformers(d)
                                                               : run_generic(d);
   if (!ran) return ran.error();
   EngineOutcome& eo = ran.value();
