@@ -144,3 +144,27 @@ TEST_CASE("estimate: a sweep gives the same figures as single estimates, in one 
   json axis = vramplan::sweep_json(req, "layers", {1});
   CHECK(axis["error"]["field"] == "axis");
 }
+
+TEST_CASE("estimate: every catalog model under every engine profile answers without NaN", "[estimate][engines]") {
+  const auto& catalog = vramplan::builtin_catalog();
+  for (const auto& m : catalog.models) {
+    for (const char* engine : {"vllm", "sglang", "llama.cpp", "ollama", "transformers", "tensorrt-llm", "tgi", "lmdeploy",
+                               "ktransformers"}) {
+      CAPTURE(m.id, engine);
+      json req = vt::request(m.id, 8192, 2, "", "nvidia-h200-sxm-141gb", 8);
+      req["engine"] = engine;
+      if (std::string(engine) == "llama.cpp" || std::string(engine) == "ollama" || std::string(engine) == "ktransformers")
+        req["weights"] = "gguf-Q4_K_M";
+      json r = vt::estimate(req);
+      if (r.contains("error")) {
+        // Only a configuration the engine cannot run may be refused, and it must say so plainly.
+        CHECK((r["error"]["code"] == "unsupported" || r["error"]["code"] == "invalid_field"));
+        CHECK_FALSE(r["error"]["message"].get<std::string>().empty());
+        continue;
+      }
+      CHECK(all_finite(r));
+      CHECK(r["engine_report"].is_object());
+      for (const auto& g : r["per_gpu"]) CHECK(i64(g["total"]) >= 0);
+    }
+  }
+}

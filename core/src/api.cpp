@@ -128,6 +128,7 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   // Hardware.
   bool have_gpu = false;
   bool tp_given = false;
+  bool hw_pp_given = false;
   if (req.contains("hardware") && !req["hardware"].is_null()) {
     const json& hw = req["hardware"];
     if (!hw.is_object()) return make_error(ErrorCode::invalid_field, "hardware", "hardware must be an object, got " + describe_json_value(hw));
@@ -135,6 +136,7 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
     JsonReader h(hw, "hardware");
     in.count = h.integer("count", 1, 1, kMaxGpus);
     in.pp = h.integer("pipeline_parallel", 1, 1, kMaxGpus);
+    hw_pp_given = h.has("pipeline_parallel");
     tp_given = h.has("tensor_parallel");
     in.tp = h.integer("tensor_parallel", 0, 1, kMaxGpus);
     if (!h.ok()) return h.error();
@@ -156,7 +158,16 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
       have_gpu = true;
     }
   }
-  if (!tp_given) in.tp = in.count % in.pp == 0 ? in.count / in.pp : 1;
+  // Engines without tensor parallelism split the layers over the GPUs (llama.cpp's layer split,
+  // transformers' device_map, KTransformers): their default is pipeline-style.
+  const bool layer_split = in.engine == "llama.cpp" || in.engine == "ollama" || in.engine == "transformers" ||
+                           in.engine == "ktransformers";
+  if (!tp_given && layer_split && !(hw_pp_given)) {
+    in.tp = 1;
+    in.pp = in.count;
+  } else if (!tp_given) {
+    in.tp = in.count % in.pp == 0 ? in.count / in.pp : 1;
+  }
   if (!have_gpu) {
     in.gpu.id = "none";
     in.gpu.name = "no GPU chosen";

@@ -171,11 +171,13 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
     return make_error(ErrorCode::invalid_field, "hardware.count",
                       "count (" + fmt_int(in.count) + ") must be a multiple of tensor_parallel x pipeline_parallel (" +
                           fmt_int(tp) + " x " + fmt_int(pp) + ")");
-  if (a.num_heads % tp != 0)
+  // Head-divisibility binds only engines that split heads across GPUs.
+  const bool splits_heads = !(in.engine == "llama.cpp" || in.engine == "ollama" || in.engine == "ktransformers");
+  if (splits_heads && a.num_heads % tp != 0)
     return make_error(ErrorCode::invalid_field, "hardware.tensor_parallel",
                       "tensor_parallel (" + fmt_int(tp) + ") must divide the number of attention heads (" +
                           fmt_int(a.num_heads) + ")");
-  if (!a.is_mla() && ((a.num_kv_heads >= tp && a.num_kv_heads % tp != 0) ||
+  if (splits_heads && !a.is_mla() && ((a.num_kv_heads >= tp && a.num_kv_heads % tp != 0) ||
                       (a.num_kv_heads < tp && tp % a.num_kv_heads != 0)))
     return make_error(ErrorCode::invalid_field, "hardware.tensor_parallel",
                       "tensor_parallel (" + fmt_int(tp) + ") and the number of KV heads (" + fmt_int(a.num_kv_heads) +
