@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "vramplan/api.hpp"
+#include "vramplan/estimate.hpp"
 #include "vramplan/units.hpp"
 
 namespace vramplan {
@@ -20,15 +21,16 @@ struct Probe {
   I capacity = 0;
 };
 
-Probe probe(const json& request, const Catalog& catalog) {
-  json r = estimate_json(request, catalog);
+Probe probe(EstimateInput in) {
+  in.explain = false;
+  auto r = estimate(in);
   Probe p;
-  if (r.contains("error")) return p;
+  if (!r) return p;
   p.ok = true;
-  p.fits = r["fits"].get<bool>();
-  for (const auto& g : r["per_gpu"]) {
-    p.per_gpu = std::max(p.per_gpu, g["total"].get<I>());
-    p.capacity = g["capacity"].get<I>();
+  p.fits = r->fits;
+  for (const auto& g : r->per_gpu) {
+    p.per_gpu = std::max(p.per_gpu, g.total);
+    p.capacity = g.capacity;
   }
   return p;
 }
@@ -52,25 +54,41 @@ json fit_json(const json& request, const Catalog& catalog) {
   std::vector<std::string> warnings;
   auto parsed = parse_estimate_request(request, catalog, &warnings);
   if (!parsed) return error_json(parsed.error());
-  const EstimateInput& in = parsed.value();
+  const EstimateInput in = parsed.value();
   json out = json::object();
   const bool has_gpu = in.gpu.memory_bytes > 0;
   const I context = in.context_tokens, concurrency = in.concurrency;
 
-  auto with = [&](const char* section, const char* key, const json& value) {
-    json r = request;
-    if (section[0]) r[section][key] = value;
-    else r[key] = value;
-    return r;
+  auto with_context = [&](I v) {
+    EstimateInput e = in;
+    e.context_tokens = v;
+    return e;
+  };
+  auto with_concurrency = [&](I v) {
+    EstimateInput e = in;
+    e.concurrency = v;
+    return e;
+  };
+  auto with_weights = [&](const std::string& id) {
+    EstimateInput e = in;
+    auto f = find_weight_format(id, "weights");
+    if (f) e.weights = f->id == native_weight_format(in.arch).id ? native_weight_format(in.arch) : f.value();
+    return e;
+  };
+  auto with_kv = [&](const std::string& id) {
+    EstimateInput e = in;
+    auto k = find_kv_dtype(id, in.arch, "kv_cache_dtype");
+    if (k) e.kv = k.value();
+    return e;
   };
 
   if (has_gpu) {
     const I model_max = in.arch.max_position_embeddings > 0 ? in.arch.max_position_embeddings : (I{1} << 24);
     out["max_context_tokens"] = largest_fitting(
-        std::min<I>(model_max, I{1} << 24), [&](I v) { return probe(with("workload", "context_tokens", v), catalog).fits; });
+        std::min<I>(model_max, I{1} << 24), [&](I v) { return probe(with_context(v)).fits; });
     out["max_context_limit"] = std::min<I>(model_max, I{1} << 24);
     out["max_concurrency"] = largest_fitting(
-        1000000, [&](I v) { return probe(with("workload", "concurrency", v), catalog).fits; });
+        1000000, [&](I v) { return probe(with_concurrency(v)).fits; });
 
     // Highest-precision weight format that fits (none above the checkpoint's own precision).
     const int native_bits = native_weight_format(in.arch).data_bits;
@@ -79,7 +97,7 @@ json fit_json(const json& request, const Catalog& catalog) {
                           "gguf-Q3_K_M", "gguf-Q2_K"}) {
       auto fmt = find_weight_format(f, "weights");
       if (!fmt || fmt->data_bits > native_bits) continue;
-      if (probe(with("", "weights", f), catalog).fits) {
+      if (probe(with_weights(f)).fits) {
         best = f;
         break;
       }
@@ -89,7 +107,7 @@ json fit_json(const json& request, const Catalog& catalog) {
     const bool gguf_engine = in.engine == "llama.cpp";
     for (const char* k : gguf_engine ? std::vector<const char*>{"auto", "q8_0", "q4_0"}
                                      : std::vector<const char*>{"auto", "fp8"}) {
-      if (probe(with("", "kv_cache_dtype", k), catalog).fits) {
+      if (probe(with_kv(k)).fits) {
         best_kv = k;
         break;
       }
@@ -99,16 +117,26 @@ json fit_json(const json& request, const Catalog& catalog) {
 
   // Fewest GPUs of each catalog type (a power of two, TP across them, PP when TP cannot divide the heads).
   json min_gpus = json::array();
+  I weight_bytes = 0;
+  {
+    EstimateInput e = in;
+    e.explain = false;
+    e.gpu = GpuEntry{};
+    e.count = e.tp = e.pp = 1;
+    if (auto r = estimate(e)) weight_bytes = r->weight_bytes;
+  }
   for (const auto& g : catalog.gpus) {
     for (I count : {1, 2, 4, 8, 16, 32, 64}) {
-      json r = request;
-      r["hardware"] = {{"gpu", g.id}, {"count", count}};
+      if (weight_bytes / count > g.capacity_bytes()) continue;  // the weights alone do not fit
+      EstimateInput e = in;
+      e.gpu = g;
+      e.count = count;
       // TP stays inside one node; more GPUs than a node holds become pipeline stages.
       I tp = std::min<I>(count, std::max(1, g.gpus_per_node));
       while (tp > 1 && (in.arch.num_heads % tp != 0 || count % tp != 0)) tp /= 2;
-      r["hardware"]["tensor_parallel"] = tp;
-      r["hardware"]["pipeline_parallel"] = count / tp;
-      Probe p = probe(r, catalog);
+      e.tp = tp;
+      e.pp = count / tp;
+      Probe p = probe(e);
       if (p.ok && p.fits) {
         min_gpus.push_back({{"gpu", g.id}, {"name", g.name}, {"count", count}, {"tensor_parallel", tp},
                             {"pipeline_parallel", count / tp}, {"per_gpu_total", p.per_gpu}, {"capacity", p.capacity},
@@ -125,8 +153,8 @@ json fit_json(const json& request, const Catalog& catalog) {
   // What to change to fit: each change alone, with the figure it gives.
   json suggestions = json::array();
   if (has_gpu) {
-    auto add = [&](const std::string& change, const json& r, const std::string& text) {
-      Probe p = probe(r, catalog);
+    auto add = [&](const std::string& change, const EstimateInput& r, const std::string& text) {
+      Probe p = probe(r);
       if (!p.ok) return;
       suggestions.push_back({{"change", change}, {"fits", p.fits}, {"per_gpu_total", p.per_gpu},
                              {"capacity", p.capacity}, {"text", text + ": " + fmt_gb(p.per_gpu) + " per GPU"}});
@@ -134,22 +162,22 @@ json fit_json(const json& request, const Catalog& catalog) {
     for (const char* f : {"fp8", "awq-int4"}) {
       auto fmt = find_weight_format(f, "weights");
       if (fmt && fmt->data_bits < in.weights.data_bits && fmt->data_bits <= native_weight_format(in.arch).data_bits)
-        add(std::string("weights=") + f, with("", "weights", f), std::string("weights in ") + f);
+        add(std::string("weights=") + f, with_weights(f), std::string("weights in ") + f);
     }
     if (in.kv.block_bytes * 8 / in.kv.block_elems > 8)
-      add("kv_cache_dtype=fp8", with("", "kv_cache_dtype", in.engine == "llama.cpp" ? "q8_0" : "fp8"), "8-bit KV cache");
-    if (context > 1024) add("context_tokens=" + std::to_string(context / 2), with("workload", "context_tokens", context / 2),
+      add("kv_cache_dtype=fp8", with_kv(in.engine == "llama.cpp" || in.engine == "ollama" ? "q8_0" : "fp8"), "8-bit KV cache");
+    if (context > 1024) add("context_tokens=" + std::to_string(context / 2), with_context(context / 2),
                             "half the context (" + fmt_int(context / 2) + " tokens)");
     if (concurrency > 1)
-      add("concurrency=" + std::to_string(concurrency / 2), with("workload", "concurrency", concurrency / 2),
+      add("concurrency=" + std::to_string(concurrency / 2), with_concurrency(concurrency / 2),
           "half the concurrent sequences (" + fmt_int(concurrency / 2) + ")");
     {
-      json r = request;
+      EstimateInput r = in;
       I count = in.count * 2, tp = in.tp * 2;
       while (tp > 1 && in.arch.num_heads % tp != 0) tp /= 2;
-      r["hardware"]["count"] = count;
-      r["hardware"]["tensor_parallel"] = tp;
-      r["hardware"]["pipeline_parallel"] = count / tp;
+      r.count = count;
+      r.tp = tp;
+      r.pp = count / tp;
       add("count=" + std::to_string(count), r, "twice the GPUs (" + fmt_int(count) + ", TP " + fmt_int(tp) + ")");
     }
   }

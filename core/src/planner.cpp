@@ -301,6 +301,9 @@ json plan_json(const json& req, const Catalog& catalog) {
       I weight_total = 0;
       for (I b : class_bytes[f.id]) weight_total += b;
       for (std::size_t ki = 0; ki < kvs.size(); ++ki) {
+        // Pipeline stages add hops and no speed in this model: shapes with PP are tried only when no
+        // TP-only shape (within a node) has fitted in memory.
+        bool tp_only_fitted = false;
         for (I gpr = 1; gpr <= max_gpus; gpr *= 2) {
           // TP inside a node: the largest power of two that divides the heads; PP takes the rest.
           I tp = std::min(gpr, node);
@@ -310,6 +313,7 @@ json plan_json(const json& req, const Catalog& catalog) {
             tp /= 2;
           const I pp = gpr / tp;
           if (pp > arch.num_layers) continue;
+          if (pp > 1 && tp_only_fitted) continue;
           if (static_cast<double>(weight_total) / static_cast<double>(gpr) > static_cast<double>(g.capacity_bytes())) {
             reject(g, gpr, f, "the weights alone need " + fmt_gb(weight_total / gpr) + " per GPU; the GPU has " +
                                   fmt_gb(g.capacity_bytes()));
@@ -337,6 +341,7 @@ json plan_json(const json& req, const Catalog& catalog) {
           // How many sequences of max_len one replica's memory holds: read from the engine's own report where
           // it states it (vLLM blocks, SGLang tokens), else by bisection on the estimate.
           I max_batch = -1;
+          I pool_total = -1;  // per-GPU total of engines that preallocate their pool (independent of the load)
           std::string memory_why;
           auto batch_limit = [&]() -> I {
             if (max_batch >= 0) return max_batch;
@@ -347,10 +352,14 @@ json plan_json(const json& req, const Catalog& catalog) {
               return max_batch = 0;
             }
             const auto& rep = r1->engine_report;
+            I r1_total = 0;
+            for (const auto& u : r1->per_gpu) r1_total = std::max(r1_total, u.total);
             if (rep.contains("num_gpu_blocks") && rep.contains("workload_blocks") && rep["workload_blocks"].get<I>() > 0) {
               max_batch = rep["num_gpu_blocks"].get<I>() / rep["workload_blocks"].get<I>();
+              pool_total = r1_total;
             } else if (rep.contains("max_total_num_tokens")) {
               max_batch = rep["max_total_num_tokens"].get<I>() / max_len;
+              pool_total = r1_total;
             } else {
               auto fits = [&](I b) {
                 in.concurrency = b;
@@ -444,8 +453,12 @@ json plan_json(const json& req, const Catalog& catalog) {
           }
           const I replicas = lo;
           in.concurrency = std::max<I>(1, static_cast<I>(std::ceil(best.lat.batch)));
-          if (auto final_estimate = estimate(in))
+          if (pool_total >= 0) {
+            best.per_gpu = pool_total;
+          } else if (auto final_estimate = estimate(in)) {
             for (const auto& u : final_estimate->per_gpu) best.per_gpu = std::max(best.per_gpu, u.total);
+          }
+          if (pp == 1) tp_only_fitted = true;
           const I total_gpus = replicas * gpr;
           if (owned.count(g.id) && total_gpus > owned[g.id]) {
             reject(g, gpr, f, "needs " + std::to_string(total_gpus) + " GPUs, " + std::to_string(owned[g.id]) + " owned");
