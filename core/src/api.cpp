@@ -332,11 +332,15 @@ json estimate_json(const json& request, const Catalog& catalog) {
   return estimate_result_json(in.value(), r.value(), catalog);
 }
 
-std::string estimate_text(const std::string& text) {
+std::string call_with_text(const std::string& text, json (*call)(const json&)) {
   auto request = json::parse(text, nullptr, false);
   if (request.is_discarded())
     return dump_json(error_json(make_error(ErrorCode::invalid_json, "", "the request is not valid JSON")));
-  return dump_json(estimate_json(request));
+  return dump_json(call(request));
+}
+
+std::string estimate_text(const std::string& text) {
+  return call_with_text(text, [](const json& r) { return estimate_json(r); });
 }
 
 json sweep_json(const json& request, const std::string& axis, const std::vector<std::int64_t>& values,

@@ -187,10 +187,7 @@ json fit_json(const json& request, const Catalog& catalog) {
 }
 
 std::string fit_text(const std::string& text) {
-  auto request = json::parse(text, nullptr, false);
-  if (request.is_discarded())
-    return dump_json(error_json(make_error(ErrorCode::invalid_json, "", "the request is not valid JSON")));
-  return dump_json(fit_json(request));
+  return call_with_text(text, [](const json& r) { return fit_json(r); });
 }
 
 }  // namespace vramplan

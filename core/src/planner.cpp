@@ -567,10 +567,7 @@ json plan_json(const json& req, const Catalog& catalog) {
 }
 
 std::string plan_text(const std::string& text) {
-  auto request = json::parse(text, nullptr, false);
-  if (request.is_discarded())
-    return dump_json(error_json(make_error(ErrorCode::invalid_json, "", "the plan request is not valid JSON")));
-  return dump_json(plan_json(request));
+  return call_with_text(text, [](const json& r) { return plan_json(r); });
 }
 
 }  // namespace vramplan

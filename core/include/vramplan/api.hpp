@@ -36,4 +36,8 @@ nlohmann::json catalog_json(const std::string& which, const Catalog& catalog = b
 // Serialises without throwing on invalid UTF-8 (it is replaced).
 std::string dump_json(const nlohmann::json& j, int indent = -1);
 
+// The text form every entry point shares at the wasm boundary: parse `text` (malformed JSON gives the
+// invalid_json error object), run `call` on it, serialise the answer.
+std::string call_with_text(const std::string& text, nlohmann::json (*call)(const nlohmann::json&));
+
 }  // namespace vramplan
