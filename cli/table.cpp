@@ -128,14 +128,14 @@ std::string plan_table(const json& p) {
   os << "Workload: " << (w["qps"].get<double>() > 0 ? fmt_num(w["qps"].get<double>(), 1) + " requests/s" : fmt_int(i64(w["concurrency"])) + " concurrent")
      << ", " << fmt_int(i64(w["prompt_tokens"])) << " prompt + " << fmt_int(i64(w["output_tokens"])) << " output tokens; engine "
      << p["engine"].get<std::string>() << "; about " << fmt_num(p["concurrency"].get<double>(), 0) << " requests in flight\n\n";
-  os << pad_right("plan", 40) << pad_left("GPUs", 6) << pad_left("TPxPP", 7) << pad_left("x rep", 6) << pad_left("fmt", 11)
+  os << pad_right("plan", 40) << pad_left("GPUs", 6) << pad_left("TPxPP", 7) << pad_left("x rep", 6) << pad_left("fmt", 14)
      << pad_left("GB/GPU", 8) << pad_left("TTFT ms", 9) << pad_left("TPOT ms", 9) << pad_left("$/h", 9) << pad_left("$/Mtok", 8) << "  SLO\n";
   int shown = 0;
   for (const auto& pl : p["plans"]) {
     if (++shown > 15) break;
     os << pad_right(pl["gpu_name"].get<std::string>().substr(0, 38), 40) << pad_left(fmt_int(i64(pl["total_gpus"])), 6)
        << pad_left(std::to_string(i64(pl["tensor_parallel"])) + "x" + std::to_string(i64(pl["pipeline_parallel"])), 7)
-       << pad_left(fmt_int(i64(pl["replicas"])), 6) << pad_left(pl["weights"].get<std::string>(), 11)
+       << pad_left(fmt_int(i64(pl["replicas"])), 6) << pad_left(pl["weights"].get<std::string>(), 14)
        << pad_left(gb(i64(pl["per_gpu_total"])), 8) << pad_left(fmt_num(pl["ttft_ms"].get<double>(), 0), 9)
        << pad_left(fmt_num(pl["tpot_ms"].get<double>(), 1), 9)
        << pad_left(pl["cost_per_hour"].is_number() ? fmt_num(pl["cost_per_hour"].get<double>(), 2) : "-", 9)

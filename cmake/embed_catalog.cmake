@@ -5,7 +5,13 @@ file(READ ${GPUS} gpus_text)
 # The data files keep notes, uncertainty lists and every source for people; the core reads none of
 # those, so the embedded copy (native and wasm alike, hence identical results) leaves them out. This
 # keeps the page's wasm small.
-function(strip_keys var array keys)
+# config.json keys that change nothing in memory (rotary and norm constants, dropout, routing
+# heuristics, logit caps): the parser reads none of them.
+set(UNUSED_CONFIG_KEYS rope_theta rms_norm_eps hidden_act hidden_activation attention_dropout rope_scaling
+    pretraining_tp output_router_logits router_aux_loss_coef routed_scaling_factor scoring_func n_group topk_group
+    norm_topk_prob attn_logit_softcapping final_logit_softcapping embd_pdrop resid_pdrop layer_norm_eps
+    vision_feature_layer vision_use_head mm_tokens_per_image cache_implementation query_pre_attn_scalar)
+function(strip_keys var array keys config_keys)
   set(text "${${var}}")
   string(JSON n LENGTH "${text}" ${array})
   math(EXPR last "${n} - 1")
@@ -15,6 +21,18 @@ function(strip_keys var array keys)
       if(NOT missing)
         string(JSON text REMOVE "${text}" ${array} ${i} ${key})
       endif()
+    endforeach()
+    foreach(path "config" "config;text_config")
+      string(JSON members ERROR_VARIABLE missing LENGTH "${text}" ${array} ${i} ${path})
+      if(missing)
+        continue()
+      endif()
+      foreach(key ${config_keys})
+        string(JSON unused ERROR_VARIABLE missing GET "${text}" ${array} ${i} ${path} ${key})
+        if(NOT missing)
+          string(JSON text REMOVE "${text}" ${array} ${i} ${path} ${key})
+        endif()
+      endforeach()
     endforeach()
     # Keep the first source only.
     string(JSON type ERROR_VARIABLE missing TYPE "${text}" ${array} ${i} source)
@@ -28,8 +46,9 @@ function(strip_keys var array keys)
   endforeach()
   set(${var} "${text}" PARENT_SCOPE)
 endfunction()
-strip_keys(models_text models "notes;uncertain;official_params_label;released;vendor")
-strip_keys(gpus_text gpus "uncertain;price_source;memory_bytes_basis")
+strip_keys(models_text models "notes;uncertain;official_params_label;official_params_source;released;vendor"
+           "${UNUSED_CONFIG_KEYS}")
+strip_keys(gpus_text gpus "uncertain;price_source;memory_bytes_basis" "")
 foreach(t models_text gpus_text)
   string(FIND "${${t}}" ")vramplan_json\"" hit)
   if(NOT hit EQUAL -1)

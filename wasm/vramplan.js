@@ -4,7 +4,8 @@
 //   await init();                                   // once; options pass through to Emscripten
 //   const result = estimate({ model: 'Qwen/QwQ-32B', workload: { context_tokens: 16000 } });
 //
-// Requests and results are the JSON objects of API.md; they cross the boundary as JSON text. Every
+// Requests and results are the JSON objects of API.md; they cross the boundary as JSON text (copied
+// into the module's heap, passed to its C export vp_<name>, the answer read back). Every
 // function returns the parsed result or throws one VramplanError whose `.error` is the core's
 // {code, field, message}. Bad input never aborts the module, and an unexpected trap (a bug) only
 // costs the call that hit it: the instance is rebuilt before the next call.
@@ -20,7 +21,7 @@ export class VramplanError extends Error {
   }
 }
 
-let core = null; // the Emscripten module instance
+let core = null; // {estimate, sweep, catalog, fit?, plan?, train?}: text -> text over the module instance
 let loading = null; // the promise of the instance being built
 let lastOptions = {};
 
@@ -30,7 +31,7 @@ export function init(options = {}) {
   if (!loading) {
     lastOptions = options;
     loading = createVramplanCore({ ...options }).then((m) => {
-      core = m;
+      core = exportsOf(m);
       loading = null;
       return api;
     }, (e) => {
@@ -39,6 +40,28 @@ export function init(options = {}) {
     });
   }
   return loading;
+}
+
+const NAMES = ['estimate', 'sweep', 'catalog', 'fit', 'plan', 'train'];
+
+/** The module's C exports as text -> text functions (only those this build has). */
+function exportsOf(m) {
+  const out = {};
+  for (const name of NAMES) {
+    const fn = m[`_vp_${name}`];
+    if (typeof fn !== 'function') continue;
+    out[name] = (text) => {
+      const size = m.lengthBytesUTF8(text) + 1;
+      const ptr = m._malloc(size);
+      try {
+        m.stringToUTF8(text, ptr, size);
+        return m.UTF8ToString(fn(ptr));
+      } finally {
+        m._free(ptr);
+      }
+    };
+  }
+  return out;
 }
 
 export function ready() {

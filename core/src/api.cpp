@@ -253,7 +253,7 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
                    {"by_class", by_class}};
   if (entry && entry->official_params > 0) {
     out["params"]["official"] = entry->official_params;
-    out["params"]["official_source"] = entry->official_params_source;
+    if (!entry->official_params_source.empty()) out["params"]["official_source"] = entry->official_params_source;
   }
   json wclasses = json::array();
   for (const auto& c : r.weights_by_class)

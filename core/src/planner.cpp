@@ -125,8 +125,13 @@ std::string launch_command(const std::string& engine, const std::string& model, 
     return c;
   }
   if (engine == "llama.cpp" || engine == "ollama") {
-    std::string c = "llama-server -m " + model + "-" + (fmt.kind == FormatKind::gguf ? fmt.gguf_ftype : std::string("F16")) +
-                    ".gguf -ngl 999 -fa on -c " + std::to_string(max_len * seqs) + " -np " + std::to_string(seqs);
+    // The GGUF closest to the format: its own type, BF16/F16 for 16-bit, Q8_0 for 8-bit, Q4_K_M for 4-bit.
+    const std::string gguf = fmt.kind == FormatKind::gguf ? fmt.gguf_ftype
+                             : fmt.data_bits >= 16      ? (fmt.id == "fp16" ? "F16" : "BF16")
+                             : fmt.data_bits >= 8       ? "Q8_0"
+                                                        : "Q4_K_M";
+    std::string c = "llama-server -m " + model + "-" + gguf + ".gguf -ngl 999 -fa on -c " +
+                    std::to_string(max_len * seqs) + " -np " + std::to_string(seqs);
     if (tp * pp > 1) c += " --split-mode layer";
     if (!kv_auto) c += " -ctk " + kv.id + " -ctv " + kv.id;
     if (replicas > 1) c += "   # x " + std::to_string(replicas) + " servers behind a load balancer";
@@ -157,6 +162,10 @@ json plan_json(const json& req, const Catalog& catalog) {
   std::vector<std::string> warnings;
   auto parsed = parse_estimate_request(base, catalog, &warnings);
   if (!parsed) return error_json(parsed.error());
+  // The plan request names no single GPU; the estimate parser's note about that does not apply.
+  warnings.erase(std::remove_if(warnings.begin(), warnings.end(),
+                                [](const std::string& w) { return w.rfind("no hardware.gpu given", 0) == 0; }),
+                 warnings.end());
   const EstimateInput proto = parsed.value();
   const Architecture& arch = proto.arch;
 
@@ -305,15 +314,18 @@ json plan_json(const json& req, const Catalog& catalog) {
         // TP-only shape (within a node) has fitted in memory.
         bool tp_only_fitted = false;
         for (I gpr = 1; gpr <= max_gpus; gpr *= 2) {
-          // TP inside a node: the largest power of two that divides the heads; PP takes the rest.
-          I tp = std::min(gpr, node);
+          // TP inside a node: the largest power of two that divides the heads; PP takes the rest. Engines
+          // that split layers instead (llama.cpp, Ollama) use one stage per GPU.
+          const bool layer_split = proto.engine == "llama.cpp" || proto.engine == "ollama";
+          I tp = layer_split ? 1 : std::min(gpr, node);
           while (tp > 1 && (arch.num_heads % tp != 0 ||
                             (!arch.is_mla() && ((arch.num_kv_heads >= tp && arch.num_kv_heads % tp) ||
                                                 (arch.num_kv_heads < tp && tp % arch.num_kv_heads)))))
             tp /= 2;
           const I pp = gpr / tp;
           if (pp > arch.num_layers) continue;
-          if (pp > 1 && tp_only_fitted) continue;
+          if (pp > 1 && tp_only_fitted && !layer_split) continue;
+          if (layer_split && gpr > node) continue;  // one server
           if (static_cast<double>(weight_total) / static_cast<double>(gpr) > static_cast<double>(g.capacity_bytes())) {
             reject(g, gpr, f, "the weights alone need " + fmt_gb(weight_total / gpr) + " per GPU; the GPU has " +
                                   fmt_gb(g.capacity_bytes()));
@@ -366,6 +378,17 @@ json plan_json(const json& req, const Catalog& catalog) {
                 auto r = estimate(in);
                 return r && r->fits;
               };
+              // Memory grows almost linearly with the sequences: guess from two points, confirm at the edge,
+              // and bisect only when the guess is off.
+              in.concurrency = 2;
+              auto r2 = estimate(in);
+              I t2 = 0;
+              if (r2)
+                for (const auto& u : r2->per_gpu) t2 = std::max(t2, u.total);
+              if (r2 && r2->fits && t2 > r1_total) {
+                const I guess = 1 + (g.capacity_bytes() - r1_total) / (t2 - r1_total);
+                if (guess >= 2 && guess < (I{1} << 20) && fits(guess) && !fits(guess + 1)) return max_batch = guess;
+              }
               I lo = 1, hi = 2;
               while (hi < (I{1} << 20) && fits(hi)) {
                 lo = hi;

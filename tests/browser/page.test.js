@@ -232,3 +232,124 @@ test('first verdict after a cold load (budget 500 ms on localhost)', async () =>
   // Asserted loosely: CI machines are shared; the README reports the measured figure.
   assert.ok(times[1] < 3000);
 });
+
+// ---------- the Planner view ----------
+function cliPlan(request) {
+  const p = spawnSync(cliPath, ['plan', '-', '--json'], { input: JSON.stringify(request), encoding: 'utf8' });
+  return JSON.parse(p.stdout);
+}
+/** The request the page makes for ?view=plan&model=…&qps=…&ttft=…&tpot=…&formats=bf16,fp8 (state.js toPlanRequest). */
+const planRequest = (patch = {}) => ({
+  model: 'meta-llama/Meta-Llama-3-70B', workload: { qps: 50, prompt_tokens: 1000, output_tokens: 500 }, slo: { ttft_ms: 2000, tpot_ms: 100 },
+  candidates: { max_gpus: 64 }, weights: ['bf16', 'fp8'], kv_cache_dtypes: ['auto'], engine: 'vllm', ...patch,
+});
+const SEED_PLAN_URL = '/?view=plan&model=meta-llama/Meta-Llama-3-70B&qps=50&ttft=2000&tpot=100&formats=bf16,fp8';
+
+/** A fresh context on the Planner view, once its first plan is drawn. */
+async function openPlan(url, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForFunction(() => document.getElementById('plan-little').dataset.value !== '', null, { timeout: 30000 });
+  return { context, page, requests, errors };
+}
+const firstRow = (page) => page.$eval('#plans tbody tr', (tr) => ({ gpu: tr.dataset.gpu, total: Number(tr.dataset.totalGpus), weights: tr.dataset.weights, cells: [...tr.cells].map((c) => c.textContent) }));
+const near = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+
+test('Planner: the seed example (Llama-3-70B, 50 req/s) shows the CLI’s best plan, concurrency and launch command', { skip: !canCompare && 'no native CLI' }, async () => {
+  const expected = cliPlan(planRequest());
+  const best = expected.plans[0];
+  const { context, page, requests, errors } = await openPlan(`${origin}${SEED_PLAN_URL}&lang=en`);
+  assert.equal(await page.getAttribute('#view-plan', 'aria-selected'), 'true');
+  assert.equal(await page.isVisible('#verdict-card'), false);
+  // Little's law: the concurrency and its one-line explanation
+  assert.ok(near(Number(await page.getAttribute('#plan-little', 'data-value')), expected.concurrency));
+  const little = await page.textContent('#plan-little');
+  assert.ok(little.startsWith(`≈ ${Math.round(expected.concurrency).toLocaleString('en-US')} requests in flight — Little's law: L = λ × W = 50/s × `), little);
+  // the first row is the CLI's first plan
+  const row = await firstRow(page);
+  assert.deepEqual([row.gpu, row.total, row.weights], [best.gpu, best.total_gpus, best.weights]);
+  assert.equal(row.cells[1], best.gpu_name);
+  assert.equal(row.cells[2], `${best.total_gpus} = ${best.replicas} × (${best.tensor_parallel}×${best.pipeline_parallel})`);
+  assert.equal(row.cells[4], `${(best.per_gpu_total / 1e9).toFixed(2)} / ${(best.capacity / 1e9).toFixed(2)}`);
+  assert.equal(await page.textContent('#col-mem'), 'Memory per GPU (GB)');
+  assert.equal(row.cells[5], `${Math.round(best.ttft_ms).toLocaleString('en-US')} ms`);
+  assert.equal(row.cells[8], best.cost_per_hour.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+  assert.equal(row.cells[10], best.meets_slo ? '✓' : `✗${best.why}`);
+  assert.equal(await page.$$eval('#plans tbody tr', (r) => r.length), Math.min(15, expected.plans.length));
+  assert.equal(await page.textContent('#plan-verdict'), `Cheapest plan meeting the targets: ${best.total_gpus} × ${best.gpu_name}, ${best.weights}, $${best.cost_per_hour.toLocaleString('en-US', { maximumFractionDigits: 2 })}/h.`);
+  // the selected plan: its memory bar and its launch command, with a copy button
+  assert.equal(await page.textContent('#plan-cmd'), best.launch_command);
+  assert.equal(await page.getAttribute('#plan-copy', 'data-command'), best.launch_command);
+  assert.match(await page.textContent('#plan-bars .bar-value'), new RegExp(`^${(best.per_gpu_total / 1e9).toFixed(2)} GB / `));
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  await page.click('#plan-copy');
+  await page.waitForFunction(() => document.getElementById('toast').textContent !== '');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), best.launch_command);
+  // the Pareto chart: a dot per priced plan, the front highlighted, exportable
+  const priced = expected.plans.filter((p) => typeof p.cost_per_hour === 'number').length;
+  assert.equal(await page.$$eval('#chart-pareto circle[data-i]', (c) => c.length), priced);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="pareto:svg"]')]);
+  assert.equal(download.suggestedFilename(), 'vramplan-pareto.svg');
+  // the rejected families open with their reasons
+  await page.click('#rejected-box summary');
+  await page.waitForFunction(() => document.querySelectorAll('#rejected li').length > 0); // drawn on the (async) toggle event
+  assert.equal(await page.$$eval('#rejected li', (l) => l.length), expected.rejected.length);
+  const ms = await page.evaluate(() => performance.getEntriesByName('vramplan:plan').map((e) => e.duration));
+  console.log(`# Planner, seed example, whole catalog: ${ms.map((x) => x.toFixed(0)).join(', ')} ms (first includes starting the worker)`);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')), []);
+  await context.close();
+});
+
+test('Planner: 中文 translates the view, an input change re-plans (debounced), the keyboard switches views', { skip: !canCompare && 'no native CLI' }, async () => {
+  const { context, page, errors } = await openPlan(`${origin}${SEED_PLAN_URL}&lang=en`);
+  await page.click('#lang-zh');
+  await page.waitForFunction(() => document.getElementById('plan-verdict').textContent.startsWith('满足目标的最便宜方案'));
+  assert.equal(await page.textContent('#view-plan'), '部署规划');
+  assert.equal(await page.textContent('#inputs-h'), '负载与目标');
+  assert.ok((await page.$$eval('#plans thead th', (t) => t.map((x) => x.textContent))).includes('每卡显存（GB）'));
+  assert.match(await page.textContent('#plan-little'), /^约 [\d,]+ 个请求同时在处理——利特尔法则/);
+  assert.match(await page.getAttribute('#plans tbody tr td.why', 'title'), /^满足目标：TTFT /);
+  assert.equal(await page.textContent('#plan-copy'), '复制命令');
+  // a tighter TPOT target: the URL and the plans follow, equal to the CLI
+  const before = await page.getAttribute('#plan-little', 'data-value');
+  await page.fill('#p-tpot', '30');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('tpot') === '30');
+  await page.waitForFunction((b) => document.getElementById('plan-little').dataset.value !== b, before);
+  const expected = cliPlan(planRequest({ slo: { ttft_ms: 2000, tpot_ms: 30 } }));
+  const row = await firstRow(page);
+  assert.deepEqual([row.gpu, row.total, row.weights], [expected.plans[0].gpu, expected.plans[0].total_gpus, expected.plans[0].weights]);
+  assert.ok(near(Number(await page.getAttribute('#plan-little', 'data-value')), expected.concurrency));
+  // the view tabs: arrow keys move between them, the URL follows
+  await page.focus('#view-plan');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has('view'));
+  assert.equal(await page.getAttribute('#view-calc', 'aria-selected'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'view-calc');
+  await page.waitForFunction(() => document.querySelector('[data-testid=per-gpu-total]').dataset.bytes !== '');
+  assert.equal(await page.isVisible('#plans'), false);
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('view') === 'plan');
+  assert.equal(await page.isVisible('#plans'), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Planner: a bad input shows its error beside the field; the single file plans from file:// without a worker', async () => {
+  const { context, page } = await openPlan(`${origin}${SEED_PLAN_URL}&lang=en`);
+  await page.fill('#p-prompt', 'lots');
+  await page.waitForFunction(() => document.getElementById('err-p-prompt').textContent !== '');
+  assert.equal(await page.getAttribute('#p-prompt', 'aria-invalid'), 'true');
+  await context.close();
+  const file = `${pathToFileURL(path.join(site, 'vramplan.html')).href}${SEED_PLAN_URL.slice(1)}&lang=en`;
+  const single = await openPlan(file);
+  assert.match(await single.page.textContent('#plan-verdict'), /^Cheapest plan meeting the targets: /);
+  assert.deepEqual(single.requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('blob:')), []);
+  assert.deepEqual(single.errors, []);
+  await single.context.close();
+});

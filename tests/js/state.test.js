@@ -2,7 +2,7 @@
 // from it is what API.md describes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULTS, clone, fromQuery, toQuery, toRequest, effectiveTP, inputForField } from '../../web/js/state.js';
+import { DEFAULTS, clone, fromQuery, toQuery, toRequest, toPlanRequest, effectiveTP, inputForField, planInputForField } from '../../web/js/state.js';
 
 const states = [
   ['defaults', {}],
@@ -10,6 +10,10 @@ const states = [
   ['everything set', { kv: 'fp8', engine: 'generic', tp: 2, pp: 2, count: 8, lang: 'zh', unit: 'GiB', theme: 'dark', embed: true, opts: { max_batched_tokens: 4096, allocator_reserve_fraction: 0.1 } }],
   ['custom GPU', { gpu: 'custom', mem: 141.5 }],
   ['pasted config with unicode', { cfg: JSON.stringify({ hidden_size: 4096, num_hidden_layers: 32, note: '中文 ✓' }) }],
+  ['planner: the seed example', { view: 'plan', model: 'meta-llama/Meta-Llama-3-70B', qps: 50, ttft: 2000, tpot: 100 }],
+  ['planner: users, filters, lists, decimals, sglang, zh', { view: 'plan', load: 'users', users: 300, qps: 0.5, prompt: 4096, output: 1024, ttft: 0, tpot: 35.5, minTps: 5000, vendors: ['nvidia', 'huawei'], minMem: 64, maxGpus: 16, maxCost: 120.25, formats: [], kvs: ['auto', 'fp8'], pengine: 'sglang', lang: 'zh', theme: 'dark' }],
+  ['planner: a chosen list of GPUs and GGUF formats for llama.cpp', { view: 'plan', gpus: ['nvidia-rtx-4090', 'nvidia-rtx-3090'], formats: ['gguf-Q4_K_M', 'gguf-Q8_0'], kvs: ['q8_0'], pengine: 'llama.cpp' }],
+  ['planner inputs kept while the calculator is shown', { qps: 12, formats: ['fp8'], count: 2 }],
 ];
 for (const [name, patch] of states) {
   test(`URL round trip: ${name}`, () => {
@@ -69,4 +73,53 @@ test('error fields map to the input that shows them', () => {
   assert.equal(inputForField('kv_cache_dtype'), 'kv');
   assert.equal(inputForField('engine_options.max_batched_tokens'), 'opts');
   assert.equal(inputForField(''), 'model');
+});
+
+test('planner URL: readable, the workload always explicit, calculator defaults left out', () => {
+  const s = { ...clone(DEFAULTS), view: 'plan', model: 'meta-llama/Meta-Llama-3-70B', qps: 50, formats: ['bf16', 'fp8', 'gguf-Q4_K_M'] };
+  const q = toQuery(s);
+  assert.equal(q, '?model=meta-llama%2FMeta-Llama-3-70B&view=plan&qps=50&formats=bf16,fp8,gguf-Q4_K_M');
+  assert.equal(toQuery({ ...clone(DEFAULTS), view: 'plan' }), `?model=${encodeURIComponent(DEFAULTS.model)}&view=plan&qps=${DEFAULTS.qps}`);
+  assert.match(toQuery({ ...clone(DEFAULTS), view: 'plan', load: 'users' }), /&load=users&users=64$/);
+  // the calculator still writes its explicit figures
+  assert.match(toQuery(clone(DEFAULTS)), /gpu=.*count=1.*context=8192.*concurrency=1/);
+});
+
+test('bad planner values in the URL fall back to the defaults', () => {
+  const s = fromQuery('?view=planner&load=rps&qps=abc&users=-3&prompt=1e3&ttft=fast&max_gpus=0&formats=fp8,<script>&kvs=' + 'x,'.repeat(70) + '&pengine=ollama&gpus=a%20b');
+  for (const k of ['view', 'load', 'qps', 'users', 'prompt', 'ttft', 'maxGpus', 'formats', 'kvs', 'pengine', 'gpus']) assert.deepEqual(s[k], DEFAULTS[k], k);
+  assert.deepEqual(fromQuery('?formats=').formats, []); // none checked: the model's own
+  assert.deepEqual(fromQuery('?vendors=amd,amd,nvidia').vendors, ['amd', 'nvidia']);
+});
+
+test('the plan request follows API.md "Plan request"', () => {
+  const s = fromQuery('?view=plan&model=Qwen/Qwen3-235B-A22B&load=users&users=64&prompt=2000&output=800&ttft=0&tpot=50&min_tps=0&vendors=nvidia,amd&min_mem=80&max_gpus=32&max_cost=300&formats=bf16,fp8&kvs=auto,fp8&pengine=sglang');
+  assert.deepEqual(toPlanRequest(s), {
+    model: 'Qwen/Qwen3-235B-A22B',
+    workload: { concurrency: 64, prompt_tokens: 2000, output_tokens: 800 },
+    slo: { tpot_ms: 50 },
+    candidates: { max_gpus: 32, vendors: ['nvidia', 'amd'], min_memory_gb: 80, max_cost_per_hour: 300 },
+    weights: ['bf16', 'fp8'],
+    kv_cache_dtypes: ['auto', 'fp8'],
+    engine: 'sglang',
+  });
+  // a chosen list replaces the filters; no target and no formats leave the keys out
+  const c = toPlanRequest({ ...s, gpus: ['nvidia-h100-sxm-80gb'], ttft: 0, tpot: 0, formats: [], kvs: [], cfg: '{"hidden_size":1}' });
+  assert.deepEqual(c.candidates, { max_gpus: 32, gpus: ['nvidia-h100-sxm-80gb'], max_cost_per_hour: 300 });
+  assert.equal('slo' in c, false);
+  assert.equal('weights' in c, false);
+  assert.equal('kv_cache_dtypes' in c, false);
+  assert.deepEqual(c.model, { config: { hidden_size: 1 } });
+});
+
+test('planner error fields map to the input that shows them', () => {
+  assert.equal(planInputForField('workload.qps'), 'qps');
+  assert.equal(planInputForField('workload.concurrency'), 'users');
+  assert.equal(planInputForField('slo.tpot_ms'), 'tpot');
+  assert.equal(planInputForField('candidates.gpus[2]'), 'gpus');
+  assert.equal(planInputForField('candidates.max_cost_per_hour'), 'maxCost');
+  assert.equal(planInputForField('weights[1]'), 'formats');
+  assert.equal(planInputForField('kv_cache_dtypes[0]'), 'kvs');
+  assert.equal(planInputForField('model.config.hidden_size'), 'cfg');
+  assert.equal(planInputForField(''), 'model');
 });

@@ -4,7 +4,7 @@
 import { formatGB, formatTokens } from './format.js';
 import { PARTS, chartSVG, geometry } from './chartdata.js';
 
-function cssVar(name, fallback) {
+export function cssVar(name, fallback) {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return v || fallback;
 }

@@ -9,6 +9,7 @@ import { MemoryChart, svgToPNG } from './charts.js';
 import { PARTS } from './chartdata.js';
 import { Picker } from './picker.js';
 import { markdownTable, embedSnippet } from './exporting.js';
+import { createPlanView } from './planview.js';
 
 performance.mark('vramplan:module');
 const $ = (id) => document.getElementById(id);
@@ -23,6 +24,7 @@ const el = {
   inverse: $('inverse'), facts: $('facts'), fitlist: $('fitlist'), warnings: $('warnings'), warningsCard: $('warnings-card'),
   assumptions: $('assumptions'), engineReport: $('engine-report'), toast: $('toast'), embedCode: $('embed-code'),
   embedW: $('embed-w'), embedH: $('embed-h'), theme: $('theme'), openFull: $('open-full'),
+  viewCalc: $('view-calc'), viewPlan: $('view-plan'),
 };
 
 const ENGINES = ['generic', 'vllm', 'sglang', 'llama.cpp', 'transformers', 'tensorrt-llm'];
@@ -44,6 +46,8 @@ let firstVerdict = false;
 const t = (key, params) => tr(lang, key, params);
 let tBound = t;
 const charts = {};
+let planView = null; // the Planner view (planview.js), made in start()
+let modelName = '';
 
 // ---------- rendering helpers ----------
 const gb = (b) => formatGB(b, state.unit, lang);
@@ -112,6 +116,16 @@ function syncInputs() {
   $('unit-GB').setAttribute('aria-pressed', String(state.unit === 'GB'));
   $('unit-GiB').setAttribute('aria-pressed', String(state.unit === 'GiB'));
   el.theme.value = state.theme;
+  const plan = state.view === 'plan';
+  document.body.classList.toggle('view-plan', plan);
+  el.viewCalc.setAttribute('aria-selected', String(!plan));
+  el.viewPlan.setAttribute('aria-selected', String(plan));
+  el.viewCalc.tabIndex = plan ? -1 : 0;
+  el.viewPlan.tabIndex = plan ? 0 : -1;
+  const heading = $('inputs-h');
+  heading.dataset.i18n = plan ? 'plan_inputs' : 'inputs';
+  heading.textContent = t(heading.dataset.i18n);
+  if (planView) planView.syncInputs();
 }
 
 function applyTheme() {
@@ -150,6 +164,10 @@ function render() {
 function renderNow() {
   generation += 1;
   clearErrors();
+  if (state.view === 'plan') {
+    renderPlanView();
+    return;
+  }
   let request;
   try {
     request = toRequest(state);
@@ -200,6 +218,39 @@ function renderNow() {
   writeURL();
 }
 
+/** The Planner view: resolve the model (a quick estimate: aliases become ids, errors show at the
+ * picker, and its own format is offered), then ask the planner once the inputs settle. */
+function renderPlanView() {
+  let info;
+  try {
+    const model = state.cfg ? { config: JSON.parse(state.cfg) } : state.model;
+    info = core.estimate({ model, workload: { context_tokens: 1, concurrency: 1 } });
+  } catch (e) {
+    if (e instanceof SyntaxError) setError('cfg', t('config_bad_json', { msg: e.message }));
+    else if (e instanceof core.VramplanError) setError(state.cfg ? 'cfg' : 'model', coreErrorText(e));
+    else throw e;
+    $('plan-card').classList.add('stale');
+    writeURL();
+    return;
+  }
+  if (!state.cfg && info.model && info.model.id && info.model.id !== state.model) state.model = info.model.id;
+  if (document.activeElement !== el.model) modelPicker.setValue(state.model);
+  modelName = info.model.name || info.model.id || 'config.json';
+  planView.setNative(info.weights.format);
+  if (!core.capabilities().plan) {
+    $('plan-verdict').textContent = t('plan_unsupported');
+    $('plan-verdict').className = 'verdict bad';
+  } else planView.request();
+  writeURL();
+}
+
+function setView(view, focus = false) {
+  state.view = view;
+  syncInputs();
+  if (focus) (view === 'plan' ? el.viewPlan : el.viewCalc).focus();
+  schedule();
+}
+
 function markStale() {
   el.verdictCard.classList.add('stale');
 }
@@ -237,8 +288,8 @@ function groupGPUs(perGpu) {
   return groups;
 }
 
-function renderBars(r) {
-  el.bars.textContent = '';
+function renderBars(r, bars = el.bars, legend = el.barLegend) {
+  bars.textContent = '';
   const groups = groupGPUs(r.per_gpu).slice(0, 16);
   const scale = Math.max(...r.per_gpu.map((g) => Math.max(g.total, g.capacity)));
   for (const { g, first, last: lastIdx } of groups) {
@@ -253,11 +304,12 @@ function renderBars(r) {
     const summary = PARTS.map((p) => `${t(p.label)} ${gb(g[p.key])}`).join(', ');
     const over = g.capacity > 0 && g.total > g.capacity;
     const right = g.capacity > 0 ? `${gb(g.total)} / ${gb(g.capacity)}` : gb(g.total);
-    el.bars.append(h('div', { class: `bar-row${over ? ' over' : ''}`, role: 'img', 'aria-label': `${label}: ${right}. ${summary}` },
+    bars.append(h('div', { class: `bar-row${over ? ' over' : ''}`, role: 'img', 'aria-label': `${label}: ${right}. ${summary}` },
       h('span', { class: 'bar-label', text: label }), track, h('span', { class: 'bar-value', text: right })));
   }
-  el.barLegend.textContent = '';
-  for (const p of [...PARTS, { key: 'free', label: 'free_part' }]) el.barLegend.append(h('li', {}, h('span', { class: `sw seg-${p.key}`, 'aria-hidden': 'true' }), t(p.label)));
+  legend.textContent = '';
+  for (const p of [...PARTS, { key: 'free', label: 'free_part' }]) legend.append(h('li', {}, h('span', { class: `sw seg-${p.key}`, 'aria-hidden': 'true' }), t(p.label)));
+  if (bars !== el.bars) return;
   const chartLegend = $('chart-legend');
   if (chartLegend) {
     chartLegend.textContent = '';
@@ -376,19 +428,6 @@ function renderAssumptions(r) {
 function idle(fn) {
   return typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 200 }) : setTimeout(fn, 1);
 }
-function runSliced(gen, iter, done) {
-  const step = () => {
-    if (gen !== generation) return;
-    const t0 = performance.now();
-    let r;
-    do r = iter.next();
-    while (!r.done && performance.now() - t0 < 8);
-    if (r.done) done(r.value);
-    else idle(step);
-  };
-  idle(step);
-}
-
 let fitTimer = 0;
 function startSlowWork(request, gen) {
   el.inverse.setAttribute('aria-busy', 'true');
@@ -406,38 +445,27 @@ function startSlowWork(request, gen) {
     dd.dataset.value = res ? String(res.value) : '';
   };
   clearTimeout(fitTimer);
-  if (core.capabilities().fit) {
-    // The core answers all the inverse questions in one call (its `fit`); it takes a few tens of
-    // milliseconds, so it runs once the inputs have settled.
-    fitTimer = setTimeout(() => idle(() => {
-      if (gen !== generation) return;
-      let f = null;
-      try {
-        f = core.fit(request);
-      } catch {
-        f = null;
-      }
-      if (gen !== generation) return;
-      show(dds[0], f && { value: f.max_context_tokens, limit: f.max_context_limit && f.max_context_tokens >= f.max_context_limit }, 'tokens');
-      show(dds[1], f && { value: f.max_concurrency }, 'sequences');
-      el.inverse.removeAttribute('aria-busy');
-      const byId = new Map(cat.gpus.map((g) => [g.id, g]));
-      const list = f ? f.min_gpus.filter((g) => g.count > 0).map((g) => ({ gpu: g.gpu, name: g.name || (byId.get(g.gpu) || {}).name || g.gpu, count: g.count, total: g.per_gpu_total, capacity: g.capacity, tp: g.tensor_parallel, pp: g.pipeline_parallel })) : [];
-      list.sort((a, b) => a.count - b.count || a.capacity - b.capacity || a.name.localeCompare(b.name));
-      renderFitList(list);
-      renderSuggestions(f ? f.suggestions : []);
-    }), 250);
-    return;
-  }
-  renderSuggestions([]);
-  runSliced(gen, core.maxAlong(request, 'context_tokens', 2 ** 24), (res) => {
-    show(dds[0], res, 'tokens');
-    runSliced(gen, core.maxAlong(request, 'concurrency', 2 ** 16), (res2) => {
-      show(dds[1], res2, 'sequences');
-      el.inverse.removeAttribute('aria-busy');
-      runSliced(gen, core.gpusThatFit(request, cat.gpus), renderFitList);
-    });
-  });
+  // The core answers all the inverse questions in one call (its `fit`); it takes a few tens of
+  // milliseconds, so it runs once the inputs have settled. (A module built without fit shows "—".)
+  fitTimer = setTimeout(() => idle(() => {
+    if (gen !== generation) return;
+    let f = null;
+    try {
+      f = core.fit(request);
+    } catch {
+      f = null;
+    }
+    if (gen !== generation) return;
+    show(dds[0], f && { value: f.max_context_tokens, limit: f.max_context_limit && f.max_context_tokens >= f.max_context_limit }, 'tokens');
+    show(dds[1], f && { value: f.max_concurrency }, 'sequences');
+    el.inverse.removeAttribute('aria-busy');
+    const byId = new Map(cat.gpus.map((g) => [g.id, g]));
+    const list = f ? f.min_gpus.filter((g) => g.count > 0).map((g) => ({ gpu: g.gpu, name: g.name || (byId.get(g.gpu) || {}).name || g.gpu, count: g.count, total: g.per_gpu_total, capacity: g.capacity, tp: g.tensor_parallel, pp: g.pipeline_parallel })) : [];
+    list.sort((a, b) => a.count - b.count || a.capacity - b.capacity || a.name.localeCompare(b.name));
+    if (f) renderFitList(list);
+    else el.fitlist.removeAttribute('aria-busy');
+    renderSuggestions(f ? f.suggestions : []);
+  }), 250);
 }
 
 const CHANGE_INPUT = { weights: 'weights', kv_cache_dtype: 'kv', context_tokens: 'context', concurrency: 'concurrency', count: 'count' };
@@ -561,6 +589,16 @@ function wire() {
     selectTab('catalog');
   });
   el.tabConfig.addEventListener('click', () => selectTab('config'));
+  el.viewCalc.addEventListener('click', () => setView(''));
+  el.viewPlan.addEventListener('click', () => setView('plan'));
+  for (const tab of [el.viewCalc, el.viewPlan]) {
+    tab.addEventListener('keydown', (e) => {
+      if (e.key === 'ArrowRight' || e.key === 'ArrowLeft' || e.key === 'Home' || e.key === 'End') {
+        e.preventDefault();
+        setView(tab === el.viewCalc ? 'plan' : '', true);
+      }
+    });
+  }
   for (const tab of [el.tabCatalog, el.tabConfig]) {
     tab.addEventListener('keydown', (e) => {
       if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') selectTab(tab === el.tabCatalog ? 'config' : 'catalog');
@@ -605,7 +643,10 @@ function wire() {
   });
   $('copy-link').addEventListener('click', () => copy(location.href.split('?')[0] + toQuery(state)));
   $('copy-md').addEventListener('click', () => last && copy(markdownTable(last.result, { lang, unit: state.unit, t })));
-  $('copy-json').addEventListener('click', () => last && copy(JSON.stringify({ request: last.request, result: last.result }, null, 2)));
+  $('copy-json').addEventListener('click', () => {
+    const p = state.view === 'plan' ? planView.current() : last;
+    if (p) copy(JSON.stringify({ request: p.request, result: p.result }, null, 2));
+  });
   el.embedW.addEventListener('input', updateEmbed);
   el.embedH.addEventListener('input', updateEmbed);
   el.embedCode.addEventListener('focus', () => el.embedCode.select());
@@ -627,6 +668,7 @@ function setLang(l) {
   applyTranslations(document, lang);
   fillSelects();
   refreshPickerItems();
+  planView.fillChoices();
   syncInputs();
   schedule();
 }
@@ -658,7 +700,8 @@ function download(blob, name) {
 async function exportChart(name, fmt) {
   const c = charts[name];
   if (!c) return;
-  const title = `${t(name === 'context' ? 'chart_context' : 'chart_concurrency')} — ${last ? last.result.model.name || '' : ''}`;
+  const titles = { context: 'chart_context', concurrency: 'chart_concurrency', pareto: 'pareto_title' };
+  const title = `${t(titles[name])} — ${name === 'pareto' ? modelName : last ? last.result.model.name || '' : ''}`;
   const svg = c.toSVG(title);
   const base = `vramplan-${name}`;
   if (fmt === 'svg') download(new Blob([svg], { type: 'image/svg+xml' }), `${base}.svg`);
@@ -721,8 +764,13 @@ function refreshPickerItems() {
 // ---------- start ----------
 async function start() {
   applyTheme();
+  if (state.embed) state.view = ''; // embed mode shows the calculator's verdict and bars only
   document.body.classList.toggle('embed', state.embed);
   applyTranslations(document, lang);
+  planView = createPlanView({
+    core, h, dl, t: (k, p) => t(k, p), lang: () => lang, state: () => state, gb, update, copy, setError, renderBars, charts,
+    gpuName: (id) => (cat.gpus.find((g) => g.id === id) || { name: id }).name,
+  });
   wire();
   syncInputs();
   performance.mark('vramplan:start');
@@ -734,6 +782,7 @@ async function start() {
   performance.mark('vramplan:catalog');
   fillSelects();
   refreshPickerItems();
+  planView.setCatalog(cat);
   syncInputs();
   schedule(); // lists that needed the catalog (GPUs that fit)
   idle(() => {

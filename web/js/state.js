@@ -20,7 +20,34 @@ export const DEFAULTS = Object.freeze({
   unit: 'GB',
   theme: '', // '' = the system's
   embed: false,
+  // The Planner view (view=plan): workload, targets, candidate hardware, formats, engine.
+  view: '', // '' = the memory calculator, 'plan' = the planner
+  load: 'qps', // the workload is given as 'qps' (requests/s) or 'users' (concurrent requests)
+  qps: 10,
+  users: 64,
+  prompt: 1000, // tokens per request
+  output: 500,
+  ttft: 2000, // ms; 0 = no target
+  tpot: 100, // ms; 0 = no target
+  minTps: 0, // output tokens/s in all; 0 = no target
+  vendors: [], // [] = every vendor
+  minMem: 0, // GB per GPU; 0 = any
+  gpus: [], // a chosen list of GPU ids; [] = the whole (filtered) catalog
+  maxGpus: 64,
+  maxCost: 0, // USD per hour; 0 = no budget
+  formats: ['bf16', 'fp8'], // allowed weight formats; [] = the model's own
+  kvs: ['auto'], // allowed KV cache dtypes
+  pengine: 'vllm',
 });
+
+export const PLAN_ENGINES = ['vllm', 'sglang', 'llama.cpp'];
+// Plan parameters: state key -> [URL name, kind]; numbers are non-negative, lists comma-separated ids.
+const PLAN_PARAMS = [
+  ['qps', 'qps', 'num'], ['users', 'users', 'int'], ['prompt', 'prompt', 'int'], ['output', 'output', 'int'],
+  ['ttft', 'ttft', 'num'], ['tpot', 'tpot', 'num'], ['minTps', 'min_tps', 'num'], ['minMem', 'min_mem', 'num'],
+  ['maxGpus', 'max_gpus', 'int'], ['maxCost', 'max_cost', 'num'],
+  ['vendors', 'vendors', 'list'], ['gpus', 'gpus', 'list'], ['formats', 'formats', 'list'], ['kvs', 'kvs', 'list'],
+];
 
 const INT_KEYS = ['context', 'concurrency', 'count', 'tp', 'pp'];
 const STR_KEYS = ['model', 'weights', 'kv', 'engine', 'gpu'];
@@ -28,7 +55,7 @@ const STR_KEYS = ['model', 'weights', 'kv', 'engine', 'gpu'];
 export const ENGINE_OPTIONS = ['max_batched_tokens', 'allocator_reserve_fraction', 'cuda_context_bytes', 'nccl_bytes', 'logits_copies', 'gpu_memory_utilization'];
 
 export function clone(state) {
-  return { ...state, opts: { ...state.opts } };
+  return { ...state, opts: { ...state.opts }, vendors: [...state.vendors], gpus: [...state.gpus], formats: [...state.formats], kvs: [...state.kvs] };
 }
 
 function b64urlEncode(text) {
@@ -79,6 +106,22 @@ export function fromQuery(search) {
   const theme = q.get('theme');
   if (theme === 'light' || theme === 'dark') s.theme = theme;
   s.embed = q.get('embed') === '1' || q.get('embed') === 'true';
+  if (q.get('view') === 'plan') s.view = 'plan';
+  if (q.get('load') === 'users') s.load = 'users';
+  const pe = q.get('pengine');
+  if (PLAN_ENGINES.includes(pe)) s.pengine = pe;
+  for (const [key, name, kind] of PLAN_PARAMS) {
+    const v = q.get(name);
+    if (v === null) continue;
+    const text = v.trim();
+    if (kind === 'list') {
+      const items = text === '' ? [] : text.split(',').map((x) => x.trim());
+      if (items.length <= 64 && items.every((x) => /^[A-Za-z0-9_.\-]{1,64}$/.test(x))) s[key] = [...new Set(items)];
+    } else if (kind === 'int' ? /^\d{1,9}$/.test(text) : /^\d{1,12}(\.\d{1,6})?$/.test(text)) {
+      s[key] = Number(text);
+    }
+  }
+  if (s.maxGpus < 1) s.maxGpus = DEFAULTS.maxGpus;
   return s;
 }
 
@@ -87,10 +130,13 @@ export function toQuery(state, { keepLang = true } = {}) {
   const q = new URLSearchParams();
   if (state.cfg) q.set('cfg', b64urlEncode(state.cfg));
   else q.set('model', state.model);
-  q.set('gpu', state.gpu);
+  // The calculator's hardware and workload are always written in its view (explicit links), and only
+  // when changed in the planner's.
+  const calc = state.view !== 'plan';
+  if (calc || state.gpu !== DEFAULTS.gpu) q.set('gpu', state.gpu);
   if (state.gpu === 'custom' && state.mem > 0) q.set('mem', String(state.mem));
   for (const k of ['count', 'tp', 'pp', 'context', 'concurrency']) {
-    if (state[k] !== DEFAULTS[k] || k === 'context' || k === 'concurrency' || k === 'count') q.set(k, String(state[k]));
+    if (state[k] !== DEFAULTS[k] || (calc && (k === 'context' || k === 'concurrency' || k === 'count'))) q.set(k, String(state[k]));
   }
   for (const k of ['weights', 'kv', 'engine']) if (state[k] && state[k] !== DEFAULTS[k]) q.set(k, state[k]);
   for (const k of Object.keys(state.opts).sort()) q.set(`o.${k}`, String(state.opts[k]));
@@ -98,7 +144,15 @@ export function toQuery(state, { keepLang = true } = {}) {
   if (state.unit !== DEFAULTS.unit) q.set('unit', state.unit);
   if (state.theme) q.set('theme', state.theme);
   if (state.embed) q.set('embed', '1');
-  return `?${q.toString()}`;
+  if (state.view === 'plan') q.set('view', 'plan');
+  if (state.load === 'users') q.set('load', 'users');
+  if (state.pengine !== DEFAULTS.pengine) q.set('pengine', state.pengine);
+  for (const [key, name, kind] of PLAN_PARAMS) {
+    const v = state[key];
+    const active = state.view === 'plan' && key === state.load; // the workload figure is always written in the planner
+    if (kind === 'list' ? v.join(',') !== DEFAULTS[key].join(',') : v !== DEFAULTS[key] || active) q.set(name, kind === 'list' ? v.join(',') : String(v));
+  }
+  return `?${q.toString().replace(/%2C/g, ',')}`;
 }
 
 /** Tensor parallelism in effect: explicit, or auto = count / pp (whole number). */
@@ -120,6 +174,46 @@ export function toRequest(state) {
   const gpu = state.gpu === 'custom' ? { name: 'custom', memory_bytes: Math.round((state.mem || 0) * 1e9) } : state.gpu;
   req.hardware = { gpu, count: state.count, tensor_parallel: effectiveTP(state), pipeline_parallel: state.pp || 1 };
   return req;
+}
+
+/** The core's plan request (API.md "Plan request") for a state; throws SyntaxError for a malformed pasted config. */
+export function toPlanRequest(state) {
+  const req = {};
+  req.model = state.cfg ? { config: JSON.parse(state.cfg) } : state.model;
+  const workload = state.load === 'users' ? { concurrency: state.users } : { qps: state.qps };
+  req.workload = { ...workload, prompt_tokens: state.prompt, output_tokens: state.output };
+  const slo = {};
+  if (state.ttft > 0) slo.ttft_ms = state.ttft;
+  if (state.tpot > 0) slo.tpot_ms = state.tpot;
+  if (state.minTps > 0) slo.min_output_tokens_per_s = state.minTps;
+  if (Object.keys(slo).length) req.slo = slo;
+  const candidates = { max_gpus: state.maxGpus };
+  if (state.gpus.length) candidates.gpus = [...state.gpus];
+  else {
+    if (state.vendors.length) candidates.vendors = [...state.vendors];
+    if (state.minMem > 0) candidates.min_memory_gb = state.minMem;
+  }
+  if (state.maxCost > 0) candidates.max_cost_per_hour = state.maxCost;
+  req.candidates = candidates;
+  if (state.formats.length) req.weights = [...state.formats];
+  if (state.kvs.length) req.kv_cache_dtypes = [...state.kvs];
+  req.engine = state.pengine;
+  return req;
+}
+
+/** Which planner input an error's `field` belongs to ("slo.ttft_ms" -> "ttft"). */
+export function planInputForField(field = '') {
+  const f = String(field);
+  const table = [
+    ['model.config', 'cfg'], ['model', 'model'], ['workload.qps', 'qps'], ['workload.concurrency', 'users'],
+    ['workload.prompt_tokens', 'prompt'], ['workload.output_tokens', 'output'], ['workload', 'qps'],
+    ['slo.ttft_ms', 'ttft'], ['slo.tpot_ms', 'tpot'], ['slo.min_output_tokens_per_s', 'minTps'], ['slo', 'ttft'],
+    ['candidates.gpus', 'gpus'], ['candidates.vendors', 'gpus'], ['candidates.min_memory_gb', 'minMem'],
+    ['candidates.max_gpus', 'maxGpus'], ['candidates.max_cost_per_hour', 'maxCost'], ['candidates', 'gpus'],
+    ['weights', 'formats'], ['kv_cache_dtypes', 'kvs'], ['engine', 'pengine'],
+  ];
+  for (const [prefix, input] of table) if (f === prefix || f.startsWith(`${prefix}.`) || f.startsWith(`${prefix}[`)) return input;
+  return 'model';
 }
 
 /** Which input an error's `field` belongs to ("workload.context_tokens" -> "context"). */
