@@ -17,7 +17,12 @@ using I64 = std::int64_t;
 struct Deployment {
   const EstimateInput* in = nullptr;
   const Architecture* arch = nullptr;
-  std::vector<TensorGroup> tensors;
+  // Every tensor group of the model (a view: the list lives in estimate() or the caller's cache).
+  struct TensorList {
+    const std::vector<TensorGroup>* list = nullptr;
+    std::vector<TensorGroup>::const_iterator begin() const { return list->begin(); }
+    std::vector<TensorGroup>::const_iterator end() const { return list->end(); }
+  } tensors;
   I64 tp = 1, pp = 1, dp = 1;
   I64 seqs = 1;                                // sequences per replica
   std::vector<std::pair<I64, I64>> ranges;     // layer range of each PP stage

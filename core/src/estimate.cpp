@@ -191,7 +191,9 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   r.sequences_per_replica = seqs;
 
   // --- parameters and weights ----------------------------------------------------------------
-  const auto tensors = enumerate_tensors(a);
+  std::vector<TensorGroup> enumerated;
+  if (!in.tensors) enumerated = enumerate_tensors(a);
+  const std::vector<TensorGroup>& tensors = in.tensors ? *in.tensors : enumerated;
   r.params = count_params(tensors);
   r.checkpoint_params = r.params.total;
   const WeightFormat native = native_weight_format(a);
@@ -289,7 +291,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   Deployment d;
   d.in = &in;
   d.arch = &a;
-  d.tensors = tensors;
+  d.tensors.list = &tensors;
   d.tp = tp;
   d.pp = pp;
   d.dp = dp;

@@ -6,6 +6,7 @@
 
 #include "vramplan/api.hpp"
 #include "vramplan/estimate.hpp"
+#include "vramplan/params.hpp"
 #include "vramplan/units.hpp"
 
 namespace vramplan {
@@ -54,7 +55,8 @@ json fit_json(const json& request, const Catalog& catalog) {
   std::vector<std::string> warnings;
   auto parsed = parse_estimate_request(request, catalog, &warnings);
   if (!parsed) return error_json(parsed.error());
-  const EstimateInput in = parsed.value();
+  EstimateInput in = parsed.value();
+  in.tensors = std::make_shared<const std::vector<TensorGroup>>(enumerate_tensors(in.arch));
   json out = json::object();
   const bool has_gpu = in.gpu.memory_bytes > 0;
   const I context = in.context_tokens, concurrency = in.concurrency;

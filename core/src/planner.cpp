@@ -166,7 +166,8 @@ json plan_json(const json& req, const Catalog& catalog) {
   warnings.erase(std::remove_if(warnings.begin(), warnings.end(),
                                 [](const std::string& w) { return w.rfind("no hardware.gpu given", 0) == 0; }),
                  warnings.end());
-  const EstimateInput proto = parsed.value();
+  EstimateInput proto = parsed.value();
+  proto.tensors = std::make_shared<const std::vector<TensorGroup>>(enumerate_tensors(proto.arch));
   const Architecture& arch = proto.arch;
 
   Workload w;
@@ -296,7 +297,7 @@ json plan_json(const json& req, const Catalog& catalog) {
     class_bytes[f.id] = bytes;
   }
 
-  const ParamCount params = count_params(enumerate_tensors(arch));
+  const ParamCount params = count_params(*proto.tensors);
   for (const GpuEntry* gp : gpus) {
     const GpuEntry& g = *gp;
     const double half = g.bf16_flops > 0 ? g.bf16_flops : g.fp16_flops;

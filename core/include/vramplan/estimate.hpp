@@ -2,6 +2,7 @@
 // Memory for one deployment: weights + KV cache + activations + overhead, per GPU, each line
 // with its formula and numbers substituted (the same code computes and explains).
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ struct EstimateInput {
   GenericOptions options;               // the generic profile's assumptions (and the loading switches)
   nlohmann::json engine_options = nlohmann::json::object();  // the engine's own knobs, read by its profile
   bool explain = true;  // build the explanation texts (the planner's inner loop turns them off)
+  // The model's tensors, when the caller already enumerated them for `arch` (the planner and fit reuse one
+  // list across hundreds of probes); empty: estimate() enumerates them.
+  std::shared_ptr<const std::vector<TensorGroup>> tensors;
 };
 
 struct LineItem {
