@@ -528,9 +528,7 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
     }
     for (int l : g.layers) {
       if (l < 0 || l >= n_layer) continue;
-      TensorGroup one = g;
-      one.layers = {l};
-      layer_w[static_cast<std::size_t>(l)] += sum_bytes(fmt, one, a);
+      layer_w[static_cast<std::size_t>(l)] += tensor_bytes_in_layer(fmt, g, l, a);
     }
   }
   I model_total = input_w + output_w + mtp_w;

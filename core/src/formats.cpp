@@ -182,19 +182,36 @@ WeightFormat native_weight_format(const Architecture& arch) {
   return f;
 }
 
+namespace {
+gguf::MixContext mix_context(const Architecture& arch) {
+  gguf::MixContext ctx;
+  ctx.n_layer = arch.num_layers;
+  ctx.n_head = arch.num_heads;
+  ctx.n_head_kv = arch.num_kv_heads;
+  ctx.n_expert = arch.num_experts;
+  ctx.has_output = !arch.tie_word_embeddings;
+  ctx.is_70b_class = arch.num_layers == 80 && arch.hidden_size == 8192;
+  return ctx;
+}
+}  // namespace
+
+std::int64_t tensor_bytes_in_layer(const WeightFormat& fmt, const TensorGroup& g, int layer, const Architecture& arch) {
+  if (fmt.kind == FormatKind::gguf && g.matrix) {
+    const auto& t = gguf::tensor_type(fmt.gguf_ftype, g.gguf_role, layer, g.rows, g.cols, mix_context(arch));
+    return g.per_layer * g.rows * gguf::row_bytes(t, g.cols);
+  }
+  // Every other format stores each layer's copy the same way.
+  const I layers = g.layers.empty() ? 1 : static_cast<I>(g.layers.size());
+  return tensor_bytes(fmt, g, arch).bytes / layers;
+}
+
 TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& g, const Architecture& arch) {
   TensorBytes out;
   const I n = g.instances();
   const I elems = g.elements();
   const I e16 = fmt.kind == FormatKind::plain ? fmt.data_bits / 8 : element_bytes_16bit(arch);
   if (fmt.kind == FormatKind::gguf) {
-    gguf::MixContext ctx;
-    ctx.n_layer = arch.num_layers;
-    ctx.n_head = arch.num_heads;
-    ctx.n_head_kv = arch.num_kv_heads;
-    ctx.n_expert = arch.num_experts;
-    ctx.has_output = !arch.tie_word_embeddings;
-    ctx.is_70b_class = arch.num_layers == 80 && arch.hidden_size == 8192;
+    const gguf::MixContext ctx = mix_context(arch);
     if (!g.matrix) {
       out.bytes = n * elems * 4;
       out.storage = "F32";

@@ -41,6 +41,8 @@
 #include "vramplan/gguf.hpp"
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace vramplan::gguf {
 namespace {
@@ -412,8 +414,67 @@ bool row_fits(const TypeInfo& type, std::int64_t n) {
 
 bool is_ftype(std::string_view name) { return find_ftype(name) != nullptr; }
 
+namespace {
+const TypeInfo& tensor_type_uncached(std::string_view ftype, std::string_view role, int layer, std::int64_t rows,
+                                     std::int64_t cols, const MixContext& ctx);
+
+// The rules are a pure function of their inputs, and the planner asks the same questions thousands of
+// times (every probe re-sizes the same tensors): a small direct-mapped memo answers the repeats. It is
+// per thread, holds only copies of the inputs and pointers into the static type table, and never changes
+// an answer.
+struct TypeMemo {
+  struct Slot {
+    bool used = false;
+    std::string ftype, role;
+    int layer = 0;
+    std::int64_t rows = 0, cols = 0;
+    MixContext ctx;
+    const TypeInfo* type = nullptr;
+  };
+  static constexpr std::size_t kSlots = 4096;
+  std::vector<Slot> slots = std::vector<Slot>(kSlots);
+};
+
+bool same_context(const MixContext& a, const MixContext& b) {
+  return a.n_layer == b.n_layer && a.n_head == b.n_head && a.n_head_kv == b.n_head_kv && a.n_expert == b.n_expert &&
+         a.has_output == b.has_output && a.is_70b_class == b.is_70b_class && a.has_imatrix == b.has_imatrix;
+}
+}  // namespace
+
 const TypeInfo& tensor_type(std::string_view ftype, std::string_view role, int layer, std::int64_t rows,
                             std::int64_t cols, const MixContext& ctx) {
+  thread_local TypeMemo memo;
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over the inputs
+  auto mix = [&h](std::uint64_t v) {
+    h ^= v;
+    h *= 1099511628211ULL;
+  };
+  for (char c : ftype) mix(static_cast<unsigned char>(c));
+  mix(0xff);
+  for (char c : role) mix(static_cast<unsigned char>(c));
+  mix(static_cast<std::uint64_t>(layer));
+  mix(static_cast<std::uint64_t>(rows));
+  mix(static_cast<std::uint64_t>(cols));
+  mix(static_cast<std::uint64_t>(ctx.n_layer));
+  auto& slot = memo.slots[h % TypeMemo::kSlots];
+  if (slot.used && slot.layer == layer && slot.rows == rows && slot.cols == cols && slot.ftype == ftype &&
+      slot.role == role && same_context(slot.ctx, ctx))
+    return *slot.type;
+  const TypeInfo& t = tensor_type_uncached(ftype, role, layer, rows, cols, ctx);
+  slot.used = true;
+  slot.ftype.assign(ftype.data(), ftype.size());
+  slot.role.assign(role.data(), role.size());
+  slot.layer = layer;
+  slot.rows = rows;
+  slot.cols = cols;
+  slot.ctx = ctx;
+  slot.type = &t;
+  return t;
+}
+
+namespace {
+const TypeInfo& tensor_type_uncached(std::string_view ftype, std::string_view role, int layer, std::int64_t rows,
+                                     std::int64_t cols, const MixContext& ctx) {
   // Accept full GGUF names too: "blk.7.attn_v.weight" -> role "attn_v", layer 7.
   std::int64_t lay = layer;
   if (starts_with(role, "blk.")) {
@@ -464,5 +525,6 @@ const TypeInfo& tensor_type(std::string_view ftype, std::string_view role, int l
   const T chosen = mix(fn->ftype, def, cat, lay, cols, three_d, ctx);
   return info(fallback(chosen, cols));
 }
+}  // namespace
 
 }  // namespace vramplan::gguf

@@ -52,7 +52,9 @@ struct TensorBytes {
 };
 TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& group, const Architecture& arch);
 
-// Same, for the part of the group one rank holds under tensor parallelism `tp`, for the listed layers only.
+// Bytes of the group's tensors in one decoder layer `layer` (GGUF mixes differ from layer to layer).
+std::int64_t tensor_bytes_in_layer(const WeightFormat& fmt, const TensorGroup& group, int layer, const Architecture& arch);
+
 std::int64_t element_bytes_16bit(const Architecture& arch);  // 2, or 4 for an fp32 checkpoint
 
 }  // namespace vramplan
