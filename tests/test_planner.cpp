@@ -189,3 +189,17 @@ TEST_CASE("planner: bad requests give the error object", "[planner][errors]") {
     CHECK(p["error"]["field"] == row.field);
   }
 }
+
+TEST_CASE("planner: prices given in the request replace the catalog's", "[planner]") {
+  json req = seed_plan_request();
+  req["candidates"]["gpus"] = {"nvidia-h100-sxm-80gb"};
+  req["candidates"]["prices"] = {{"nvidia-h100-sxm-80gb", 1.5}};
+  json p = vramplan::plan_json(req);
+  REQUIRE_FALSE(p.contains("error"));
+  REQUIRE_FALSE(p["plans"].empty());
+  for (const auto& plan : p["plans"]) CHECK(std::abs(plan["cost_per_hour"].get<double>() - 1.5 * i64(plan["total_gpus"])) < 1e-9);
+  req["candidates"]["prices"] = {{"nvidia-h100-sxm-80gb", -2}};
+  CHECK(vramplan::plan_json(req)["error"]["field"] == "candidates.prices.nvidia-h100-sxm-80gb");
+  req["candidates"]["prices"] = {{"h1000", 2}};
+  CHECK(vramplan::plan_json(req)["error"]["code"] == "unknown_gpu");
+}

@@ -208,6 +208,7 @@ json plan_json(const json& req, const Catalog& catalog) {
   I max_gpus = 64;
   double budget = 0;
   std::map<std::string, I> owned;
+  std::map<std::string, double> prices;  // USD per GPU-hour given in the request
   if (req.contains("candidates") && req["candidates"].is_object()) {
     const json& c = req["candidates"];
     JsonReader r(c, "candidates");
@@ -233,6 +234,22 @@ json plan_json(const json& req, const Catalog& catalog) {
     if (c.contains("owned") && c["owned"].is_object())
       for (auto it = c["owned"].begin(); it != c["owned"].end(); ++it)
         if (it.value().is_number_integer()) owned[it.key()] = it.value().get<I>();
+    // The catalog's prices are indicative: {"prices": {"nvidia-h100-sxm-80gb": 2.2}} replaces them (USD per GPU-hour).
+    if (c.contains("prices")) {
+      if (!c["prices"].is_object())
+        return error_json(make_error(ErrorCode::invalid_field, "candidates.prices",
+                                     "prices must be an object of GPU id -> USD per GPU-hour"));
+      for (auto it = c["prices"].begin(); it != c["prices"].end(); ++it) {
+        const std::string field = "candidates.prices." + it.key().substr(0, 60);
+        const GpuEntry* g = catalog.find_gpu(it.key());
+        if (!g) return error_json(make_error(ErrorCode::unknown_gpu, field, "unknown GPU '" + it.key().substr(0, 60) + "'"));
+        if (!it.value().is_number() || !(it.value().get<double>() >= 0) || it.value().get<double>() > 1e6)
+          return error_json(make_error(ErrorCode::invalid_field, field,
+                                       "a price must be a number of USD per GPU-hour between 0 and 1e6, got " +
+                                           describe_json_value(it.value())));
+        prices[g->id] = it.value().get<double>();
+      }
+    }
   } else {
     for (const auto& g : catalog.gpus) gpus.push_back(&g);
   }
@@ -488,7 +505,8 @@ json plan_json(const json& req, const Catalog& catalog) {
             reject(g, gpr, f, "needs " + std::to_string(total_gpus) + " GPUs, " + std::to_string(owned[g.id]) + " owned");
             continue;
           }
-          const double cost = g.price_per_hour > 0 ? g.price_per_hour * static_cast<double>(total_gpus) : 0.0;
+          const double price = prices.count(g.id) ? prices[g.id] : g.price_per_hour;
+          const double cost = price > 0 ? price * static_cast<double>(total_gpus) : 0.0;
           if (budget > 0 && cost > budget) {
             reject(g, gpr, f, "costs " + fmt_num(cost, 2) + " USD/h, over the budget");
             continue;

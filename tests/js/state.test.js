@@ -2,7 +2,7 @@
 // from it is what API.md describes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULTS, clone, fromQuery, toQuery, toRequest, toPlanRequest, effectiveTP, inputForField, planInputForField } from '../../web/js/state.js';
+import { DEFAULTS, clone, fromQuery, toQuery, toRequest, toPlanRequest, effectiveTP, inputForField, planInputForField, parsePrices } from '../../web/js/state.js';
 
 const states = [
   ['defaults', {}],
@@ -122,4 +122,17 @@ test('planner error fields map to the input that shows them', () => {
   assert.equal(planInputForField('kv_cache_dtypes[0]'), 'kvs');
   assert.equal(planInputForField('model.config.hidden_size'), 'cfg');
   assert.equal(planInputForField(''), 'model');
+});
+
+test('planner prices: parsed, round-tripped through the URL, sent as candidates.prices', () => {
+  assert.deepEqual(parsePrices('h100:2.2, a100 = 1.4'), ['h100:2.2', 'a100:1.4']);
+  assert.equal(parsePrices('h100 is cheap'), null);
+  assert.equal(parsePrices('h100:-2'), null);
+  const s = { ...clone(DEFAULTS), view: 'plan', prices: ['nvidia-h100-sxm-80gb:2.2', 'a100:1.4'] };
+  const back = fromQuery(toQuery(s));
+  assert.deepEqual(back.prices, s.prices);
+  assert.deepEqual(toPlanRequest(s).candidates.prices, { 'nvidia-h100-sxm-80gb': 2.2, a100: 1.4 });
+  assert.equal(toPlanRequest(clone(DEFAULTS)).candidates.prices, undefined);
+  assert.deepEqual(fromQuery('?view=plan&prices=h100:abc').prices, []);  // malformed: the catalog's prices
+  assert.equal(planInputForField('candidates.prices.h100'), 'prices');
 });

@@ -2,7 +2,7 @@
 // (ranked plans, Little's law, the selected plan's memory bars and launch command, the Pareto chart,
 // rejected families, assumptions). The whole-catalog search takes tens of milliseconds in wasm, so it
 // runs once the inputs have settled (debounced), not on every keystroke; main.js owns the state.
-import { toPlanRequest, planInputForField } from './state.js';
+import { toPlanRequest, planInputForField, parsePrices } from './state.js';
 import { localizeReason, ASSUMPTIONS_ZH } from './i18n.js';
 import { formatInt, formatNumber, parseCount } from './format.js';
 import { paretoPoints, paretoSVG, paretoGeometry, planEstimateRequest, e2eMs } from './plan.js';
@@ -15,7 +15,7 @@ const VENDORS = { nvidia: 'NVIDIA', amd: 'AMD', huawei: 'Huawei Ascend', metax: 
 const TOP = 15; // rows shown before "show all"
 const DEBOUNCE_MS = 300;
 // The planner's error fields -> the id of the input (and of its err-… line).
-const INPUT_ID = { qps: 'p-load', users: 'p-load', prompt: 'p-prompt', output: 'p-output', ttft: 'p-ttft', tpot: 'p-tpot', minTps: 'p-min-tps', minMem: 'p-min-mem', maxGpus: 'p-max-gpus', maxCost: 'p-max-cost', gpus: 'p-gpus', formats: 'p-formats', kvs: 'p-kvs', pengine: 'p-pengine', model: 'model', cfg: 'cfg' };
+const INPUT_ID = { qps: 'p-load', users: 'p-load', prompt: 'p-prompt', output: 'p-output', ttft: 'p-ttft', tpot: 'p-tpot', minTps: 'p-min-tps', minMem: 'p-min-mem', maxGpus: 'p-max-gpus', maxCost: 'p-max-cost', prices: 'p-prices', gpus: 'p-gpus', formats: 'p-formats', kvs: 'p-kvs', pengine: 'p-pengine', model: 'model', cfg: 'cfg' };
 // A warning the planner passes on from the estimate parser; it does not apply to plans (each is judged on its GPU).
 const IRRELEVANT_WARNING = /^no hardware\.gpu given/;
 
@@ -230,6 +230,17 @@ export function createPlanView(env) {
     el.loadUsers.addEventListener('click', () => env.update({ load: 'users' }));
     numInput(el.load, () => st().load, () => (st().load === 'users' ? { int: true, min: 1 } : { min: 1e-6 }));
     for (const [id, key, opts] of NUMS) numInput($(id), key, () => opts);
+    const prices = $('p-prices');
+    prices.addEventListener('input', () => {
+      const items = parsePrices(prices.value);
+      if (!items) {
+        env.setError(prices.id, t('err_prices'));
+        el.card.classList.add('stale');
+        return;
+      }
+      env.setError(prices.id, '');
+      env.update({ prices: items });
+    });
     el.engine.addEventListener('change', () => env.update({ pengine: el.engine.value }));
     picker = new Picker(el.gpu, el.gpuList, {
       onPick: (id) => {
@@ -273,6 +284,8 @@ export function createPlanView(env) {
       const input = $(id);
       if (document.activeElement !== input) input.value = opts.empty !== undefined && s[key] === 0 ? '' : String(s[key]);
     }
+    const prices = $('p-prices');
+    if (document.activeElement !== prices) prices.value = s.prices.join(', ');
     el.engine.value = s.pengine;
     for (const [box, list] of [[el.vendors, s.vendors], [el.formats, s.formats], [el.kvs, s.kvs]]) {
       for (const input of box.querySelectorAll('input')) input.checked = list.includes(input.value);

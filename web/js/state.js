@@ -35,6 +35,7 @@ export const DEFAULTS = Object.freeze({
   gpus: [], // a chosen list of GPU ids; [] = the whole (filtered) catalog
   maxGpus: 64,
   maxCost: 0, // USD per hour; 0 = no budget
+  prices: [], // price overrides as 'gpu:USD per GPU-hour' items; [] = the catalog's indicative prices
   formats: ['bf16', 'fp8'], // allowed weight formats; [] = the model's own
   kvs: ['auto'], // allowed KV cache dtypes
   pengine: 'vllm',
@@ -47,7 +48,15 @@ const PLAN_PARAMS = [
   ['ttft', 'ttft', 'num'], ['tpot', 'tpot', 'num'], ['minTps', 'min_tps', 'num'], ['minMem', 'min_mem', 'num'],
   ['maxGpus', 'max_gpus', 'int'], ['maxCost', 'max_cost', 'num'],
   ['vendors', 'vendors', 'list'], ['gpus', 'gpus', 'list'], ['formats', 'formats', 'list'], ['kvs', 'kvs', 'list'],
+  ['prices', 'prices', 'prices'],
 ];
+
+/** 'h100:2.2, a100:1.4' -> ['h100:2.2', 'a100:1.4'], or null when an item is malformed. */
+export function parsePrices(text) {
+  const items = String(text).split(',').map((x) => x.trim().replace(/\s*[:=]\s*/, ':')).filter((x) => x !== '');
+  if (items.length > 64) return null;
+  return items.every((x) => /^[A-Za-z0-9_.\-]{1,64}:\d{1,6}(\.\d{1,4})?$/.test(x)) ? items : null;
+}
 
 const INT_KEYS = ['context', 'concurrency', 'count', 'tp', 'pp'];
 const STR_KEYS = ['model', 'weights', 'kv', 'engine', 'gpu'];
@@ -55,7 +64,7 @@ const STR_KEYS = ['model', 'weights', 'kv', 'engine', 'gpu'];
 export const ENGINE_OPTIONS = ['max_batched_tokens', 'allocator_reserve_fraction', 'cuda_context_bytes', 'nccl_bytes', 'logits_copies', 'gpu_memory_utilization'];
 
 export function clone(state) {
-  return { ...state, opts: { ...state.opts }, vendors: [...state.vendors], gpus: [...state.gpus], formats: [...state.formats], kvs: [...state.kvs] };
+  return { ...state, opts: { ...state.opts }, vendors: [...state.vendors], gpus: [...state.gpus], formats: [...state.formats], kvs: [...state.kvs], prices: [...state.prices] };
 }
 
 function b64urlEncode(text) {
@@ -114,7 +123,10 @@ export function fromQuery(search) {
     const v = q.get(name);
     if (v === null) continue;
     const text = v.trim();
-    if (kind === 'list') {
+    if (kind === 'prices') {
+      const items = parsePrices(text);
+      if (items) s[key] = items;
+    } else if (kind === 'list') {
       const items = text === '' ? [] : text.split(',').map((x) => x.trim());
       if (items.length <= 64 && items.every((x) => /^[A-Za-z0-9_.\-]{1,64}$/.test(x))) s[key] = [...new Set(items)];
     } else if (kind === 'int' ? /^\d{1,9}$/.test(text) : /^\d{1,12}(\.\d{1,6})?$/.test(text)) {
@@ -150,7 +162,8 @@ export function toQuery(state, { keepLang = true } = {}) {
   for (const [key, name, kind] of PLAN_PARAMS) {
     const v = state[key];
     const active = state.view === 'plan' && key === state.load; // the workload figure is always written in the planner
-    if (kind === 'list' ? v.join(',') !== DEFAULTS[key].join(',') : v !== DEFAULTS[key] || active) q.set(name, kind === 'list' ? v.join(',') : String(v));
+    const isList = kind === 'list' || kind === 'prices';
+    if (isList ? v.join(',') !== DEFAULTS[key].join(',') : v !== DEFAULTS[key] || active) q.set(name, isList ? v.join(',') : String(v));
   }
   return `?${q.toString().replace(/%2C/g, ',')}`;
 }
@@ -194,6 +207,8 @@ export function toPlanRequest(state) {
     if (state.minMem > 0) candidates.min_memory_gb = state.minMem;
   }
   if (state.maxCost > 0) candidates.max_cost_per_hour = state.maxCost;
+  if (state.prices.length)
+    candidates.prices = Object.fromEntries(state.prices.map((x) => { const i = x.lastIndexOf(':'); return [x.slice(0, i), Number(x.slice(i + 1))]; }));
   req.candidates = candidates;
   if (state.formats.length) req.weights = [...state.formats];
   if (state.kvs.length) req.kv_cache_dtypes = [...state.kvs];
@@ -209,7 +224,7 @@ export function planInputForField(field = '') {
     ['workload.prompt_tokens', 'prompt'], ['workload.output_tokens', 'output'], ['workload', 'qps'],
     ['slo.ttft_ms', 'ttft'], ['slo.tpot_ms', 'tpot'], ['slo.min_output_tokens_per_s', 'minTps'], ['slo', 'ttft'],
     ['candidates.gpus', 'gpus'], ['candidates.vendors', 'gpus'], ['candidates.min_memory_gb', 'minMem'],
-    ['candidates.max_gpus', 'maxGpus'], ['candidates.max_cost_per_hour', 'maxCost'], ['candidates', 'gpus'],
+    ['candidates.max_gpus', 'maxGpus'], ['candidates.max_cost_per_hour', 'maxCost'], ['candidates.prices', 'prices'], ['candidates', 'gpus'],
     ['weights', 'formats'], ['kv_cache_dtypes', 'kvs'], ['engine', 'pengine'],
   ];
   for (const [prefix, input] of table) if (f === prefix || f.startsWith(`${prefix}.`) || f.startsWith(`${prefix}[`)) return input;
