@@ -862,7 +862,8 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
 
   // --- host -----------------------------------------------------------------------------------------
   out.host_bytes = plan.host_model + plan.host_kv + plan.host_rs + plan.host_compute + plan.output_buf;
-  out.host_explain = plan.host_model_explain +
+  if (d.explain)
+    out.host_explain = plan.host_model_explain +
                      (plan.host_kv + plan.host_rs > 0 ? " + CPU KV buffer " + fmt_int(plan.host_kv + plan.host_rs) + " B" : std::string()) +
                      " + " + plan.host_compute_explain + " + " + host_name + " output buffer n_seq_max " + fmt_int(n_seq) +
                      " x (n_vocab " + fmt_int(a.vocab_size) + (o.output_has_embd ? " + n_embd " + fmt_int(n_embd) : std::string()) +
@@ -873,89 +874,91 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
 
   // --- the log, as llama.cpp prints it ----------------------------------------------------------------
   std::vector<std::string> log;
-  char buf[256];
   const I offloaded = std::min<I>(plan.n_gpu_layers, n_layer + 1);
-  std::snprintf(buf, sizeof buf, "load_tensors: offloaded %lld/%lld layers to GPU", static_cast<long long>(offloaded),
-                static_cast<long long>(n_layer + 1));
-  log.emplace_back(buf);
-  std::snprintf(buf, sizeof buf, "load_tensors: %12s model buffer size = %8.2f MiB", "CPU_Mapped",
-                static_cast<double>(plan.host_model) / kMiB);
-  log.emplace_back(buf);
-  for (const auto& D : plan.dev)
-    if (D.model > 0) {
-      std::snprintf(buf, sizeof buf, "load_tensors: %12s model buffer size = %8.2f MiB", D.name.c_str(),
-                    static_cast<double>(D.model) / kMiB);
-      log.emplace_back(buf);
-    }
-  std::snprintf(buf, sizeof buf, "llama_context: n_ctx = %lld, n_ctx_seq = %lld, n_seq_max = %lld, n_batch = %lld, n_ubatch = %lld, flash_attn = %s",
-                static_cast<long long>(n_ctx), static_cast<long long>(n_ctx_seq), static_cast<long long>(n_seq),
-                static_cast<long long>(n_batch), static_cast<long long>(T), o.flash_attn ? "enabled" : "disabled");
-  log.emplace_back(buf);
-  std::snprintf(buf, sizeof buf, "llama_context: %10s  output buffer size = %8.2f MiB", host_name.c_str(),
-                static_cast<double>(plan.output_buf) / kMiB);
-  log.emplace_back(buf);
-  for (const auto& c : plan.caches) {
-    if (any_swa) {
-      std::snprintf(buf, sizeof buf, "llama_kv_cache_iswa: creating %7s KV cache, size = %lld cells", c.name.c_str(),
-                    static_cast<long long>(c.cells));
-      log.emplace_back(buf);
-    }
-    for (const auto& D : plan.dev) {
-      // Per-device share of this cache.
-      I share = 0;
-      for (I il = D.first; il >= 0 && il <= D.last; ++il) {
-        const auto& L = kv[static_cast<std::size_t>(il)];
-        if (!L.has_kv || (L.swa != (c.name == "SWA")) || o.no_kv_offload) continue;
-        share += (gguf::row_bytes(*tk, L.k_row) + (L.v_row > 0 ? gguf::row_bytes(*tv, L.v_row) : 0)) * c.cells * n_stream;
-      }
-      if (share > 0) {
-        std::snprintf(buf, sizeof buf, "llama_kv_cache: %10s KV buffer size = %8.2f MiB", D.name.c_str(),
-                      static_cast<double>(share) / kMiB);
+  if (d.explain) {  // the planner's probes need the numbers, not the log
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "load_tensors: offloaded %lld/%lld layers to GPU", static_cast<long long>(offloaded),
+                  static_cast<long long>(n_layer + 1));
+    log.emplace_back(buf);
+    std::snprintf(buf, sizeof buf, "load_tensors: %12s model buffer size = %8.2f MiB", "CPU_Mapped",
+                  static_cast<double>(plan.host_model) / kMiB);
+    log.emplace_back(buf);
+    for (const auto& D : plan.dev)
+      if (D.model > 0) {
+        std::snprintf(buf, sizeof buf, "load_tensors: %12s model buffer size = %8.2f MiB", D.name.c_str(),
+                      static_cast<double>(D.model) / kMiB);
         log.emplace_back(buf);
       }
-    }
-    {
-      // The host's share: layers kept on the CPU, or every layer with no_kv_offload.
-      I share = 0;
-      for (I il = 0; il < n_layer; ++il) {
-        const auto& L = kv[static_cast<std::size_t>(il)];
-        bool on_host = o.no_kv_offload;
-        if (!on_host) {
-          on_host = true;
-          for (const auto& D : plan.dev)
-            if (D.first >= 0 && il >= D.first && il <= D.last) on_host = false;
+    std::snprintf(buf, sizeof buf, "llama_context: n_ctx = %lld, n_ctx_seq = %lld, n_seq_max = %lld, n_batch = %lld, n_ubatch = %lld, flash_attn = %s",
+                  static_cast<long long>(n_ctx), static_cast<long long>(n_ctx_seq), static_cast<long long>(n_seq),
+                  static_cast<long long>(n_batch), static_cast<long long>(T), o.flash_attn ? "enabled" : "disabled");
+    log.emplace_back(buf);
+    std::snprintf(buf, sizeof buf, "llama_context: %10s  output buffer size = %8.2f MiB", host_name.c_str(),
+                  static_cast<double>(plan.output_buf) / kMiB);
+    log.emplace_back(buf);
+    for (const auto& c : plan.caches) {
+      if (any_swa) {
+        std::snprintf(buf, sizeof buf, "llama_kv_cache_iswa: creating %7s KV cache, size = %lld cells", c.name.c_str(),
+                      static_cast<long long>(c.cells));
+        log.emplace_back(buf);
+      }
+      for (const auto& D : plan.dev) {
+        // Per-device share of this cache.
+        I share = 0;
+        for (I il = D.first; il >= 0 && il <= D.last; ++il) {
+          const auto& L = kv[static_cast<std::size_t>(il)];
+          if (!L.has_kv || (L.swa != (c.name == "SWA")) || o.no_kv_offload) continue;
+          share += (gguf::row_bytes(*tk, L.k_row) + (L.v_row > 0 ? gguf::row_bytes(*tv, L.v_row) : 0)) * c.cells * n_stream;
         }
-        if (!on_host || !L.has_kv || (L.swa != (c.name == "SWA"))) continue;
-        share += (gguf::row_bytes(*tk, L.k_row) + (L.v_row > 0 ? gguf::row_bytes(*tv, L.v_row) : 0)) * c.cells * n_stream;
+        if (share > 0) {
+          std::snprintf(buf, sizeof buf, "llama_kv_cache: %10s KV buffer size = %8.2f MiB", D.name.c_str(),
+                        static_cast<double>(share) / kMiB);
+          log.emplace_back(buf);
+        }
       }
-      if (share > 0) {
-        std::snprintf(buf, sizeof buf, "llama_kv_cache: %10s KV buffer size = %8.2f MiB", "CPU", static_cast<double>(share) / kMiB);
-        log.emplace_back(buf);
+      {
+        // The host's share: layers kept on the CPU, or every layer with no_kv_offload.
+        I share = 0;
+        for (I il = 0; il < n_layer; ++il) {
+          const auto& L = kv[static_cast<std::size_t>(il)];
+          bool on_host = o.no_kv_offload;
+          if (!on_host) {
+            on_host = true;
+            for (const auto& D : plan.dev)
+              if (D.first >= 0 && il >= D.first && il <= D.last) on_host = false;
+          }
+          if (!on_host || !L.has_kv || (L.swa != (c.name == "SWA"))) continue;
+          share += (gguf::row_bytes(*tk, L.k_row) + (L.v_row > 0 ? gguf::row_bytes(*tv, L.v_row) : 0)) * c.cells * n_stream;
+        }
+        if (share > 0) {
+          std::snprintf(buf, sizeof buf, "llama_kv_cache: %10s KV buffer size = %8.2f MiB", "CPU", static_cast<double>(share) / kMiB);
+          log.emplace_back(buf);
+        }
       }
-    }
-    std::snprintf(buf, sizeof buf,
-                  "llama_kv_cache: size = %7.2f MiB (%6lld cells, %3lld layers, %2lld/%lld seqs), K (%s): %7.2f MiB, V (%s): %7.2f MiB",
-                  static_cast<double>(c.k + c.v) / kMiB, static_cast<long long>(c.cells), static_cast<long long>(c.layers),
-                  static_cast<long long>(n_seq), static_cast<long long>(n_stream), tk_name.c_str(),
-                  static_cast<double>(c.k) / kMiB, tv_name.c_str(), static_cast<double>(c.v) / kMiB);
-    log.emplace_back(buf);
-  }
-  if (plan.rs_total > 0) {
-    std::snprintf(buf, sizeof buf, "llama_memory_recurrent: size = %7.2f MiB (%6lld cells, %3lld layers, %2lld seqs) (approximate)",
-                  static_cast<double>(plan.rs_total) / kMiB, static_cast<long long>(rs_size),
-                  static_cast<long long>(std::count_if(kv.begin(), kv.end(), [](const LayerKv& L) { return L.recurrent; })),
-                  static_cast<long long>(n_seq));
-    log.emplace_back(buf);
-  }
-  for (const auto& D : plan.dev)
-    if (D.compute > 0) {
-      std::snprintf(buf, sizeof buf, "llama_context: %10s compute buffer size = %8.2f MiB", D.name.c_str(),
-                    static_cast<double>(D.compute) / kMiB);
+      std::snprintf(buf, sizeof buf,
+                    "llama_kv_cache: size = %7.2f MiB (%6lld cells, %3lld layers, %2lld/%lld seqs), K (%s): %7.2f MiB, V (%s): %7.2f MiB",
+                    static_cast<double>(c.k + c.v) / kMiB, static_cast<long long>(c.cells), static_cast<long long>(c.layers),
+                    static_cast<long long>(n_seq), static_cast<long long>(n_stream), tk_name.c_str(),
+                    static_cast<double>(c.k) / kMiB, tv_name.c_str(), static_cast<double>(c.v) / kMiB);
       log.emplace_back(buf);
     }
-  std::snprintf(buf, sizeof buf, "llama_context: %10s compute buffer size = %8.2f MiB", host_name.c_str(),
-                static_cast<double>(plan.host_compute) / kMiB);
-  log.emplace_back(buf);
+    if (plan.rs_total > 0) {
+      std::snprintf(buf, sizeof buf, "llama_memory_recurrent: size = %7.2f MiB (%6lld cells, %3lld layers, %2lld seqs) (approximate)",
+                    static_cast<double>(plan.rs_total) / kMiB, static_cast<long long>(rs_size),
+                    static_cast<long long>(std::count_if(kv.begin(), kv.end(), [](const LayerKv& L) { return L.recurrent; })),
+                    static_cast<long long>(n_seq));
+      log.emplace_back(buf);
+    }
+    for (const auto& D : plan.dev)
+      if (D.compute > 0) {
+        std::snprintf(buf, sizeof buf, "llama_context: %10s compute buffer size = %8.2f MiB", D.name.c_str(),
+                      static_cast<double>(D.compute) / kMiB);
+        log.emplace_back(buf);
+      }
+    std::snprintf(buf, sizeof buf, "llama_context: %10s compute buffer size = %8.2f MiB", host_name.c_str(),
+                  static_cast<double>(plan.host_compute) / kMiB);
+    log.emplace_back(buf);
+  }
 
   // --- report -----------------------------------------------------------------------------------------
   json devices = json::array();
