@@ -26,28 +26,22 @@ cpSync(path.join(root, 'wasm', 'vramplan.js'), path.join(stage, 'js', 'vramplan.
 cpSync(path.join(wasmDir, 'vramplan_core.js'), path.join(stage, 'js', 'vramplan_core.js'));
 
 mkdirSync(outDir, { recursive: true });
-const bundle = await build({
-  entryPoints: [path.join(stage, 'js', 'main.js')],
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  target: ['es2020'],
-  write: false,
-  legalComments: 'none',
-  nodePaths: [path.join(root, 'node_modules')],
-  logLevel: 'warning',
-});
+// One minified ES-module bundle per entry point (the page, and the planner's worker).
+const bundleOf = (entry) =>
+  build({
+    entryPoints: [path.join(stage, 'js', entry)],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: ['es2020'],
+    write: false,
+    legalComments: 'none',
+    nodePaths: [path.join(root, 'node_modules')],
+    logLevel: 'warning',
+  });
+const bundle = await bundleOf('main.js');
 const appJs = bundle.outputFiles[0].text;
-const workerBundle = await build({
-  entryPoints: [path.join(stage, 'js', 'worker.js')],
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  target: ['es2020'],
-  write: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+const workerBundle = await bundleOf('worker.js');
 const workerJs = workerBundle.outputFiles[0].text;
 const css = (await transform(readFileSync(path.join(root, 'web', 'css', 'app.css'), 'utf8'), { loader: 'css', minify: true })).code;
 const wasm = readFileSync(path.join(wasmDir, 'vramplan_core.wasm'));

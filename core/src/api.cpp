@@ -3,6 +3,7 @@
 #include <set>
 
 #include "vramplan/config.hpp"
+#include "vramplan/engines.hpp"
 #include "vramplan/json_read.hpp"
 #include "vramplan/units.hpp"
 
@@ -95,24 +96,11 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   auto kvd = find_kv_dtype(kv, in.arch, "kv_cache_dtype");
   if (!kvd) return kvd.error();
   in.kv = kvd.value();
-  {
-    static const char* const kEngines[] = {"generic", "vllm", "sglang", "llama.cpp", "ollama", "transformers",
-                                           "tensorrt-llm", "tgi", "lmdeploy", "ktransformers"};
-    static const char* const kAliases[][2] = {
-        {"llamacpp", "llama.cpp"}, {"llama-cpp", "llama.cpp"}, {"llama-server", "llama.cpp"}, {"vLLM", "vllm"},
-        {"SGLang", "sglang"}, {"trtllm", "tensorrt-llm"}, {"trt-llm", "tensorrt-llm"}, {"TensorRT-LLM", "tensorrt-llm"},
-        {"hf", "transformers"}, {"huggingface", "transformers"}, {"text-generation-inference", "tgi"}, {"TGI", "tgi"},
-        {"LMDeploy", "lmdeploy"}, {"turbomind", "lmdeploy"}};
-    for (const auto& al : kAliases)
-      if (in.engine == al[0]) in.engine = al[1];
-    bool known = false;
-    for (const char* e : kEngines) known = known || in.engine == e;
-    if (!known)
-      return make_error(ErrorCode::unsupported, "engine",
-                        "engine '" + in.engine.substr(0, 40) +
-                            "' has no profile; use generic, vllm, sglang, llama.cpp, ollama, transformers, "
-                            "tensorrt-llm, tgi, lmdeploy or ktransformers");
-  }
+  const EngineTraits* engine = find_engine(in.engine);
+  if (!engine)
+    return make_error(ErrorCode::unsupported, "engine",
+                      "engine '" + in.engine.substr(0, 40) + "' has no profile; use one of " + engine_ids_text());
+  in.engine = engine->id;
 
   // Workload.
   if (req.contains("workload") && !req["workload"].is_null()) {
@@ -158,11 +146,9 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
       have_gpu = true;
     }
   }
-  // Engines without tensor parallelism split the layers over the GPUs (llama.cpp's layer split,
-  // transformers' device_map, KTransformers): their default is pipeline-style.
-  const bool layer_split = in.engine == "llama.cpp" || in.engine == "ollama" || in.engine == "transformers" ||
-                           in.engine == "ktransformers";
-  if (!tp_given && layer_split && !(hw_pp_given)) {
+  // Engines that split the layers over the GPUs (llama.cpp's layer split, transformers' device_map,
+  // KTransformers) default to one stage per GPU.
+  if (!tp_given && engine->layer_split_default && !hw_pp_given) {
     in.tp = 1;
     in.pp = in.count;
   } else if (!tp_given) {

@@ -355,7 +355,11 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
     a.linear.value_head_dim = r.integer("linear_value_head_dim", 0, 1, 65536, true);
     a.linear.conv_kernel = r.integer("linear_conv_kernel_dim", 4, 1, 1024);
   }
-  if (a.model_type == "qwen3_next") a.norms_per_layer = 2;
+  // Qwen3-Next: gated attention output, and an MTP module that shares the embedding and head.
+  if (a.model_type == "qwen3_next") {
+    a.attention_output_gate = r.boolean("attn_output_gate", true);
+    a.mtp_own_embeddings = false;
+  }
 
   // Quantisation of the checkpoint.
   if (merged.contains("quantization_config") && merged["quantization_config"].is_object()) {

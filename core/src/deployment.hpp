@@ -35,7 +35,6 @@ struct Deployment {
 struct StageOutcome {
   GpuUsage usage;
   std::vector<LineItem> items;
-  bool fits = true;
 };
 
 struct EngineOutcome {

@@ -177,8 +177,6 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
                                            " GiB = " + fmt_int(weights) + " B; "
                                      : "") +
                             (d.tp * d.pp > 1 ? "this GPU's shard; whole model: " : "") + d.weights_explain});
-    const double needed_per_request = 0;  // filled below in the report
-    (void)needed_per_request;
     if (d.explain) st.items.push_back(
         {"kv_cache", "KV cache pool (preallocated)", u.kv_cache,
          "available = requested " + gib(requested) + " - weights " + gib(static_cast<double>(weights)) +
@@ -258,7 +256,7 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
   }
   std::vector<std::string> log;
   if (d.explain) log.push_back("Available KV cache memory: " + fmt_num(static_cast<double>(available_worst) / kGiB, 2) + " GiB");
-  if (o.v0 && d.explain) log.push_back("# GPU blocks: " + fmt_int(blocks).erase(0, 0) + ", # CPU blocks: " + std::to_string(report["num_cpu_blocks"].get<I64>()));
+  if (o.v0 && d.explain) log.push_back("# GPU blocks: " + fmt_int(blocks) + ", # CPU blocks: " + std::to_string(report["num_cpu_blocks"].get<I64>()));
   if (d.explain) {
     log.push_back("GPU KV cache size: " + fmt_int(kv_tokens) + " tokens");
     log.push_back("Maximum concurrency for " + fmt_int(o.max_model_len) + " tokens per request: " +

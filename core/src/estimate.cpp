@@ -8,6 +8,7 @@
 #include <map>
 
 #include "deployment.hpp"
+#include "vramplan/engines.hpp"
 #include "vramplan/rules_of_thumb.hpp"
 #include "vramplan/units.hpp"
 
@@ -68,7 +69,7 @@ std::string kv_dtype_text(const KvDtype& d) {
 
 // "64 full-attention layers x 2 (K,V) x 8 KV heads x 128 head_dim x 2 B (bf16) = 262,144 B/token"
 std::string kv_layers_explain(const Architecture& a, const std::vector<KvLayerCost>& costs, const KvDtype& d,
-                              I context, I tp, std::vector<std::string>* parts_out) {
+                              I context, I tp) {
   struct Group {
     AttentionKind kind;
     I window;
@@ -114,7 +115,6 @@ std::string kv_layers_explain(const Architecture& a, const std::vector<KvLayerCo
                               (g.kind == AttentionKind::full || g.kind == AttentionKind::mla ? context
                                                                                             : std::min(context, g.window));
     part += " = " + fmt_int(bytes) + " B";
-    if (parts_out) parts_out->push_back(part);
     text += (text.empty() ? "" : "; ") + part;
   }
   return text;
@@ -130,7 +130,7 @@ std::string kv_stage_explain(const Deployment& d, std::size_t stage, I64 context
   const I64 seq = kv_bytes_per_sequence(d.costs, context, static_cast<std::size_t>(first), static_cast<std::size_t>(last));
   if (bytes_per_sequence) *bytes_per_sequence = seq;
   if (!d.explain) return std::string();
-  return kv_layers_explain(*d.arch, stage_costs, d.in->kv, context, d.tp, nullptr) + "; per sequence " + fmt_int(seq) + " B";
+  return kv_layers_explain(*d.arch, stage_costs, d.in->kv, context, d.tp) + "; per sequence " + fmt_int(seq) + " B";
 }
 
 namespace {
@@ -172,16 +172,16 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
                       "count (" + fmt_int(in.count) + ") must be a multiple of tensor_parallel x pipeline_parallel (" +
                           fmt_int(tp) + " x " + fmt_int(pp) + ")");
   // Head-divisibility binds only engines that split heads across GPUs.
-  const bool splits_heads = !(in.engine == "llama.cpp" || in.engine == "ollama" || in.engine == "ktransformers");
-  if (splits_heads && a.num_heads % tp != 0)
-    return make_error(ErrorCode::invalid_field, "hardware.tensor_parallel",
-                      "tensor_parallel (" + fmt_int(tp) + ") must divide the number of attention heads (" +
-                          fmt_int(a.num_heads) + ")");
-  if (splits_heads && !a.is_mla() && ((a.num_kv_heads >= tp && a.num_kv_heads % tp != 0) ||
-                      (a.num_kv_heads < tp && tp % a.num_kv_heads != 0)))
+  const EngineTraits* engine = find_engine(in.engine);
+  if (engine && engine->splits_heads && !tp_valid(a, tp)) {
+    if (a.num_heads % tp != 0)
+      return make_error(ErrorCode::invalid_field, "hardware.tensor_parallel",
+                        "tensor_parallel (" + fmt_int(tp) + ") must divide the number of attention heads (" +
+                            fmt_int(a.num_heads) + ")");
     return make_error(ErrorCode::invalid_field, "hardware.tensor_parallel",
                       "tensor_parallel (" + fmt_int(tp) + ") and the number of KV heads (" + fmt_int(a.num_kv_heads) +
                           ") must divide one another");
+  }
   if (pp > a.num_layers)
     return make_error(ErrorCode::invalid_field, "hardware.pipeline_parallel",
                       "pipeline_parallel (" + fmt_int(pp) + ") exceeds the number of layers (" + fmt_int(a.num_layers) + ")");
@@ -260,9 +260,9 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   // --- KV cache ------------------------------------------------------------------------------
   const auto costs1 = kv_layer_costs(a, in.kv, 1);
   const auto costs = kv_layer_costs(a, in.kv, tp);
-  r.kv_bytes_per_token = kv_bytes_per_token(a, in.kv);
+  for (const auto& c : costs1) r.kv_bytes_per_token += c.k_bytes_per_token + c.v_bytes_per_token;  // = kv_bytes_per_token()
   r.kv_bytes_per_sequence = kv_bytes_per_sequence(costs1, in.context_tokens, 0, costs1.size());
-  if (in.explain) r.kv_explain = kv_layers_explain(a, costs1, in.kv, in.context_tokens, 1, nullptr) + "; per sequence " +
+  if (in.explain) r.kv_explain = kv_layers_explain(a, costs1, in.kv, in.context_tokens, 1) + "; per sequence " +
                  fmt_int(r.kv_bytes_per_sequence) + " B x " + fmt_int(in.concurrency) + (in.concurrency == 1 ? " sequence = " : " sequences = ") +
                  fmt_int(r.kv_bytes_per_sequence * in.concurrency) + " B (" +
                  fmt_gb(r.kv_bytes_per_sequence * in.concurrency) + ")";

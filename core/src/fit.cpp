@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "vramplan/api.hpp"
+#include "vramplan/engines.hpp"
 #include "vramplan/estimate.hpp"
 #include "vramplan/params.hpp"
 #include "vramplan/units.hpp"
@@ -106,7 +107,8 @@ json fit_json(const json& request, const Catalog& catalog) {
     }
     out["best_weights"] = best;
     json best_kv = nullptr;
-    const bool gguf_engine = in.engine == "llama.cpp";
+    const EngineTraits* engine = find_engine(in.engine);
+    const bool gguf_engine = engine && engine->llama_cpp_cache_types;
     for (const char* k : gguf_engine ? std::vector<const char*>{"auto", "q8_0", "q4_0"}
                                      : std::vector<const char*>{"auto", "fp8"}) {
       if (probe(with_kv(k)).fits) {
@@ -133,9 +135,10 @@ json fit_json(const json& request, const Catalog& catalog) {
       EstimateInput e = in;
       e.gpu = g;
       e.count = count;
-      // TP stays inside one node; more GPUs than a node holds become pipeline stages.
-      I tp = std::min<I>(count, std::max(1, g.gpus_per_node));
-      while (tp > 1 && (in.arch.num_heads % tp != 0 || count % tp != 0)) tp /= 2;
+      // TP stays inside one node; more GPUs than a node holds become pipeline stages; layer-splitting
+      // engines use one stage per GPU.
+      const EngineTraits* engine = find_engine(in.engine);
+      const I tp = engine && !engine->splits_heads ? 1 : largest_valid_tp(in.arch, std::max(1, g.gpus_per_node), count);
       e.tp = tp;
       e.pp = count / tp;
       Probe p = probe(e);
@@ -167,7 +170,7 @@ json fit_json(const json& request, const Catalog& catalog) {
         add(std::string("weights=") + f, with_weights(f), std::string("weights in ") + f);
     }
     if (in.kv.block_bytes * 8 / in.kv.block_elems > 8)
-      add("kv_cache_dtype=fp8", with_kv(in.engine == "llama.cpp" || in.engine == "ollama" ? "q8_0" : "fp8"), "8-bit KV cache");
+      add("kv_cache_dtype=fp8", with_kv(find_engine(in.engine)->llama_cpp_cache_types ? "q8_0" : "fp8"), "8-bit KV cache");
     if (context > 1024) add("context_tokens=" + std::to_string(context / 2), with_context(context / 2),
                             "half the context (" + fmt_int(context / 2) + " tokens)");
     if (concurrency > 1)
@@ -175,8 +178,8 @@ json fit_json(const json& request, const Catalog& catalog) {
           "half the concurrent sequences (" + fmt_int(concurrency / 2) + ")");
     {
       EstimateInput r = in;
-      I count = in.count * 2, tp = in.tp * 2;
-      while (tp > 1 && in.arch.num_heads % tp != 0) tp /= 2;
+      const I count = in.count * 2;
+      const I tp = find_engine(in.engine)->splits_heads ? largest_valid_tp(in.arch, in.tp * 2, count) : 1;
       r.count = count;
       r.tp = tp;
       r.pp = count / tp;

@@ -91,7 +91,7 @@ void add_attention(Builder& b, const Architecture& a, AttentionKind kind, const 
     b.add(p + "linear_attn.out_proj.weight", "ssm_out", A, h, value_dim, Shard::row);
     return;
   }
-  const I q_dim = a.num_heads * a.head_dim * (a.model_type == "qwen3_next" ? 2 : 1);  // Qwen3-Next: output gate
+  const I q_dim = a.num_heads * a.head_dim * (a.attention_output_gate ? 2 : 1);
   const I kv_dim = a.num_kv_heads * a.head_dim;
   const I v_dim = a.num_kv_heads * a.v_head_dim;
   b.add(p + "self_attn.q_proj.weight", "attn_q", A, q_dim, h, Shard::column);
@@ -278,7 +278,7 @@ std::vector<TensorGroup> enumerate_tensors(const Architecture& a) {
       b.add(p + "eh_proj.weight", "nextn.eh_proj", TensorClass::mtp, h, 2 * h, Shard::replicated);
       add_layer(b, a, kind, moe, p);
       b.vec(p + "shared_head.norm.weight", "nextn.shared_head_norm", TensorClass::mtp, h);
-      if (a.model_type != "qwen3_next") {
+      if (a.mtp_own_embeddings) {
         b.add(p + "embed_tokens.weight", "nextn.embed_tokens", TensorClass::mtp, a.vocab_size, h, Shard::column);
         b.add(p + "shared_head.head.weight", "nextn.shared_head_head", TensorClass::mtp, a.vocab_size, h, Shard::column);
       }

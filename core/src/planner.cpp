@@ -8,6 +8,7 @@
 #include <map>
 
 #include "vramplan/api.hpp"
+#include "vramplan/engines.hpp"
 #include "vramplan/estimate.hpp"
 #include "vramplan/json_read.hpp"
 #include "vramplan/params.hpp"
@@ -167,6 +168,7 @@ json plan_json(const json& req, const Catalog& catalog) {
                                 [](const std::string& w) { return w.rfind("no hardware.gpu given", 0) == 0; }),
                  warnings.end());
   EstimateInput proto = parsed.value();
+  const EngineTraits* engine_traits = find_engine(proto.engine);  // resolved by the parser
   proto.tensors = std::make_shared<const std::vector<TensorGroup>>(enumerate_tensors(proto.arch));
   const Architecture& arch = proto.arch;
 
@@ -334,12 +336,8 @@ json plan_json(const json& req, const Catalog& catalog) {
         for (I gpr = 1; gpr <= max_gpus; gpr *= 2) {
           // TP inside a node: the largest power of two that divides the heads; PP takes the rest. Engines
           // that split layers instead (llama.cpp, Ollama) use one stage per GPU.
-          const bool layer_split = proto.engine == "llama.cpp" || proto.engine == "ollama";
-          I tp = layer_split ? 1 : std::min(gpr, node);
-          while (tp > 1 && (arch.num_heads % tp != 0 ||
-                            (!arch.is_mla() && ((arch.num_kv_heads >= tp && arch.num_kv_heads % tp) ||
-                                                (arch.num_kv_heads < tp && tp % arch.num_kv_heads)))))
-            tp /= 2;
+          const bool layer_split = !engine_traits->splits_heads;
+          const I tp = layer_split ? 1 : largest_valid_tp(arch, node, gpr);
           const I pp = gpr / tp;
           if (pp > arch.num_layers) continue;
           if (pp > 1 && tp_only_fitted && !layer_split) continue;
@@ -360,7 +358,6 @@ json plan_json(const json& req, const Catalog& catalog) {
           in.pp = pp;
           in.context_tokens = max_len;
           in.explain = false;
-          if (in.engine == "vllm") in.engine_options["max_model_len"] = max_len;
           // Memory and SLOs improve with more replicas: bisect for the fewest that meet both.
           struct Eval {
             bool memory = false, slo = false, stable = false;

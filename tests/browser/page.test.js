@@ -50,8 +50,8 @@ after(async () => {
   server?.close();
 });
 
-/** A fresh context + page that records every request and page error. */
-async function open(url, options = {}) {
+/** A fresh context + page that records every request and page error, once `ready` holds in the page. */
+async function openUntil(url, ready, options = {}, timeout = 30000) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   const requests = [];
@@ -59,9 +59,12 @@ async function open(url, options = {}) {
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(url);
-  await page.waitForFunction(() => document.querySelector('[data-testid=per-gpu-total]').dataset.bytes !== '');
+  await page.waitForFunction(ready, null, { timeout });
   return { context, page, requests, errors };
 }
+/** The calculator, once its first verdict is drawn. */
+const open = (url, options = {}) =>
+  openUntil(url, () => document.querySelector('[data-testid=per-gpu-total]').dataset.bytes !== '', options);
 const bytesShown = (page) => page.$eval('[data-testid=per-gpu-total]', (e) => Number(e.dataset.bytes));
 const verdictText = (page) => page.textContent('#verdict');
 
@@ -245,18 +248,9 @@ const planRequest = (patch = {}) => ({
 });
 const SEED_PLAN_URL = '/?view=plan&model=meta-llama/Meta-Llama-3-70B&qps=50&ttft=2000&tpot=100&formats=bf16,fp8';
 
-/** A fresh context on the Planner view, once its first plan is drawn. */
-async function openPlan(url, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  const page = await context.newPage();
-  const requests = [];
-  const errors = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
-  await page.waitForFunction(() => document.getElementById('plan-little').dataset.value !== '', null, { timeout: 30000 });
-  return { context, page, requests, errors };
-}
+/** The Planner view, once its first plan is drawn. */
+const openPlan = (url, options = {}) =>
+  openUntil(url, () => document.getElementById('plan-little').dataset.value !== '', options);
 const firstRow = (page) => page.$eval('#plans tbody tr', (tr) => ({ gpu: tr.dataset.gpu, total: Number(tr.dataset.totalGpus), weights: tr.dataset.weights, cells: [...tr.cells].map((c) => c.textContent) }));
 const near = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 

@@ -83,6 +83,7 @@ struct Architecture {
   int norms_per_layer = 2;      // Gemma 2/3 and GLM-4 have 4
   bool norm_bias = false;       // LayerNorm with bias instead of RMSNorm
   std::int64_t attention_sinks = 0;  // gpt-oss learned sink logits per head
+  bool attention_output_gate = false;  // q_proj also emits a sigmoid gate per head (Qwen3-Next)
 
   // Mixture of experts.
   std::int64_t num_experts = 0;
@@ -103,6 +104,7 @@ struct Architecture {
 
   // Multi-token-prediction modules (DeepSeek-V3 / GLM-4.5 / Qwen3-Next style).
   std::int64_t num_mtp_layers = 0;
+  bool mtp_own_embeddings = true;  // each MTP module stores its own embedding and head (DeepSeek-V3, GLM-4.5)
   // The checkpoint stores lm_head although the config ties it (Qwen3-0.6B): counted in the checkpoint total only.
   bool checkpoint_stores_tied_lm_head = false;
 
