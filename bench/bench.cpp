@@ -2,8 +2,8 @@
 // Build: cmake --build --preset release --target vramplan_bench && build/release/bin/vramplan_bench
 #include <algorithm>
 #include <chrono>
-#include <vector>
 #include <cstdio>
+#include <vector>
 
 #include "vramplan/api.hpp"
 #include "vramplan/fit.hpp"

@@ -64,8 +64,10 @@ int run(int argc, char** argv) {
   std::vector<std::pair<std::string, std::string>> flags;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--json") as_json = true;
-    else if (a == "--explain") explain = true;
+    if (a == "--json")
+      as_json = true;
+    else if (a == "--explain")
+      explain = true;
     else if (a.rfind("--", 0) == 0) {
       std::string name = a.substr(2), value;
       auto eq = name.find('=');
@@ -86,8 +88,8 @@ int run(int argc, char** argv) {
   if (command == "catalog") {
     std::string which = positional.empty() ? "" : positional[0];
     if (!which.empty() && which != "models" && which != "gpus" && which != "formats")
-      return fail_input({vramplan::ErrorCode::invalid_field, "catalog", "catalog takes models, gpus or formats, got '" +
-                                                                            which.substr(0, 40) + "'"},
+      return fail_input({vramplan::ErrorCode::invalid_field, "catalog",
+                         "catalog takes models, gpus or formats, got '" + which.substr(0, 40) + "'"},
                         as_json);
     json c = vramplan::catalog_json(which);
     std::cout << (as_json ? dump_json(c, 2) + "\n" : vramplan::cli::catalog_table(c));
@@ -95,12 +97,14 @@ int run(int argc, char** argv) {
   }
   if (command == "accuracy") {
     if (positional.empty())
-      return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "accuracy needs the cases file (tests/reference/cases.json)"},
-                        as_json);
+      return fail_input(
+          {vramplan::ErrorCode::invalid_field, "FILE", "accuracy needs the cases file (tests/reference/cases.json)"},
+          as_json);
     std::ifstream f(positional[0], std::ios::binary);
     std::string text;
     if (!f || !read_all(f, text))
-      return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + positional[0].substr(0, 200) + "'"}, as_json);
+      return fail_input(
+          {vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + positional[0].substr(0, 200) + "'"}, as_json);
     json cases = json::parse(text, nullptr, false);
     if (cases.is_discarded())
       return fail_input({vramplan::ErrorCode::invalid_json, "", "the cases file is not valid JSON"}, as_json);
@@ -114,10 +118,14 @@ int run(int argc, char** argv) {
     if (positional.empty())
       return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "plan needs a request FILE (or -)"}, as_json);
     std::string text;
-    if (positional[0] == "-") read_all(std::cin, text);
+    if (positional[0] == "-")
+      read_all(std::cin, text);
     else {
       std::ifstream f(positional[0], std::ios::binary);
-      if (!f) return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + positional[0].substr(0, 200) + "'"}, as_json);
+      if (!f)
+        return fail_input(
+            {vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + positional[0].substr(0, 200) + "'"},
+            as_json);
       read_all(f, text);
     }
     json request = json::parse(text, nullptr, false);
@@ -126,7 +134,8 @@ int run(int argc, char** argv) {
     json result = vramplan::plan_json(request);
     if (result.contains("error")) {
       if (as_json) std::cout << dump_json(result, 2) << "\n";
-      std::cerr << "vramplan: " << result["error"]["field"].get<std::string>() << ": " << result["error"]["message"].get<std::string>() << "\n";
+      std::cerr << "vramplan: " << result["error"]["field"].get<std::string>() << ": "
+                << result["error"]["message"].get<std::string>() << "\n";
       return 2;
     }
     std::cout << (as_json ? dump_json(result, 2) + "\n" : vramplan::cli::plan_table(result));
@@ -136,8 +145,8 @@ int run(int argc, char** argv) {
     return fail_input({vramplan::ErrorCode::unsupported, command, "'" + command + "' is not implemented yet"}, as_json);
   if (command != "estimate" && command != "fit") {
     std::cerr << kUsage;
-    return fail_input({vramplan::ErrorCode::invalid_field, "command", "unknown command '" + command.substr(0, 40) + "'"},
-                      as_json);
+    return fail_input(
+        {vramplan::ErrorCode::invalid_field, "command", "unknown command '" + command.substr(0, 40) + "'"}, as_json);
   }
 
   json request = json::object();
@@ -148,8 +157,9 @@ int run(int argc, char** argv) {
     } else {
       std::ifstream f(positional[0], std::ios::binary);
       if (!f)
-        return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + positional[0].substr(0, 200) + "'"},
-                          as_json);
+        return fail_input(
+            {vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + positional[0].substr(0, 200) + "'"},
+            as_json);
       read_all(f, text);
     }
     request = json::parse(text, nullptr, false);
@@ -162,22 +172,34 @@ int run(int argc, char** argv) {
                       as_json);
   }
   for (const auto& [name, value] : flags) {
-    if (name == "model") request["model"] = value;
-    else if (name == "weights") request["weights"] = value;
-    else if (name == "kv-cache-dtype" || name == "kv") request["kv_cache_dtype"] = value;
-    else if (name == "engine") request["engine"] = value;
-    else if (name == "context") request["workload"]["context_tokens"] = flag_value(value);
-    else if (name == "concurrency") request["workload"]["concurrency"] = flag_value(value);
-    else if (name == "gpu") request["hardware"]["gpu"] = value;
-    else if (name == "count") request["hardware"]["count"] = flag_value(value);
-    else if (name == "tp") request["hardware"]["tensor_parallel"] = flag_value(value);
-    else if (name == "pp") request["hardware"]["pipeline_parallel"] = flag_value(value);
-    else return fail_input({vramplan::ErrorCode::invalid_field, name, "unknown flag --" + name.substr(0, 40)}, as_json);
+    if (name == "model")
+      request["model"] = value;
+    else if (name == "weights")
+      request["weights"] = value;
+    else if (name == "kv-cache-dtype" || name == "kv")
+      request["kv_cache_dtype"] = value;
+    else if (name == "engine")
+      request["engine"] = value;
+    else if (name == "context")
+      request["workload"]["context_tokens"] = flag_value(value);
+    else if (name == "concurrency")
+      request["workload"]["concurrency"] = flag_value(value);
+    else if (name == "gpu")
+      request["hardware"]["gpu"] = value;
+    else if (name == "count")
+      request["hardware"]["count"] = flag_value(value);
+    else if (name == "tp")
+      request["hardware"]["tensor_parallel"] = flag_value(value);
+    else if (name == "pp")
+      request["hardware"]["pipeline_parallel"] = flag_value(value);
+    else
+      return fail_input({vramplan::ErrorCode::invalid_field, name, "unknown flag --" + name.substr(0, 40)}, as_json);
   }
   json result = command == "fit" ? vramplan::fit_json(request) : vramplan::estimate_json(request);
   if (result.contains("error")) {
     const auto& e = result["error"];
-    vramplan::Error err{vramplan::ErrorCode::invalid_field, e["field"].get<std::string>(), e["message"].get<std::string>()};
+    vramplan::Error err{vramplan::ErrorCode::invalid_field, e["field"].get<std::string>(),
+                        e["message"].get<std::string>()};
     if (as_json) std::cout << dump_json(result, 2) << "\n";
     std::cerr << "vramplan: " << (err.field.empty() ? "" : err.field + ": ") << err.message << "\n";
     return e["code"] == "internal" ? 1 : 2;

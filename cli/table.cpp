@@ -45,19 +45,21 @@ std::string estimate_table(const json& r, bool explain) {
   os << "  weights " << req["weights"].get<std::string>() << ", KV cache " << req["kv_cache_dtype"].get<std::string>()
      << ", " << fmt_int(i64(req["context_tokens"])) << " tokens x " << fmt_int(i64(req["concurrency"]))
      << (i64(req["concurrency"]) == 1 ? " sequence, " : " sequences, ") << fmt_int(i64(req["count"])) << " x "
-     << req["gpu_name"].get<std::string>() << " (TP "
-     << i64(req["tensor_parallel"]) << ", PP " << i64(req["pipeline_parallel"]) << ", DP "
-     << i64(req["data_parallel"]) << "), engine " << req["engine"].get<std::string>() << "\n\n";
+     << req["gpu_name"].get<std::string>() << " (TP " << i64(req["tensor_parallel"]) << ", PP "
+     << i64(req["pipeline_parallel"]) << ", DP " << i64(req["data_parallel"]) << "), engine "
+     << req["engine"].get<std::string>() << "\n\n";
 
   const auto& p = r["params"];
   os << "Parameters   " << fmt_int(i64(p["total"])) << " total, " << fmt_int(i64(p["active"])) << " active per token";
   if (p.contains("official")) os << " (official " << fmt_int(i64(p["official"])) << ")";
   os << "\n";
-  os << "Weights      " << fmt_bytes_both(i64(r["weights"]["bytes"])) << "  " << r["weights"]["label"].get<std::string>()
-     << ", " << fmt_num(r["weights"]["bits_per_param"].get<double>(), 2) << " bits/param\n";
+  os << "Weights      " << fmt_bytes_both(i64(r["weights"]["bytes"])) << "  "
+     << r["weights"]["label"].get<std::string>() << ", " << fmt_num(r["weights"]["bits_per_param"].get<double>(), 2)
+     << " bits/param\n";
   const auto& kv = r["kv_cache"];
-  os << "KV cache     " << fmt_int(i64(kv["bytes_per_token"])) << " B/token, " << fmt_bytes_both(i64(kv["bytes_per_sequence"]))
-     << " per sequence, " << fmt_bytes_both(i64(kv["bytes"])) << " in all\n";
+  os << "KV cache     " << fmt_int(i64(kv["bytes_per_token"])) << " B/token, "
+     << fmt_bytes_both(i64(kv["bytes_per_sequence"])) << " per sequence, " << fmt_bytes_both(i64(kv["bytes"]))
+     << " in all\n";
   os << "             naive formula without GQA: " << fmt_gb(i64(kv["naive_no_gqa_bytes"])) << "\n";
   if (explain) explain_lines(os, kv["naive_explain"].get<std::string>());
   os << "\n";
@@ -66,8 +68,8 @@ std::string estimate_table(const json& r, bool explain) {
   for (const auto& item : r["breakdown"]) {
     const std::string id = item["id"].get<std::string>();
     const bool sub = id.rfind("overhead.", 0) == 0;
-    os << pad_right((sub ? "    " : "  ") + item["label"].get<std::string>(), 40) << pad_left(gb(i64(item["bytes"])), 10)
-       << pad_left(gib(i64(item["bytes"])), 10) << "\n";
+    os << pad_right((sub ? "    " : "  ") + item["label"].get<std::string>(), 40)
+       << pad_left(gb(i64(item["bytes"])), 10) << pad_left(gib(i64(item["bytes"])), 10) << "\n";
     if (explain) explain_lines(os, item["explain"].get<std::string>());
   }
   if (!r["per_gpu"].empty()) {
@@ -80,13 +82,16 @@ std::string estimate_table(const json& r, bool explain) {
     for (const auto& line : r["engine_report"]["log_lines"]) os << "  " << line.get<std::string>() << "\n";
     os << "\n";
   }
-  if (r.contains("host")) os << "System RAM   " << fmt_bytes_both(i64(r["host"]["bytes"])) << "  (" << r["host"]["explain"].get<std::string>() << ")\n\n";
+  if (r.contains("host"))
+    os << "System RAM   " << fmt_bytes_both(i64(r["host"]["bytes"])) << "  (" << r["host"]["explain"].get<std::string>()
+       << ")\n\n";
 
   os << pad_right("Rules of thumb (seed articles)", 40) << pad_left("GB", 10) << pad_left("x detailed", 12) << "\n";
   for (const auto& rule : r["rules_of_thumb"]) {
     os << pad_right("  " + rule["id"].get<std::string>(), 40) << pad_left(gb(i64(rule["bytes"])), 10)
        << pad_left(fmt_num(rule["ratio_to_detailed"].get<double>(), 2), 12) << "\n";
-    if (explain) explain_lines(os, rule["formula"].get<std::string>() + "  [" + rule["source"].get<std::string>() + "]");
+    if (explain)
+      explain_lines(os, rule["formula"].get<std::string>() + "  [" + rule["source"].get<std::string>() + "]");
   }
   if (!r["warnings"].empty()) {
     os << "\nWarnings\n";
@@ -103,12 +108,14 @@ std::string fit_table(const json& f) {
     os << "Largest context at this concurrency   " << num(f["max_context_tokens"]) << " tokens (model limit "
        << num(f["max_context_limit"]) << ")\n";
     os << "Most sequences at this context        " << num(f["max_concurrency"]) << "\n";
-    os << "Best weight format that fits          " << (f["best_weights"].is_string() ? f["best_weights"].get<std::string>() : "none") << "\n";
+    os << "Best weight format that fits          "
+       << (f["best_weights"].is_string() ? f["best_weights"].get<std::string>() : "none") << "\n";
     os << "Best KV cache dtype that fits         "
        << (f["best_kv_cache_dtype"].is_string() ? f["best_kv_cache_dtype"].get<std::string>() : "none") << "\n\n";
   }
   if (!f["suggestions"].empty()) {
-    os << "What to change" << "\n";
+    os << "What to change"
+       << "\n";
     for (const auto& s : f["suggestions"])
       os << "  " << (s["fits"].get<bool>() ? "fits      " : "still not ") << s["text"].get<std::string>() << "\n";
     os << "\n";
@@ -125,11 +132,15 @@ std::string fit_table(const json& f) {
 std::string plan_table(const json& p) {
   std::ostringstream os;
   const auto& w = p["workload"];
-  os << "Workload: " << (w["qps"].get<double>() > 0 ? fmt_num(w["qps"].get<double>(), 1) + " requests/s" : fmt_int(i64(w["concurrency"])) + " concurrent")
-     << ", " << fmt_int(i64(w["prompt_tokens"])) << " prompt + " << fmt_int(i64(w["output_tokens"])) << " output tokens; engine "
-     << p["engine"].get<std::string>() << "; about " << fmt_num(p["concurrency"].get<double>(), 0) << " requests in flight\n\n";
-  os << pad_right("plan", 40) << pad_left("GPUs", 6) << pad_left("TPxPP", 7) << pad_left("x rep", 6) << pad_left("fmt", 14)
-     << pad_left("GB/GPU", 8) << pad_left("TTFT ms", 9) << pad_left("TPOT ms", 9) << pad_left("$/h", 9) << pad_left("$/Mtok", 8) << "  SLO\n";
+  os << "Workload: "
+     << (w["qps"].get<double>() > 0 ? fmt_num(w["qps"].get<double>(), 1) + " requests/s"
+                                    : fmt_int(i64(w["concurrency"])) + " concurrent")
+     << ", " << fmt_int(i64(w["prompt_tokens"])) << " prompt + " << fmt_int(i64(w["output_tokens"]))
+     << " output tokens; engine " << p["engine"].get<std::string>() << "; about "
+     << fmt_num(p["concurrency"].get<double>(), 0) << " requests in flight\n\n";
+  os << pad_right("plan", 40) << pad_left("GPUs", 6) << pad_left("TPxPP", 7) << pad_left("x rep", 6)
+     << pad_left("fmt", 14) << pad_left("GB/GPU", 8) << pad_left("TTFT ms", 9) << pad_left("TPOT ms", 9)
+     << pad_left("$/h", 9) << pad_left("$/Mtok", 8) << "  SLO\n";
   int shown = 0;
   for (const auto& pl : p["plans"]) {
     if (++shown > 15) break;
@@ -139,18 +150,23 @@ std::string plan_table(const json& p) {
        << pad_left(gb(i64(pl["per_gpu_total"])), 8) << pad_left(fmt_num(pl["ttft_ms"].get<double>(), 0), 9)
        << pad_left(fmt_num(pl["tpot_ms"].get<double>(), 1), 9)
        << pad_left(pl["cost_per_hour"].is_number() ? fmt_num(pl["cost_per_hour"].get<double>(), 2) : "-", 9)
-       << pad_left(pl["cost_per_million_output_tokens"].is_number() ? fmt_num(pl["cost_per_million_output_tokens"].get<double>(), 2) : "-", 8)
+       << pad_left(pl["cost_per_million_output_tokens"].is_number()
+                       ? fmt_num(pl["cost_per_million_output_tokens"].get<double>(), 2)
+                       : "-",
+                   8)
        << "  " << (pl["meets_slo"].get<bool>() ? "yes" : "no") << "\n";
   }
   if (p["plans"].size() > 15) os << "  ... " << p["plans"].size() - 15 << " more (--json lists all)\n";
-  if (!p["plans"].empty()) os << "\nBest plan: " << p["plans"][0]["why"].get<std::string>() << "\n  " << p["plans"][0]["launch_command"].get<std::string>() << "\n";
+  if (!p["plans"].empty())
+    os << "\nBest plan: " << p["plans"][0]["why"].get<std::string>() << "\n  "
+       << p["plans"][0]["launch_command"].get<std::string>() << "\n";
   if (!p["rejected"].empty()) {
     os << "\nRejected (" << p["rejected"].size() << " families), e.g.:\n";
     int n = 0;
     for (const auto& r : p["rejected"]) {
       if (++n > 6) break;
-      os << "  " << r["gpu"].get<std::string>() << " x" << i64(r["gpus_per_replica"]) << " " << r["weights"].get<std::string>()
-         << ": " << r["reason"].get<std::string>() << "\n";
+      os << "  " << r["gpu"].get<std::string>() << " x" << i64(r["gpus_per_replica"]) << " "
+         << r["weights"].get<std::string>() << ": " << r["reason"].get<std::string>() << "\n";
     }
   }
   return os.str();

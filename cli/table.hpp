@@ -1,8 +1,7 @@
 #pragma once
 // Readable tables for the terminal, from the same JSON results the --json output prints.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace vramplan::cli {
 

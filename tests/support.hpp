@@ -1,9 +1,8 @@
 #pragma once
 // Small helpers shared by the test files.
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "vramplan/api.hpp"
 

@@ -28,12 +28,13 @@ TEST_CASE("accuracy: every reference case meets its rule", "[accuracy]") {
 }
 
 TEST_CASE("accuracy: a wrong expectation is caught", "[accuracy]") {
-  json cases = {{"cases",
-                 {{{"id", "t"},
-                   {"request", {{"model", "meta-llama/Meta-Llama-3-8B"}}},
-                   {"checks",
-                    {{{"name", "kv"}, {"path", "/kv_cache/bytes_per_token"}, {"reported", 131073}, {"rule", "exact"}},
-                     {{"name", "kv2"}, {"path", "/kv_cache/bytes_per_token"}, {"reported", 131072}, {"rule", "exact"}}}}}}}};
+  json cases = {
+      {"cases",
+       {{{"id", "t"},
+         {"request", {{"model", "meta-llama/Meta-Llama-3-8B"}}},
+         {"checks",
+          {{{"name", "kv"}, {"path", "/kv_cache/bytes_per_token"}, {"reported", 131073}, {"rule", "exact"}},
+           {{"name", "kv2"}, {"path", "/kv_cache/bytes_per_token"}, {"reported", 131072}, {"rule", "exact"}}}}}}}};
   json report = vramplan::run_accuracy(cases);
   CHECK(report["failed"] == 1);
   CHECK(report["passed"] == 1);

@@ -43,7 +43,8 @@ void check_against_schema(const json& entry, const json& schema, const std::stri
       const std::string ty = t;
       ok = ok || (ty == "string" && value.is_string()) || (ty == "integer" && value.is_number_integer()) ||
            (ty == "number" && value.is_number()) || (ty == "boolean" && value.is_boolean()) ||
-           (ty == "array" && value.is_array()) || (ty == "object" && value.is_object()) || (ty == "null" && value.is_null());
+           (ty == "array" && value.is_array()) || (ty == "object" && value.is_object()) ||
+           (ty == "null" && value.is_null());
     }
     CAPTURE(it.key());
     CHECK(ok);
@@ -84,7 +85,8 @@ TEST_CASE("catalog: gpus.json follows gpus.schema.json", "[catalog]") {
   for (const auto& id : ids) CHECK(aliases.count(id) == 0);
   for (const char* v : {"nvidia", "amd", "huawei", "apple", "intel"}) CHECK(vendors.count(v) == 1);
   // The ids API.md names.
-  for (const char* id : {"nvidia-a100-sxm-80gb", "nvidia-h100-sxm-80gb", "nvidia-rtx-4090", "amd-mi300x", "huawei-ascend-910b"})
+  for (const char* id :
+       {"nvidia-a100-sxm-80gb", "nvidia-h100-sxm-80gb", "nvidia-rtx-4090", "amd-mi300x", "huawei-ascend-910b"})
     CHECK(ids.count(id) == 1);
 }
 
@@ -109,9 +111,9 @@ TEST_CASE("catalog: models.json follows models.schema.json", "[catalog]") {
   // The seeds' models (PRODUCT.md §6).
   for (const char* id : {"meta-llama/Llama-2-7b-hf", "meta-llama/Meta-Llama-3-8B", "meta-llama/Meta-Llama-3-70B",
                          "meta-llama/Llama-3.1-405B", "Qwen/Qwen2.5-7B-Instruct", "Qwen/Qwen2.5-72B-Instruct",
-                         "Qwen/Qwen2.5-72B-Instruct-GPTQ-Int4", "Qwen/QwQ-32B", "Qwen/Qwen3-32B", "Qwen/Qwen3-235B-A22B",
-                         "Qwen/Qwen3-235B-A22B-FP8", "deepseek-ai/DeepSeek-V3", "deepseek-ai/DeepSeek-R1",
-                         "moonshotai/Kimi-K2-Instruct"})
+                         "Qwen/Qwen2.5-72B-Instruct-GPTQ-Int4", "Qwen/QwQ-32B", "Qwen/Qwen3-32B",
+                         "Qwen/Qwen3-235B-A22B", "Qwen/Qwen3-235B-A22B-FP8", "deepseek-ai/DeepSeek-V3",
+                         "deepseek-ai/DeepSeek-R1", "moonshotai/Kimi-K2-Instruct"})
     CHECK(ids.count(lower(id)) == 1);
 }
 

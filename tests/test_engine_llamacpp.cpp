@@ -18,8 +18,9 @@ std::string mib(std::int64_t bytes) {
   return b;
 }
 
-json llama_request(const std::string& model, const std::string& weights, const json& options, std::int64_t context = 4096,
-                   std::int64_t concurrency = 1, const json& gpu = "nvidia-rtx-4090", std::int64_t count = 1) {
+json llama_request(const std::string& model, const std::string& weights, const json& options,
+                   std::int64_t context = 4096, std::int64_t concurrency = 1, const json& gpu = "nvidia-rtx-4090",
+                   std::int64_t count = 1) {
   json r = vt::request(model, context, concurrency, weights);
   r["engine"] = "llama.cpp";
   r["engine_options"] = options;
@@ -53,8 +54,9 @@ bool has_line(const json& r, const std::string& text) {
 // llama-cpp-python, RTX 3070, n_ctx 512, n_ubatch 512, fa off, 33/33 layers offloaded; source
 // github.com/developer0hye/llama-3-korean-bllossom-8b-q4-docker @1159e0ab README.md.
 TEST_CASE("llama.cpp: llamacpp-01 Llama-3-8B Q4_K_M buffers match the log", "[llamacpp]") {
-  json r = vt::estimate(llama_request("meta-llama/Meta-Llama-3-8B", "gguf-Q4_K_M", {{"n_ctx", 512}, {"flash_attn", false}},
-                                      512, 1, {{"name", "NVIDIA RTX 3070"}, {"memory_bytes", 8589934592LL}, {"vendor", "nvidia"}}));
+  json r = vt::estimate(
+      llama_request("meta-llama/Meta-Llama-3-8B", "gguf-Q4_K_M", {{"n_ctx", 512}, {"flash_attn", false}}, 512, 1,
+                    {{"name", "NVIDIA RTX 3070"}, {"memory_bytes", 8589934592LL}, {"vendor", "nvidia"}}));
   REQUIRE_FALSE(r.contains("error"));
   const json& er = r["engine_report"];
   // "KV self size = 64.00 MiB, K (f16): 32.00 MiB, V (f16): 32.00 MiB"
@@ -78,7 +80,9 @@ TEST_CASE("llama.cpp: llamacpp-01 Llama-3-8B Q4_K_M buffers match the log", "[ll
   CHECK(i64(r["per_gpu"][0]["kv_cache"]) == i64(er["kv_cache_bytes"]));
   CHECK(i64(r["host"]["bytes"]) == i64(er["host_bytes"]));
   CHECK(er["offloaded_layers"] == "33/33");
-  CHECK(has_line(r, "llama_kv_cache: size =   64.00 MiB (   512 cells,  32 layers,  1/1 seqs), K (f16):   32.00 MiB, V (f16):   32.00 MiB"));
+  CHECK(has_line(r,
+                 "llama_kv_cache: size =   64.00 MiB (   512 cells,  32 layers,  1/1 seqs), K (f16):   32.00 MiB, V "
+                 "(f16):   32.00 MiB"));
   CHECK(has_line(r, "load_tensors:        CUDA0 model buffer size =  4403.49 MiB"));
   CHECK(r["fits"].get<bool>());
 }
@@ -87,9 +91,10 @@ TEST_CASE("llama.cpp: llamacpp-01 Llama-3-8B Q4_K_M buffers match the log", "[ll
 // n_ubatch 512, fa on, f16 cache. The per-device lines come from the same log (8 Ascend 910B4).
 TEST_CASE("llama.cpp: llamacpp-04 gpt-oss-20b SWA and non-SWA caches match the log", "[llamacpp][swa]") {
   REQUIRE(vt::estimate(json{{"model", "openai/gpt-oss-20b"}, {"weights", "gguf-MXFP4_MOE"}}).contains("weights"));
-  const json options = {{"n_ctx", 131072}, {"n_parallel", 1}, {"n_ubatch", 512}, {"flash_attn", true},
-                        {"cache_type_k", "f16"}, {"cache_type_v", "f16"}};
-  json r = vt::estimate(llama_request("openai/gpt-oss-20b", "gguf-MXFP4_MOE", options, 131072, 1, "nvidia-h100-sxm-80gb"));
+  const json options = {{"n_ctx", 131072},    {"n_parallel", 1},       {"n_ubatch", 512},
+                        {"flash_attn", true}, {"cache_type_k", "f16"}, {"cache_type_v", "f16"}};
+  json r =
+      vt::estimate(llama_request("openai/gpt-oss-20b", "gguf-MXFP4_MOE", options, 131072, 1, "nvidia-h100-sxm-80gb"));
   REQUIRE_FALSE(r.contains("error"));
   // "size = 3072.00 MiB (131072 cells, 12 layers, 1/1 seqs), K (f16): 1536.00 MiB, V (f16): 1536.00 MiB"
   const json& base = cache(r, "non-SWA");
@@ -110,13 +115,15 @@ TEST_CASE("llama.cpp: llamacpp-04 gpt-oss-20b SWA and non-SWA caches match the l
   // --swa-full gives the SWA layers the whole context.
   json full = options;
   full["swa_full"] = true;
-  json rf = vt::estimate(llama_request("openai/gpt-oss-20b", "gguf-MXFP4_MOE", full, 131072, 1, "nvidia-h100-sxm-80gb"));
+  json rf =
+      vt::estimate(llama_request("openai/gpt-oss-20b", "gguf-MXFP4_MOE", full, 131072, 1, "nvidia-h100-sxm-80gb"));
   CHECK(i64(cache(rf, "SWA")["cells"]) == 131072);
 }
 
 TEST_CASE("llama.cpp: llamacpp-04 layer split over 8 devices matches the per-device KV lines", "[llamacpp][multi]") {
-  json req = llama_request("openai/gpt-oss-20b", "gguf-MXFP4_MOE", {{"n_ctx", 131072}, {"n_parallel", 1}, {"flash_attn", true}},
-                           131072, 1, "huawei-ascend-910b", 8);
+  json req =
+      llama_request("openai/gpt-oss-20b", "gguf-MXFP4_MOE",
+                    {{"n_ctx", 131072}, {"n_parallel", 1}, {"flash_attn", true}}, 131072, 1, "huawei-ascend-910b", 8);
   req["hardware"]["pipeline_parallel"] = 8;
   json r = vt::estimate(req);
   REQUIRE_FALSE(r.contains("error"));
@@ -135,7 +142,8 @@ TEST_CASE("llama.cpp: llamacpp-04 layer split over 8 devices matches the per-dev
   json one = req;
   one["engine_options"]["pipeline_copies"] = 1;  // that backend ran without pipeline copies
   json r1 = vt::estimate(one);
-  CHECK(static_cast<double>(i64(device(r1, "CANN7")["compute_buffer_bytes"])) / 1048576.0 == Approx(398.38).epsilon(0.01));
+  CHECK(static_cast<double>(i64(device(r1, "CANN7")["compute_buffer_bytes"])) / 1048576.0 ==
+        Approx(398.38).epsilon(0.01));
   REQUIRE(r["per_gpu"].size() == 8);
   CHECK(i64(r["per_gpu"][0]["kv_cache"]) == i64(device(r, "CANN0")["kv_buffer_bytes"]));
 }
@@ -181,7 +189,8 @@ TEST_CASE("llama.cpp: the Ollama variant reproduces an Ollama log", "[llamacpp][
   CHECK_FALSE(er["flash_attn"].get<bool>());
 
   // Ollama's defaults: num_ctx 4096 and one request at a time, whatever the workload asks.
-  json d = vt::estimate(llama_request("meta-llama/Llama-3.1-8B-Instruct", "gguf-Q4_K_M", {{"variant", "ollama"}}, 32768, 8));
+  json d =
+      vt::estimate(llama_request("meta-llama/Llama-3.1-8B-Instruct", "gguf-Q4_K_M", {{"variant", "ollama"}}, 32768, 8));
   REQUIRE_FALSE(d.contains("error"));
   CHECK(i64(d["engine_report"]["n_ctx"]) == 4096);
   CHECK(i64(d["engine_report"]["n_seq_max"]) == 1);
@@ -207,11 +216,13 @@ TEST_CASE("llama.cpp: quantised cache types use ggml block sizes", "[llamacpp][k
   struct Row {
     const char* type;
     std::int64_t row_bytes;
-  } rows[] = {{"f16", 2048}, {"q8_0", 1024 / 32 * 34}, {"q4_0", 1024 / 32 * 18}, {"q5_1", 1024 / 32 * 24}, {"f32", 4096}};
+  } rows[] = {
+      {"f16", 2048}, {"q8_0", 1024 / 32 * 34}, {"q4_0", 1024 / 32 * 18}, {"q5_1", 1024 / 32 * 24}, {"f32", 4096}};
   for (const auto& row : rows) {
     CAPTURE(row.type);
-    json r = vt::estimate(llama_request("meta-llama/Meta-Llama-3-8B", "gguf-Q4_K_M",
-                                        {{"n_ctx", 4096}, {"cache_type_k", row.type}, {"cache_type_v", row.type}, {"flash_attn", true}}));
+    json r = vt::estimate(
+        llama_request("meta-llama/Meta-Llama-3-8B", "gguf-Q4_K_M",
+                      {{"n_ctx", 4096}, {"cache_type_k", row.type}, {"cache_type_v", row.type}, {"flash_attn", true}}));
     REQUIRE_FALSE(r.contains("error"));
     CHECK(i64(r["engine_report"]["kv_cache_bytes"]) == 2 * 32 * row.row_bytes * 4096);
     CHECK(r["engine_report"]["cache_type_k"] == row.type);
@@ -232,7 +243,8 @@ TEST_CASE("llama.cpp: quantised cache types use ggml block sizes", "[llamacpp][k
 // each GGML_PAD(n_ctx / n_seq, 256). Examples from a public llama-server probe table: "-c 4096 -np 10"
 // gives 512 cells x 10 streams and "-c 5120 -np 10 --kv-unified" 5120 cells, the same 1360.00 MiB.
 TEST_CASE("llama.cpp: n_ctx padding and streams", "[llamacpp][ctx]") {
-  json a = vt::estimate(llama_request("meta-llama/Meta-Llama-3-8B", "gguf-Q4_K_M", {{"n_ctx", 4096}, {"n_parallel", 10}}));
+  json a =
+      vt::estimate(llama_request("meta-llama/Meta-Llama-3-8B", "gguf-Q4_K_M", {{"n_ctx", 4096}, {"n_parallel", 10}}));
   json b = vt::estimate(llama_request("meta-llama/Meta-Llama-3-8B", "gguf-Q4_K_M",
                                       {{"n_ctx", 5120}, {"n_parallel", 10}, {"kv_unified", true}}));
   REQUIRE_FALSE(a.contains("error"));
@@ -259,7 +271,8 @@ TEST_CASE("llama.cpp: partial offload moves weights and KV to the host, and noth
   std::int64_t previous_gpu = -1;
   for (std::int64_t ngl : {0, 1, 8, 20, 32, 33}) {
     CAPTURE(ngl);
-    json r = vt::estimate(llama_request("meta-llama/Meta-Llama-3-8B", "gguf-Q4_K_M", {{"n_ctx", 4096}, {"n_gpu_layers", ngl}}));
+    json r = vt::estimate(
+        llama_request("meta-llama/Meta-Llama-3-8B", "gguf-Q4_K_M", {{"n_ctx", 4096}, {"n_gpu_layers", ngl}}));
     REQUIRE_FALSE(r.contains("error"));
     const json& er = r["engine_report"];
     CHECK(i64(er["model_buffer_bytes"]) + i64(er["cpu_mapped_model_buffer_bytes"]) == model);
@@ -271,10 +284,12 @@ TEST_CASE("llama.cpp: partial offload moves weights and KV to the host, and noth
     CHECK(er["offloaded_layers"] == std::to_string(ngl) + "/33");
   }
   // 32 of 33: every repeating layer on the GPU, the output layer on the CPU.
-  json r32 = vt::estimate(llama_request("meta-llama/Meta-Llama-3-8B", "gguf-Q4_K_M", {{"n_ctx", 4096}, {"n_gpu_layers", 32}}));
+  json r32 =
+      vt::estimate(llama_request("meta-llama/Meta-Llama-3-8B", "gguf-Q4_K_M", {{"n_ctx", 4096}, {"n_gpu_layers", 32}}));
   CHECK_FALSE(device(r32, "CUDA0")["output_layer"].get<bool>());
   // "auto" picks the most layers that fit: a 70B Q4_K_M does not fit a 24 GB card whole.
-  json a = vt::estimate(llama_request("meta-llama/Meta-Llama-3-70B", "gguf-Q4_K_M", {{"n_ctx", 4096}, {"n_gpu_layers", "auto"}}));
+  json a = vt::estimate(
+      llama_request("meta-llama/Meta-Llama-3-70B", "gguf-Q4_K_M", {{"n_ctx", 4096}, {"n_gpu_layers", "auto"}}));
   REQUIRE_FALSE(a.contains("error"));
   CHECK(i64(a["engine_report"]["n_gpu_layers"]) > 0);
   CHECK(i64(a["engine_report"]["n_gpu_layers"]) < 81);
@@ -304,7 +319,8 @@ TEST_CASE("llama.cpp: more context never needs less memory", "[llamacpp][monoton
 
 TEST_CASE("llama.cpp: MLA caches one latent in K and no V", "[llamacpp][mla]") {
   // llama-kv-cache.cpp: has_v = !is_mla; K rows of kv_lora_rank + qk_rope_head_dim = 512 + 64 for DeepSeek-V3.
-  json r = vt::estimate(llama_request("deepseek-ai/DeepSeek-V3", "gguf-Q4_K_M", {{"n_ctx", 4096}, {"n_gpu_layers", 0}}));
+  json r =
+      vt::estimate(llama_request("deepseek-ai/DeepSeek-V3", "gguf-Q4_K_M", {{"n_ctx", 4096}, {"n_gpu_layers", 0}}));
   if (r.contains("error") && r["error"]["code"] == "unknown_model") return;  // not in this catalog
   REQUIRE_FALSE(r.contains("error"));
   const json& c = cache(r, "kv");
@@ -348,7 +364,8 @@ TEST_CASE("llama.cpp: bad options give the error object naming the field", "[lla
 }
 
 TEST_CASE("llama.cpp: tied embeddings get a GPU copy of the output; Apple GPUs work", "[llamacpp]") {
-  json r = vt::estimate(llama_request("meta-llama/Llama-3.2-1B", "gguf-Q8_0", {{"n_ctx", 4096}}, 4096, 1, "apple-m4-max-128gb"));
+  json r = vt::estimate(
+      llama_request("meta-llama/Llama-3.2-1B", "gguf-Q8_0", {{"n_ctx", 4096}}, 4096, 1, "apple-m4-max-128gb"));
   REQUIRE_FALSE(r.contains("error"));
   const json& er = r["engine_report"];
   // token_embd stays on the host and a copy of it is the GPU's output: the GPU holds as much as the whole file.

@@ -70,7 +70,8 @@ TEST_CASE("sglang: K and V buffers are (tokens + page_size) x heads x head_dim p
 }
 
 TEST_CASE("engines: every profile answers, and more context never needs less", "[engines]") {
-  for (const char* engine : {"generic", "vllm", "sglang", "llama.cpp", "ollama", "transformers", "tensorrt-llm", "tgi", "lmdeploy"}) {
+  for (const char* engine :
+       {"generic", "vllm", "sglang", "llama.cpp", "ollama", "transformers", "tensorrt-llm", "tgi", "lmdeploy"}) {
     CAPTURE(engine);
     std::int64_t previous = 0;
     for (std::int64_t ctx : {512, 4096, 32768}) {

@@ -114,9 +114,15 @@ TEST_CASE("estimate: engine options change the named assumptions", "[estimate]")
 }
 
 TEST_CASE("estimate: an inline GPU and a pasted config work without the catalog", "[estimate]") {
-  json req = {{"model", {{"config", {{"model_type", "llama"}, {"hidden_size", 4096}, {"intermediate_size", 14336},
-                                     {"num_hidden_layers", 32}, {"num_attention_heads", 32}, {"num_key_value_heads", 8},
-                                     {"vocab_size", 128256}}}}},
+  json req = {{"model",
+               {{"config",
+                 {{"model_type", "llama"},
+                  {"hidden_size", 4096},
+                  {"intermediate_size", 14336},
+                  {"num_hidden_layers", 32},
+                  {"num_attention_heads", 32},
+                  {"num_key_value_heads", 8},
+                  {"vocab_size", 128256}}}}},
               {"workload", {{"context_tokens", 8192}, {"concurrency", 1}}},
               {"hardware", {{"gpu", {{"name", "my card"}, {"memory_bytes", 85020000000LL}}}}}};
   json r = vt::estimate(req);
@@ -139,7 +145,8 @@ TEST_CASE("estimate: a sweep gives the same figures as single estimates, in one 
     CHECK(i64(s["points"][i]["per_gpu_total"]) == i64(r["per_gpu"][0]["total"]));
     CHECK(s["points"][i]["fits"] == r["fits"]);
   }
-  json bad = json::parse(vramplan::sweep_text(R"({"request": {"model": "Qwen/QwQ-32B"}, "axis": "context_tokens", "values": [0]})"));
+  json bad = json::parse(
+      vramplan::sweep_text(R"({"request": {"model": "Qwen/QwQ-32B"}, "axis": "context_tokens", "values": [0]})"));
   CHECK(bad["error"]["field"] == "values[0]");
   json axis = vramplan::sweep_json(req, "layers", {1});
   CHECK(axis["error"]["field"] == "axis");
@@ -148,12 +155,13 @@ TEST_CASE("estimate: a sweep gives the same figures as single estimates, in one 
 TEST_CASE("estimate: every catalog model under every engine profile answers without NaN", "[estimate][engines]") {
   const auto& catalog = vramplan::builtin_catalog();
   for (const auto& m : catalog.models) {
-    for (const char* engine : {"vllm", "sglang", "llama.cpp", "ollama", "transformers", "tensorrt-llm", "tgi", "lmdeploy",
-                               "ktransformers"}) {
+    for (const char* engine : {"vllm", "sglang", "llama.cpp", "ollama", "transformers", "tensorrt-llm", "tgi",
+                               "lmdeploy", "ktransformers"}) {
       CAPTURE(m.id, engine);
       json req = vt::request(m.id, 8192, 2, "", "nvidia-h200-sxm-141gb", 8);
       req["engine"] = engine;
-      if (std::string(engine) == "llama.cpp" || std::string(engine) == "ollama" || std::string(engine) == "ktransformers")
+      if (std::string(engine) == "llama.cpp" || std::string(engine) == "ollama" ||
+          std::string(engine) == "ktransformers")
         req["weights"] = "gguf-Q4_K_M";
       json r = vt::estimate(req);
       if (r.contains("error")) {

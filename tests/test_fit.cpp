@@ -50,7 +50,9 @@ TEST_CASE("fit: fewest GPUs per type really fit, and one fewer does not", "[fit]
   for (const auto& g : f["min_gpus"]) {
     CAPTURE(g.dump());
     json r = req;
-    r["hardware"] = {{"gpu", g["gpu"]}, {"count", g["count"]}, {"tensor_parallel", g["tensor_parallel"]},
+    r["hardware"] = {{"gpu", g["gpu"]},
+                     {"count", g["count"]},
+                     {"tensor_parallel", g["tensor_parallel"]},
                      {"pipeline_parallel", g["pipeline_parallel"]}};
     CHECK(vt::estimate(r)["fits"].get<bool>());
     CHECK(i64(g["per_gpu_total"]) <= i64(g["capacity"]));

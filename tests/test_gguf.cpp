@@ -109,13 +109,12 @@ TEST_CASE("gguf: ggml type sizes", "[gguf]") {
     int block_bytes;
   };
   const Row rows[] = {
-      {"F32", 1, 4},        {"F16", 1, 2},        {"BF16", 1, 2},       {"Q4_0", 32, 18},
-      {"Q4_1", 32, 20},     {"Q5_0", 32, 22},     {"Q5_1", 32, 24},     {"Q8_0", 32, 34},
-      {"Q8_1", 32, 36},     {"Q2_K", 256, 84},    {"Q3_K", 256, 110},   {"Q4_K", 256, 144},
-      {"Q5_K", 256, 176},   {"Q6_K", 256, 210},   {"Q8_K", 256, 292},   {"IQ1_S", 256, 50},
-      {"IQ1_M", 256, 56},   {"IQ2_XXS", 256, 66}, {"IQ2_XS", 256, 74},  {"IQ2_S", 256, 82},
-      {"IQ3_XXS", 256, 98}, {"IQ3_S", 256, 110},  {"IQ4_NL", 32, 18},   {"IQ4_XS", 256, 136},
-      {"TQ1_0", 256, 54},   {"TQ2_0", 256, 66},   {"MXFP4", 32, 17},
+      {"F32", 1, 4},        {"F16", 1, 2},       {"BF16", 1, 2},       {"Q4_0", 32, 18},     {"Q4_1", 32, 20},
+      {"Q5_0", 32, 22},     {"Q5_1", 32, 24},    {"Q8_0", 32, 34},     {"Q8_1", 32, 36},     {"Q2_K", 256, 84},
+      {"Q3_K", 256, 110},   {"Q4_K", 256, 144},  {"Q5_K", 256, 176},   {"Q6_K", 256, 210},   {"Q8_K", 256, 292},
+      {"IQ1_S", 256, 50},   {"IQ1_M", 256, 56},  {"IQ2_XXS", 256, 66}, {"IQ2_XS", 256, 74},  {"IQ2_S", 256, 82},
+      {"IQ3_XXS", 256, 98}, {"IQ3_S", 256, 110}, {"IQ4_NL", 32, 18},   {"IQ4_XS", 256, 136}, {"TQ1_0", 256, 54},
+      {"TQ2_0", 256, 66},   {"MXFP4", 32, 17},
   };
   for (const auto& r : rows) {
     CAPTURE(r.name);
@@ -178,11 +177,11 @@ TEST_CASE("gguf: row_bytes and row_fits", "[gguf]") {
 
 TEST_CASE("gguf: is_ftype", "[gguf]") {
   // Source: tools/quantize/quantize.cpp QUANT_OPTIONS @03161a4eb9a2 (names, case-insensitive).
-  const char* yes[] = {"Q4_0",   "Q4_1",    "Q5_0",   "Q5_1",    "Q8_0",   "F16",    "BF16",   "Q2_K",
-                       "Q2_K_S", "Q3_K_S",  "Q3_K_M", "Q3_K_L",  "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M",
-                       "Q6_K",   "IQ2_XXS", "IQ2_XS", "IQ2_S",   "IQ2_M",  "IQ3_XXS", "IQ3_XS", "IQ3_S",
-                       "IQ3_M",  "IQ1_S",   "IQ1_M",  "IQ4_NL",  "IQ4_XS", "TQ1_0",  "TQ2_0",  "MXFP4_MOE",
-                       "q4_k_m", "Q4_K",    "Q3_K",   "Q5_K",    "F32"};
+  const char* yes[] = {"Q4_0",   "Q4_1",    "Q5_0",   "Q5_1",   "Q8_0",   "F16",     "BF16",   "Q2_K",
+                       "Q2_K_S", "Q3_K_S",  "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M",  "Q5_K_S", "Q5_K_M",
+                       "Q6_K",   "IQ2_XXS", "IQ2_XS", "IQ2_S",  "IQ2_M",  "IQ3_XXS", "IQ3_XS", "IQ3_S",
+                       "IQ3_M",  "IQ1_S",   "IQ1_M",  "IQ4_NL", "IQ4_XS", "TQ1_0",   "TQ2_0",  "MXFP4_MOE",
+                       "q4_k_m", "Q4_K",    "Q3_K",   "Q5_K",   "F32"};
   for (const char* n : yes) {
     CAPTURE(n);
     CHECK(is_ftype(n));
@@ -208,7 +207,7 @@ TEST_CASE("gguf: Llama-3-8B sizes against the llama-quantize table (case llamacp
   // but the Q5_0 / Q5_K_S / Q5_K_M rows fit only the tensor bytes, so the table mixes two measures.
   struct Row {
     const char* ftype;
-    double table_gib;   // printed in QUANT_OPTIONS
+    double table_gib;  // printed in QUANT_OPTIONS
     bool table_is_tensor_bytes;
     const char* loader_source;  // for the rows that are not: where the loader's figure was seen
   };
@@ -278,12 +277,12 @@ TEST_CASE("gguf: Llama-3-8B buffers printed by llama.cpp's loader", "[gguf]") {
   // llm_load_tensors lines). CPU-only runs print the whole model as the CPU buffer.
   struct Row {
     const char* ftype;
-    bool llama31;        // Llama 3.1 files carry one more tensor, rope_freqs (64 x F32)
-    double total_mib;    // sum of buffers printed
-    double gpu_mib;      // the non-token_embd part where the log shows it split, else < 0
+    bool llama31;            // Llama 3.1 files carry one more tensor, rope_freqs (64 x F32)
+    double total_mib;        // sum of buffers printed
+    double gpu_mib;          // the non-token_embd part where the log shows it split, else < 0
     std::int64_t gpu_extra;  // bytes the loader adds on the GPU side (see the Q4_0 row)
-    double model_gib;    // "model size = X GiB"
-    double bpw;          // "(Y BPW)"
+    double model_gib;        // "model size = X GiB"
+    double bpw;              // "(Y BPW)"
     const char* source;
   };
   const Row rows[] = {
@@ -312,12 +311,10 @@ TEST_CASE("gguf: Llama-3-8B buffers printed by llama.cpp's loader", "[gguf]") {
     const double tol = r.gpu_mib >= 0 ? 2 * kPrintedHalfUnit : kPrintedHalfUnit;
     CHECK(std::abs(mib - r.total_mib) <= tol);
     if (r.gpu_mib >= 0) {
-      CHECK(std::abs(static_cast<double>(t.bytes - t.embd_bytes + r.gpu_extra) / kMiB - r.gpu_mib) <=
-            kPrintedHalfUnit);
+      CHECK(std::abs(static_cast<double>(t.bytes - t.embd_bytes + r.gpu_extra) / kMiB - r.gpu_mib) <= kPrintedHalfUnit);
     }
     CHECK(std::abs(static_cast<double>(t.bytes) / kGiB - r.model_gib) <= kPrintedHalfUnit);
-    CHECK(std::abs(static_cast<double>(t.bytes) * 8.0 / static_cast<double>(t.elements) - r.bpw) <=
-          kPrintedHalfUnit);
+    CHECK(std::abs(static_cast<double>(t.bytes) * 8.0 / static_cast<double>(t.elements) - r.bpw) <= kPrintedHalfUnit);
   }
 
   // One offloaded Q8_0 layer: "offloaded 1/33 layers to GPU ... CUDA0 buffer size = 221.03 MiB"
@@ -350,8 +347,7 @@ TEST_CASE("gguf: per-tensor rules of llama_tensor_get_type", "[gguf]") {
     CHECK(std::string(tt("Q4_K_S", "attn_v", i, 1024, 4096, c).name) == (i < 4 ? "Q5_K" : "Q4_K"));
     CHECK(std::string(tt("Q4_K_S", "ffn_down", i, 4096, 14336, c).name) == (i < 4 ? "Q5_K" : "Q4_K"));
     // IQ3_XS: ffn_gate/up IQ3_XXS in the middle layers [n/8, 7n/8)
-    CHECK(std::string(tt("IQ3_XS", "ffn_up", i, 14336, 4096, c).name) ==
-          (i >= 4 && i < 28 ? "IQ3_XXS" : "IQ3_S"));
+    CHECK(std::string(tt("IQ3_XS", "ffn_up", i, 14336, 4096, c).name) == (i >= 4 && i < 28 ? "IQ3_XXS" : "IQ3_S"));
   }
 
   // output / token_embd

@@ -50,8 +50,8 @@ TEST_CASE("kv: quantised cache types use ggml block sizes", "[kv]") {
     const char* dtype;
     std::int64_t per_layer_k;  // one layer's K for Llama-3-8B: 8 heads x 128 = 1024 values
   };
-  for (const auto& row : {Row{"q8_0", 1024 / 32 * 34}, Row{"q4_0", 1024 / 32 * 18}, Row{"fp8", 1024},
-                          Row{"int8", 1024}, Row{"bf16", 2048}, Row{"fp32", 4096}}) {
+  for (const auto& row : {Row{"q8_0", 1024 / 32 * 34}, Row{"q4_0", 1024 / 32 * 18}, Row{"fp8", 1024}, Row{"int8", 1024},
+                          Row{"bf16", 2048}, Row{"fp32", 4096}}) {
     CAPTURE(row.dtype);
     json req = vt::request("meta-llama/Meta-Llama-3-8B");
     req["kv_cache_dtype"] = row.dtype;

@@ -21,7 +21,8 @@ vramplan::PerfModel model_for(const char* model, const char* gpu_id, std::int64_
   std::vector<std::int64_t> by_class(10, 0);
   for (const auto& c : r["weights"]["by_class"])
     for (int k = 0; k < 10; ++k)
-      if (c["class"] == vramplan::to_string(static_cast<vramplan::TensorClass>(k))) by_class[k] = c["bytes"].get<std::int64_t>();
+      if (c["class"] == vramplan::to_string(static_cast<vramplan::TensorClass>(k)))
+        by_class[k] = c["bytes"].get<std::int64_t>();
   const auto params = vramplan::count_params(vramplan::enumerate_tensors(arch.value()));
   auto kv = vramplan::find_kv_dtype("auto", arch.value(), "kv");
   return vramplan::make_perf_model(arch.value(), vramplan::native_weight_format(arch.value()), kv.value(),
@@ -34,14 +35,15 @@ TEST_CASE("perf: single-stream decode lands near published vLLM measurements", "
   struct Row {
     const char* model;
     const char* gpu;
-    std::int64_t context;   // average tokens in the cache during decode
-    double measured_ms;     // time per output token
+    std::int64_t context;  // average tokens in the cache during decode
+    double measured_ms;    // time per output token
     const char* source;
   };
   const Row rows[] = {
       // johnmusgrave.com/p/vllm-throughput-latency-sweep-on: A100 40GB (Lambda, SXM4), vLLM 0.23.0,
       // 1024 in / 128 out, concurrency 1: "about 75 tokens/sec" -> 13.3 ms per token.
-      {"meta-llama/Llama-3.1-8B-Instruct", "nvidia-a100-sxm-40gb", 1088, 1000.0 / 75.0, "johnmusgrave.com vLLM sweep, A100 40GB"},
+      {"meta-llama/Llama-3.1-8B-Instruct", "nvidia-a100-sxm-40gb", 1088, 1000.0 / 75.0,
+       "johnmusgrave.com vLLM sweep, A100 40GB"},
       // yobitelcomm.github.io/bench/recipes/concurrency-sweep: H100-80GB-HBM3, vLLM 0.21.0, fp16,
       // chatbot-short, concurrency 1: tpot_p50 6.48 ms.
       {"meta-llama/Llama-3.1-8B-Instruct", "nvidia-h100-sxm-80gb", 512, 6.48, "InferenceBench concurrency sweep, H100"},

@@ -34,13 +34,17 @@ TEST_CASE("planner: the seed's memory arithmetic for Llama-3-70B at 150 concurre
   CHECK(total / 1e9 < 240);
   // 4 x 80 GB at TP 4 holds it; 2 x 80 GB at TP 2 does not (BF16); FP8 on 2 x H100 does (~150 GB).
   CHECK(many["fits"].get<bool>());
-  CHECK(vt::estimate(vt::request("meta-llama/Meta-Llama-3-70B", 1500, 150, "bf16", "nvidia-a100-sxm-80gb", 4))["fits"].get<bool>());
-  CHECK_FALSE(vt::estimate(vt::request("meta-llama/Meta-Llama-3-70B", 1500, 150, "bf16", "nvidia-h100-sxm-80gb", 2))["fits"].get<bool>());
+  CHECK(vt::estimate(vt::request("meta-llama/Meta-Llama-3-70B", 1500, 150, "bf16", "nvidia-a100-sxm-80gb", 4))["fits"]
+            .get<bool>());
+  CHECK_FALSE(
+      vt::estimate(vt::request("meta-llama/Meta-Llama-3-70B", 1500, 150, "bf16", "nvidia-h100-sxm-80gb", 2))["fits"]
+          .get<bool>());
   json fp8 = vt::estimate(vt::request("meta-llama/Meta-Llama-3-70B", 1500, 150, "fp8", "nvidia-h100-sxm-80gb", 2));
   CHECK(fp8["fits"].get<bool>());
 }
 
-TEST_CASE("planner: 50 req/s needs more than one 4-GPU replica; Little's law sets the concurrency", "[planner][seeds]") {
+TEST_CASE("planner: 50 req/s needs more than one 4-GPU replica; Little's law sets the concurrency",
+          "[planner][seeds]") {
   json p = vramplan::plan_json(seed_plan_request());
   REQUIRE_FALSE(p.contains("error"));
   REQUIRE_FALSE(p["plans"].empty());
@@ -67,7 +71,8 @@ TEST_CASE("planner: 50 req/s needs more than one 4-GPU replica; Little's law set
   // 2 x 80 GB in BF16 is rejected for memory.
   bool rejected_bf16_tp2 = false;
   for (const auto& r : p["rejected"])
-    if (r["weights"] == "bf16" && i64(r["gpus_per_replica"]) == 2 && r["gpu"] == "nvidia-h100-sxm-80gb") rejected_bf16_tp2 = true;
+    if (r["weights"] == "bf16" && i64(r["gpus_per_replica"]) == 2 && r["gpu"] == "nvidia-h100-sxm-80gb")
+      rejected_bf16_tp2 = true;
   CHECK(rejected_bf16_tp2);
 }
 
@@ -81,8 +86,10 @@ TEST_CASE("planner: the seeds' deployment claims", "[planner][seeds]") {
   };
   const Row rows[] = {
       {"Qwen/Qwen3-235B-A22B", "bf16", "nvidia-rtx-pro-6000-blackwell", 8, "seed 002: Qwen3-235B-A22B -> 8 x 96 GB"},
-      {"Qwen/Qwen3-235B-A22B-FP8", "", "nvidia-rtx-pro-6000-blackwell", 4, "seed 002: Qwen3-235B-A22B-FP8 -> 4 x 96 GB"},
-      {"deepseek-ai/DeepSeek-R1", "bf16", "huawei-ascend-910b", 32, "seed 002: BF16 needs >= 4 Atlas 800I A2 (8 x 64 GB)"},
+      {"Qwen/Qwen3-235B-A22B-FP8", "", "nvidia-rtx-pro-6000-blackwell", 4,
+       "seed 002: Qwen3-235B-A22B-FP8 -> 4 x 96 GB"},
+      {"deepseek-ai/DeepSeek-R1", "bf16", "huawei-ascend-910b", 32,
+       "seed 002: BF16 needs >= 4 Atlas 800I A2 (8 x 64 GB)"},
       {"deepseek-ai/DeepSeek-R1", "int8", "huawei-ascend-910b", 16, "seed 002: W8A8 needs >= 2 Atlas 800I A2"},
   };
   for (const auto& row : rows) {
@@ -123,7 +130,9 @@ TEST_CASE("planner: the first seed's 70B table", "[planner][seeds]") {
     CHECK(r["fits"].get<bool>() == row.fits);
   }
   // "Long text (32k/128k) on 4 x A100 80GB": 32k fits with room for several users.
-  CHECK(vt::estimate(vt::request("meta-llama/Llama-3.1-70B-Instruct", 32768, 4, "bf16", "nvidia-a100-sxm-80gb", 4))["fits"].get<bool>());
+  CHECK(vt::estimate(
+            vt::request("meta-llama/Llama-3.1-70B-Instruct", 32768, 4, "bf16", "nvidia-a100-sxm-80gb", 4))["fits"]
+            .get<bool>());
 }
 
 TEST_CASE("planner: only valid TP is proposed, within a node", "[planner][constraints]") {
@@ -175,11 +184,15 @@ TEST_CASE("planner: bad requests give the error object", "[planner][errors]") {
       {"{", "invalid_json", ""},
       {R"({"model": "meta-llama/Meta-Llama-3-70B"})", "invalid_field", "workload"},
       {R"({"model": "meta-llama/Meta-Llama-3-70B", "workload": {"qps": -1}})", "invalid_field", "workload.qps"},
-      {R"({"model": "meta-llama/Meta-Llama-3-70B", "workload": {"prompt_tokens": 100}})", "invalid_field", "workload.qps"},
+      {R"({"model": "meta-llama/Meta-Llama-3-70B", "workload": {"prompt_tokens": 100}})", "invalid_field",
+       "workload.qps"},
       {R"({"model": "x/y", "workload": {"qps": 1}})", "unknown_model", "model"},
-      {R"({"model": "meta-llama/Meta-Llama-3-70B", "workload": {"qps": 1}, "candidates": {"gpus": ["h1000"]}})", "unknown_gpu", "candidates.gpus[0]"},
-      {R"({"model": "meta-llama/Meta-Llama-3-70B", "workload": {"qps": 1}, "weights": ["int3"]})", "unknown_format", "weights[0]"},
-      {R"({"model": "meta-llama/Meta-Llama-3-70B", "workload": {"qps": 1}, "slo": {"ttft_ms": "fast"}})", "invalid_field", "slo.ttft_ms"},
+      {R"({"model": "meta-llama/Meta-Llama-3-70B", "workload": {"qps": 1}, "candidates": {"gpus": ["h1000"]}})",
+       "unknown_gpu", "candidates.gpus[0]"},
+      {R"({"model": "meta-llama/Meta-Llama-3-70B", "workload": {"qps": 1}, "weights": ["int3"]})", "unknown_format",
+       "weights[0]"},
+      {R"({"model": "meta-llama/Meta-Llama-3-70B", "workload": {"qps": 1}, "slo": {"ttft_ms": "fast"}})",
+       "invalid_field", "slo.ttft_ms"},
   };
   for (const auto& row : rows) {
     CAPTURE(row.text);
@@ -197,7 +210,8 @@ TEST_CASE("planner: prices given in the request replace the catalog's", "[planne
   json p = vramplan::plan_json(req);
   REQUIRE_FALSE(p.contains("error"));
   REQUIRE_FALSE(p["plans"].empty());
-  for (const auto& plan : p["plans"]) CHECK(std::abs(plan["cost_per_hour"].get<double>() - 1.5 * i64(plan["total_gpus"])) < 1e-9);
+  for (const auto& plan : p["plans"])
+    CHECK(std::abs(plan["cost_per_hour"].get<double>() - 1.5 * i64(plan["total_gpus"])) < 1e-9);
   req["candidates"]["prices"] = {{"nvidia-h100-sxm-80gb", -2}};
   CHECK(vramplan::plan_json(req)["error"]["field"] == "candidates.prices.nvidia-h100-sxm-80gb");
   req["candidates"]["prices"] = {{"h1000", 2}};

@@ -134,8 +134,8 @@ std::string accuracy_markdown(const json& report) {
       "give; **bound**: within the stated error, for figures that depend on measured quantities "
       "(activation peaks, allocator overheads); **info**: shown with its error but outside what the profile "
       "models (the note says why).\n\n";
-  md += "Passed " + std::to_string(report.value("passed", 0)) + ", failed " + std::to_string(report.value("failed", 0)) +
-        ".\n\n";
+  md += "Passed " + std::to_string(report.value("passed", 0)) + ", failed " +
+        std::to_string(report.value("failed", 0)) + ".\n\n";
   md += "| case | engine | model | hardware | figure | reported | ours | error | rule | ok | source / note |\n";
   md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
   auto cell = [](std::string s) {
@@ -150,10 +150,10 @@ std::string accuracy_markdown(const json& report) {
     std::string ok = row["pass"].is_null() ? "-" : (row["pass"].get<bool>() ? "yes" : "**no**");
     std::string note = row.value("source", "");
     if (!row.value("note", "").empty()) note += "; " + row.value("note", "");
-    md += "| " + cell(row.value("id", "")) + " | " + cell(row.value("engine", "")) + " | " + cell(row.value("model", "")) +
-          " | " + cell(row.value("hardware", "")) + " | " + cell(row.value("check", "")) + " | " +
-          cell(row.value("reported", "")) + " | " + cell(row.value("ours", "")) + " | " + err + " | " + cell(rule) +
-          " | " + ok + " | " + cell(note) + " |\n";
+    md += "| " + cell(row.value("id", "")) + " | " + cell(row.value("engine", "")) + " | " +
+          cell(row.value("model", "")) + " | " + cell(row.value("hardware", "")) + " | " +
+          cell(row.value("check", "")) + " | " + cell(row.value("reported", "")) + " | " + cell(row.value("ours", "")) +
+          " | " + err + " | " + cell(rule) + " | " + ok + " | " + cell(note) + " |\n";
   }
   return md;
 }

@@ -43,24 +43,27 @@ json error_json(const Error& e) {
 
 std::string dump_json(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
 
-Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& catalog, std::vector<std::string>* warnings) {
+Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& catalog,
+                                               std::vector<std::string>* warnings) {
   if (!req.is_object())
-    return make_error(ErrorCode::invalid_json, "", "the request must be a JSON object, got " + describe_json_value(req));
+    return make_error(ErrorCode::invalid_json, "",
+                      "the request must be a JSON object, got " + describe_json_value(req));
   warn_unknown_keys(req, {"model", "weights", "kv_cache_dtype", "engine", "engine_options", "workload", "hardware"}, "",
                     warnings);
   EstimateInput in;
 
   // Model: a catalog id/alias or an inline config.json.
   if (!req.contains("model") || req["model"].is_null())
-    return make_error(ErrorCode::invalid_field, "model", "model is required: a catalog id such as \"Qwen/QwQ-32B\" or {\"config\": {...}}");
+    return make_error(ErrorCode::invalid_field, "model",
+                      "model is required: a catalog id such as \"Qwen/QwQ-32B\" or {\"config\": {...}}");
   const json& model = req["model"];
   if (model.is_string()) {
     const std::string id = model.get<std::string>();
     const ModelEntry* entry = catalog.find_model(id);
     if (!entry)
       return make_error(ErrorCode::unknown_model, "model",
-                        "unknown model '" + id.substr(0, 60) + "'; closest catalog ids: " + join(catalog.closest_models(id, 3)) +
-                            " (or pass {\"config\": {...}} with a config.json)");
+                        "unknown model '" + id.substr(0, 60) + "'; closest catalog ids: " +
+                            join(catalog.closest_models(id, 3)) + " (or pass {\"config\": {...}} with a config.json)");
     auto arch = parse_hf_config(entry->config, "model");
     if (!arch) return arch.error();
     in.arch = arch.value();
@@ -69,14 +72,17 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
     in.arch.checkpoint_stores_tied_lm_head = entry->stores_tied_lm_head;
   } else if (model.is_object()) {
     if (!model.contains("config"))
-      return make_error(ErrorCode::invalid_field, "model.config", "an inline model needs a \"config\" object (a config.json)");
+      return make_error(ErrorCode::invalid_field, "model.config",
+                        "an inline model needs a \"config\" object (a config.json)");
     auto arch = parse_hf_config(model["config"], "model.config");
     if (!arch) return arch.error();
     in.arch = arch.value();
-    in.model_id = (model.contains("name") && model["name"].is_string()) ? model["name"].get<std::string>().substr(0, 120) : "custom";
+    in.model_id = (model.contains("name") && model["name"].is_string())
+                      ? model["name"].get<std::string>().substr(0, 120)
+                      : "custom";
   } else {
-    return make_error(ErrorCode::invalid_field, "model", "model must be a catalog id (string) or {\"config\": {...}}, got " +
-                                                             describe_json_value(model));
+    return make_error(ErrorCode::invalid_field, "model",
+                      "model must be a catalog id (string) or {\"config\": {...}}, got " + describe_json_value(model));
   }
 
   JsonReader top(req, "");
@@ -105,7 +111,8 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   // Workload.
   if (req.contains("workload") && !req["workload"].is_null()) {
     if (!req["workload"].is_object())
-      return make_error(ErrorCode::invalid_field, "workload", "workload must be an object, got " + describe_json_value(req["workload"]));
+      return make_error(ErrorCode::invalid_field, "workload",
+                        "workload must be an object, got " + describe_json_value(req["workload"]));
     warn_unknown_keys(req["workload"], {"context_tokens", "concurrency"}, "workload", warnings);
     JsonReader w(req["workload"], "workload");
     in.context_tokens = w.integer("context_tokens", 4096, 1, kMaxContextTokens);
@@ -119,7 +126,9 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   bool hw_pp_given = false;
   if (req.contains("hardware") && !req["hardware"].is_null()) {
     const json& hw = req["hardware"];
-    if (!hw.is_object()) return make_error(ErrorCode::invalid_field, "hardware", "hardware must be an object, got " + describe_json_value(hw));
+    if (!hw.is_object())
+      return make_error(ErrorCode::invalid_field, "hardware",
+                        "hardware must be an object, got " + describe_json_value(hw));
     warn_unknown_keys(hw, {"gpu", "count", "tensor_parallel", "pipeline_parallel"}, "hardware", warnings);
     JsonReader h(hw, "hardware");
     in.count = h.integer("count", 1, 1, kMaxGpus);
@@ -134,8 +143,8 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
         const GpuEntry* e = catalog.find_gpu(g.get<std::string>());
         if (!e)
           return make_error(ErrorCode::unknown_gpu, "hardware.gpu",
-                            "unknown GPU '" + g.get<std::string>().substr(0, 60) + "'; closest catalog ids: " +
-                                join(catalog.closest_gpus(g.get<std::string>(), 3)) +
+                            "unknown GPU '" + g.get<std::string>().substr(0, 60) +
+                                "'; closest catalog ids: " + join(catalog.closest_gpus(g.get<std::string>(), 3)) +
                                 " (or pass {\"name\": ..., \"memory_bytes\": ...})");
         in.gpu = *e;
       } else {
@@ -165,12 +174,14 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   if (req.contains("engine_options") && !req["engine_options"].is_null()) {
     const json& eo = req["engine_options"];
     if (!eo.is_object())
-      return make_error(ErrorCode::invalid_field, "engine_options", "engine_options must be an object, got " + describe_json_value(eo));
+      return make_error(ErrorCode::invalid_field, "engine_options",
+                        "engine_options must be an object, got " + describe_json_value(eo));
     in.engine_options = eo;
     if (in.engine == "generic")
-      warn_unknown_keys(eo, {"cuda_context_bytes", "nccl_bytes", "allocator_reserve_fraction", "max_batched_tokens",
-                             "max_num_batched_tokens", "logits_copies", "include_mtp_weights", "include_vision_weights",
-                             "activation_bytes"},
+      warn_unknown_keys(eo,
+                        {"cuda_context_bytes", "nccl_bytes", "allocator_reserve_fraction", "max_batched_tokens",
+                         "max_num_batched_tokens", "logits_copies", "include_mtp_weights", "include_vision_weights",
+                         "activation_bytes"},
                         "engine_options", warnings);
     JsonReader o(eo, "engine_options");
     auto& opt = in.options;
@@ -187,12 +198,12 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   }
 
   // Products that could overflow 64-bit arithmetic are refused before any is formed.
-  const double kv_rough = static_cast<double>(kv_bytes_per_token(in.arch, in.kv)) * static_cast<double>(in.context_tokens) *
-                          static_cast<double>(in.concurrency);
+  const double kv_rough = static_cast<double>(kv_bytes_per_token(in.arch, in.kv)) *
+                          static_cast<double>(in.context_tokens) * static_cast<double>(in.concurrency);
   if (kv_rough > 4e18)
-    return make_error(ErrorCode::invalid_field, "workload",
-                      "context_tokens x concurrency is too large to compute (" + fmt_num(kv_rough / 1e18, 1) +
-                          " EB of KV cache)");
+    return make_error(
+        ErrorCode::invalid_field, "workload",
+        "context_tokens x concurrency is too large to compute (" + fmt_num(kv_rough / 1e18, 1) + " EB of KV cache)");
   return in;
 }
 
@@ -225,8 +236,8 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
   std::string params_explain;
   for (int c = 0; c < 10; ++c)
     if (r.params.per_class[c])
-      params_explain += (params_explain.empty() ? "" : " + ") + std::string(to_string(static_cast<TensorClass>(c))) + " " +
-                        fmt_int(r.params.per_class[c]);
+      params_explain += (params_explain.empty() ? "" : " + ") + std::string(to_string(static_cast<TensorClass>(c))) +
+                        " " + fmt_int(r.params.per_class[c]);
   params_explain += " = " + fmt_int(r.params.total) + " (tensor by tensor from the config)";
   if (r.checkpoint_params != r.params.total)
     params_explain += "; the checkpoint also stores " + fmt_int(r.checkpoint_params - r.params.total) +
@@ -244,12 +255,14 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
   json wclasses = json::array();
   for (const auto& c : r.weights_by_class)
     wclasses.push_back({{"class", to_string(c.cls)}, {"params", c.params}, {"bytes", c.bytes}, {"storage", c.storage}});
-  out["weights"] = {{"format", in.weights.id},
-                    {"label", in.weights.label},
-                    {"bytes", r.weight_bytes},
-                    {"bits_per_param", r.params.total > 0 ? 8.0 * static_cast<double>(r.weight_bytes) / static_cast<double>(r.params.total) : 0.0},
-                    {"by_class", wclasses},
-                    {"explain", r.weights_explain}};
+  out["weights"] = {
+      {"format", in.weights.id},
+      {"label", in.weights.label},
+      {"bytes", r.weight_bytes},
+      {"bits_per_param",
+       r.params.total > 0 ? 8.0 * static_cast<double>(r.weight_bytes) / static_cast<double>(r.params.total) : 0.0},
+      {"by_class", wclasses},
+      {"explain", r.weights_explain}};
   json layers = json::array();
   for (const auto& c : kv_layer_costs(in.arch, in.kv, 1)) {
     bool merged = false;
@@ -296,8 +309,11 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
   out["verdict"] = r.verdict;
   json rules = json::array();
   for (const auto& rule : r.rules_of_thumb)
-    rules.push_back({{"id", rule.id}, {"bytes", rule.bytes}, {"ratio_to_detailed", rule.ratio_to_detailed},
-                     {"formula", rule.formula}, {"source", rule.source}});
+    rules.push_back({{"id", rule.id},
+                     {"bytes", rule.bytes},
+                     {"ratio_to_detailed", rule.ratio_to_detailed},
+                     {"formula", rule.formula},
+                     {"source", rule.source}});
   out["rules_of_thumb"] = rules;
   json assumptions = json::array();
   for (const auto& a : r.assumptions) assumptions.push_back({{"name", a.name}, {"value", a.value}, {"why", a.why}});
@@ -332,8 +348,8 @@ std::string estimate_text(const std::string& text) {
 json sweep_json(const json& request, const std::string& axis, const std::vector<std::int64_t>& values,
                 const Catalog& catalog) {
   if (axis != "context_tokens" && axis != "concurrency")
-    return error_json(make_error(ErrorCode::invalid_field, "axis", "axis must be context_tokens or concurrency, got '" +
-                                                                       axis.substr(0, 40) + "'"));
+    return error_json(make_error(ErrorCode::invalid_field, "axis",
+                                 "axis must be context_tokens or concurrency, got '" + axis.substr(0, 40) + "'"));
   if (values.empty() || values.size() > 4096)
     return error_json(make_error(ErrorCode::invalid_field, "values", "values must hold 1 to 4096 points"));
   auto base = parse_estimate_request(request, catalog, nullptr);
@@ -351,9 +367,14 @@ json sweep_json(const json& request, const std::string& axis, const std::vector<
     const GpuUsage* worst = &r->per_gpu.front();
     for (const auto& u : r->per_gpu)
       if (u.total > worst->total) worst = &u;
-    points.push_back({{"value", v}, {"per_gpu_total", worst->total}, {"weights", worst->weights},
-                      {"kv_cache", worst->kv_cache}, {"activations", worst->activations},
-                      {"overhead", worst->overhead}, {"capacity", worst->capacity}, {"fits", r->fits}});
+    points.push_back({{"value", v},
+                      {"per_gpu_total", worst->total},
+                      {"weights", worst->weights},
+                      {"kv_cache", worst->kv_cache},
+                      {"activations", worst->activations},
+                      {"overhead", worst->overhead},
+                      {"capacity", worst->capacity},
+                      {"fits", r->fits}});
   }
   return json{{"axis", axis}, {"points", points}};
 }
@@ -364,8 +385,9 @@ std::string sweep_text(const std::string& text) {
     return dump_json(error_json(make_error(ErrorCode::invalid_json, "", "the sweep request is not a JSON object")));
   if (!j.contains("request") || !j.contains("axis") || !j["axis"].is_string() || !j.contains("values") ||
       !j["values"].is_array())
-    return dump_json(error_json(make_error(ErrorCode::invalid_field, "",
-                                           "a sweep needs {\"request\": {...}, \"axis\": \"context_tokens\"|\"concurrency\", \"values\": [...]}")));
+    return dump_json(error_json(make_error(
+        ErrorCode::invalid_field, "",
+        "a sweep needs {\"request\": {...}, \"axis\": \"context_tokens\"|\"concurrency\", \"values\": [...]}")));
   std::vector<std::int64_t> values;
   for (std::size_t i = 0; i < j["values"].size(); ++i) {
     const auto& v = j["values"][i];
@@ -382,7 +404,10 @@ json catalog_json(const std::string& which, const Catalog& catalog) {
   if (which.empty() || which == "models") {
     json models = json::array();
     for (const auto& m : catalog.models)
-      models.push_back({{"id", m.id}, {"name", m.name}, {"aliases", m.aliases}, {"family", m.family},
+      models.push_back({{"id", m.id},
+                        {"name", m.name},
+                        {"aliases", m.aliases},
+                        {"family", m.family},
                         {"official_params", m.official_params ? json(m.official_params) : json(nullptr)},
                         {"source", m.source}});
     out["models"] = models;
@@ -390,10 +415,17 @@ json catalog_json(const std::string& which, const Catalog& catalog) {
   if (which.empty() || which == "gpus") {
     json gpus = json::array();
     for (const auto& g : catalog.gpus)
-      gpus.push_back({{"id", g.id}, {"name", g.name}, {"aliases", g.aliases}, {"vendor", g.vendor},
-                      {"memory_bytes", g.memory_bytes}, {"capacity_bytes", g.capacity_bytes()},
-                      {"bandwidth_bytes_per_s", g.bandwidth_bytes_per_s}, {"bf16_flops", g.bf16_flops},
-                      {"fp8_flops", g.fp8_flops}, {"interconnect", g.interconnect}, {"source", g.source}});
+      gpus.push_back({{"id", g.id},
+                      {"name", g.name},
+                      {"aliases", g.aliases},
+                      {"vendor", g.vendor},
+                      {"memory_bytes", g.memory_bytes},
+                      {"capacity_bytes", g.capacity_bytes()},
+                      {"bandwidth_bytes_per_s", g.bandwidth_bytes_per_s},
+                      {"bf16_flops", g.bf16_flops},
+                      {"fp8_flops", g.fp8_flops},
+                      {"interconnect", g.interconnect},
+                      {"source", g.source}});
     out["gpus"] = gpus;
   }
   if (which.empty() || which == "formats") {

@@ -67,8 +67,7 @@ std::vector<std::string> closest(const std::vector<Entry>& entries, const std::s
     if (!q.empty() && key(e.id).find(q) != std::string::npos) best = 0;
     scored.emplace_back(best, e.id);
   }
-  std::stable_sort(scored.begin(), scored.end(),
-                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   std::vector<std::string> out;
   for (std::size_t i = 0; i < scored.size() && i < n; ++i) out.push_back(scored[i].second);
   return out;
@@ -78,13 +77,18 @@ std::vector<std::string> closest(const std::vector<Entry>& entries, const std::s
 
 const ModelEntry* Catalog::find_model(const std::string& q) const { return find_entry(models, q, true); }
 const GpuEntry* Catalog::find_gpu(const std::string& q) const { return find_entry(gpus, q, false); }
-std::vector<std::string> Catalog::closest_models(const std::string& q, std::size_t n) const { return closest(models, q, n); }
-std::vector<std::string> Catalog::closest_gpus(const std::string& q, std::size_t n) const { return closest(gpus, q, n); }
+std::vector<std::string> Catalog::closest_models(const std::string& q, std::size_t n) const {
+  return closest(models, q, n);
+}
+std::vector<std::string> Catalog::closest_gpus(const std::string& q, std::size_t n) const {
+  return closest(gpus, q, n);
+}
 
 Expected<GpuEntry> parse_gpu_entry(const nlohmann::json& j, const std::string& field) {
   if (!j.is_object())
-    return make_error(ErrorCode::invalid_field, field, "gpu must be a catalog id or an object with name and memory_bytes, got " +
-                                                           describe_json_value(j));
+    return make_error(
+        ErrorCode::invalid_field, field,
+        "gpu must be a catalog id or an object with name and memory_bytes, got " + describe_json_value(j));
   JsonReader r(j, field);
   GpuEntry g;
   g.id = r.string("id", "");
@@ -112,8 +116,10 @@ Expected<GpuEntry> parse_gpu_entry(const nlohmann::json& j, const std::string& f
   g.gpus_per_node = static_cast<int>(r.integer("gpus_per_node", 8, 1, 1024));
   g.price_per_hour = r.number("price_usd_per_hour", 0, 0, 1e6);
   if (r.has("source")) {
-    if (j["source"].is_string()) g.source = j["source"].get<std::string>();
-    else if (j["source"].is_array() && !j["source"].empty() && j["source"][0].is_string()) g.source = j["source"][0].get<std::string>();
+    if (j["source"].is_string())
+      g.source = j["source"].get<std::string>();
+    else if (j["source"].is_array() && !j["source"].empty() && j["source"][0].is_string())
+      g.source = j["source"][0].get<std::string>();
   }
   if (!r.ok()) return r.error();
   return g;

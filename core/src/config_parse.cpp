@@ -15,42 +15,29 @@ using nlohmann::json;
 
 struct FamilyTraits {
   const char* model_type;
-  bool qkv_bias;          // q/k/v projections carry a bias even without attention_bias
-  bool o_bias_follows;    // o_proj bias follows attention_bias (Llama) rather than never (Qwen2, GLM)
-  bool qk_norm;           // per-head q/k RMSNorm
+  bool qkv_bias;        // q/k/v projections carry a bias even without attention_bias
+  bool o_bias_follows;  // o_proj bias follows attention_bias (Llama) rather than never (Qwen2, GLM)
+  bool qk_norm;         // per-head q/k RMSNorm
   int norms_per_layer;
-  bool tied_by_default;   // tie_word_embeddings default when the key is absent
+  bool tied_by_default;         // tie_word_embeddings default when the key is absent
   bool router_correction_bias;  // DeepSeek-V3-style e_score_correction_bias when topk_method is noaux_tc
 };
 
 // model_type -> traits. Defaults come from each transformers modeling file.
 const FamilyTraits kFamilies[] = {
-    {"llama", false, true, false, 2, false, false},
-    {"mistral", false, true, false, 2, false, false},
-    {"mixtral", false, true, false, 2, false, false},
-    {"qwen2", true, false, false, 2, false, false},
-    {"qwen2_moe", true, false, false, 2, false, false},
-    {"qwen3", false, true, true, 2, false, false},
-    {"qwen3_moe", false, true, true, 2, false, false},
-    {"qwen3_next", false, true, true, 2, false, false},
-    {"gemma", false, true, false, 2, true, false},
-    {"gemma2", false, true, false, 4, true, false},
-    {"gemma3_text", false, true, true, 4, true, false},
-    {"gemma3", false, true, true, 4, true, false},
-    {"phi3", false, true, false, 2, false, false},
-    {"phi", false, true, false, 2, false, false},
-    {"glm", true, false, false, 2, false, false},
-    {"glm4", true, false, false, 4, false, false},
-    {"glm4_moe", true, false, false, 2, false, true},
-    {"deepseek_v2", false, true, false, 2, false, true},
-    {"deepseek_v3", false, true, false, 2, false, true},
-    {"kimi_k2", false, true, false, 2, false, true},
-    {"gpt_oss", false, true, false, 2, false, false},
-    {"llama4_text", false, true, false, 2, false, false},
-    {"llama4", false, true, false, 2, false, false},
-    {"olmo2", false, true, true, 2, false, false},
-    {"internlm2", false, true, false, 2, false, false},
-    {"yi", false, true, false, 2, false, false},
+    {"llama", false, true, false, 2, false, false},      {"mistral", false, true, false, 2, false, false},
+    {"mixtral", false, true, false, 2, false, false},    {"qwen2", true, false, false, 2, false, false},
+    {"qwen2_moe", true, false, false, 2, false, false},  {"qwen3", false, true, true, 2, false, false},
+    {"qwen3_moe", false, true, true, 2, false, false},   {"qwen3_next", false, true, true, 2, false, false},
+    {"gemma", false, true, false, 2, true, false},       {"gemma2", false, true, false, 4, true, false},
+    {"gemma3_text", false, true, true, 4, true, false},  {"gemma3", false, true, true, 4, true, false},
+    {"phi3", false, true, false, 2, false, false},       {"phi", false, true, false, 2, false, false},
+    {"glm", true, false, false, 2, false, false},        {"glm4", true, false, false, 4, false, false},
+    {"glm4_moe", true, false, false, 2, false, true},    {"deepseek_v2", false, true, false, 2, false, true},
+    {"deepseek_v3", false, true, false, 2, false, true}, {"kimi_k2", false, true, false, 2, false, true},
+    {"gpt_oss", false, true, false, 2, false, false},    {"llama4_text", false, true, false, 2, false, false},
+    {"llama4", false, true, false, 2, false, false},     {"olmo2", false, true, true, 2, false, false},
+    {"internlm2", false, true, false, 2, false, false},  {"yi", false, true, false, 2, false, false},
     {"mistral3", false, true, false, 2, false, false},
 };
 
@@ -82,7 +69,7 @@ const json& text_part(const json& config) {
   return config;
 }
 
-constexpr std::int64_t kMaxDim = 1 << 20;       // hidden/intermediate sizes
+constexpr std::int64_t kMaxDim = 1 << 20;  // hidden/intermediate sizes
 constexpr std::int64_t kMaxLayers = 4096;
 constexpr std::int64_t kMaxHeads = 4096;
 constexpr std::int64_t kMaxVocab = 1 << 23;
@@ -93,19 +80,24 @@ constexpr std::int64_t kMaxContext = std::int64_t{1} << 32;
 
 const char* to_string(AttentionKind kind) {
   switch (kind) {
-    case AttentionKind::full: return "full";
-    case AttentionKind::sliding: return "sliding";
-    case AttentionKind::chunked: return "chunked";
-    case AttentionKind::mla: return "mla";
-    case AttentionKind::linear: return "linear";
+    case AttentionKind::full:
+      return "full";
+    case AttentionKind::sliding:
+      return "sliding";
+    case AttentionKind::chunked:
+      return "chunked";
+    case AttentionKind::mla:
+      return "mla";
+    case AttentionKind::linear:
+      return "linear";
   }
   return "full";
 }
 
 Expected<Architecture> parse_hf_config(const json& config, const std::string& field) {
   if (!config.is_object())
-    return make_error(ErrorCode::invalid_field, field, "config must be a JSON object (a config.json), got " +
-                                                           describe_json_value(config));
+    return make_error(ErrorCode::invalid_field, field,
+                      "config must be a JSON object (a config.json), got " + describe_json_value(config));
   const json& text = text_part(config);
   const bool nested = &text != &config;
   // Merge: text-config keys win, top-level keys fill the gaps (dtype, tie_word_embeddings, quantization_config).
@@ -115,7 +107,8 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   }
   {
     const std::string type = merged.contains("model_type") && merged["model_type"].is_string()
-                                 ? merged["model_type"].get<std::string>() : "";
+                                 ? merged["model_type"].get<std::string>()
+                                 : "";
     for (const auto& d : kTypeDefaults) {
       if (type != d.model_type) continue;
       const json defaults = json::parse(d.json, nullptr, false);
@@ -145,8 +138,10 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   const FamilyTraits& t = fam ? *fam : kGeneric;
 
   a.hidden_size = r.integer("hidden_size", 0, 1, kMaxDim, true);
-  if (!r.has("num_hidden_layers") && r.has("n_layer")) a.num_layers = r.integer("n_layer", 0, 1, kMaxLayers, true);
-  else a.num_layers = r.integer("num_hidden_layers", 0, 1, kMaxLayers, true);
+  if (!r.has("num_hidden_layers") && r.has("n_layer"))
+    a.num_layers = r.integer("n_layer", 0, 1, kMaxLayers, true);
+  else
+    a.num_layers = r.integer("num_hidden_layers", 0, 1, kMaxLayers, true);
   a.num_heads = r.integer("num_attention_heads", 0, 1, kMaxHeads, true);
   a.num_kv_heads = r.integer("num_key_value_heads", a.num_heads, 1, kMaxHeads);
   if (r.has("multi_query") && r.boolean("multi_query", false)) a.num_kv_heads = 1;
@@ -156,8 +151,8 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
 
   if (a.num_heads % a.num_kv_heads != 0)
     return make_error(ErrorCode::invalid_field, r.field("num_key_value_heads"),
-                      "num_key_value_heads (" + std::to_string(a.num_kv_heads) +
-                          ") must divide num_attention_heads (" + std::to_string(a.num_heads) + ")");
+                      "num_key_value_heads (" + std::to_string(a.num_kv_heads) + ") must divide num_attention_heads (" +
+                          std::to_string(a.num_heads) + ")");
   a.head_dim = r.integer("head_dim", 0, 1, 65536);
   if (a.head_dim == 0) {
     if (a.hidden_size % a.num_heads != 0)
@@ -170,7 +165,8 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
 
   // Dense MLP width. Llama 4 calls the dense width intermediate_size_mlp and the expert width intermediate_size.
   a.intermediate_size = r.integer("intermediate_size", 0, 0, kMaxDim);
-  if (r.has("ffn_hidden_size") && a.intermediate_size == 0) a.intermediate_size = r.integer("ffn_hidden_size", 0, 0, kMaxDim);
+  if (r.has("ffn_hidden_size") && a.intermediate_size == 0)
+    a.intermediate_size = r.integer("ffn_hidden_size", 0, 0, kMaxDim);
 
   a.tie_word_embeddings = r.boolean("tie_word_embeddings", t.tied_by_default);
   const bool attention_bias = r.boolean("attention_bias", false);
@@ -274,9 +270,9 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
     if (!r.ok()) return r.error();
     if (!layer_types.empty()) {
       if (static_cast<std::int64_t>(layer_types.size()) != L)
-        return make_error(ErrorCode::invalid_field, r.field("layer_types"),
-                          "layer_types has " + std::to_string(layer_types.size()) + " entries for " +
-                              std::to_string(L) + " layers");
+        return make_error(
+            ErrorCode::invalid_field, r.field("layer_types"),
+            "layer_types has " + std::to_string(layer_types.size()) + " entries for " + std::to_string(L) + " layers");
       for (std::int64_t i = 0; i < L; ++i) {
         const std::string& kind = layer_types[static_cast<std::size_t>(i)];
         auto& spec = a.layers[static_cast<std::size_t>(i)];
@@ -307,7 +303,9 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
             ((i + 1) % interval == 0) ? AttentionKind::full : AttentionKind::linear;
     } else if (a.model_type == "gemma2" && window > 0) {
       for (std::int64_t i = 0; i < L; ++i)
-        if (i % 2 == 0) a.layers[static_cast<std::size_t>(i)] = {AttentionKind::sliding, window, a.layers[static_cast<std::size_t>(i)].moe};
+        if (i % 2 == 0)
+          a.layers[static_cast<std::size_t>(i)] = {AttentionKind::sliding, window,
+                                                   a.layers[static_cast<std::size_t>(i)].moe};
     } else if ((a.model_type == "gemma3_text" || a.model_type == "gemma3") && window > 0) {
       const std::int64_t pattern = r.integer("sliding_window_pattern", 6, 1, kMaxLayers);
       for (std::int64_t i = 0; i < L; ++i)
@@ -346,8 +344,8 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
         if (l.attention == AttentionKind::sliding) l.window = window;  // keep: harmless, never binds
     }
   }
-  const bool any_linear =
-      std::any_of(a.layers.begin(), a.layers.end(), [](const LayerSpec& l) { return l.attention == AttentionKind::linear; });
+  const bool any_linear = std::any_of(a.layers.begin(), a.layers.end(),
+                                      [](const LayerSpec& l) { return l.attention == AttentionKind::linear; });
   if (any_linear) {
     a.linear.num_key_heads = r.integer("linear_num_key_heads", 0, 1, kMaxHeads, true);
     a.linear.num_value_heads = r.integer("linear_num_value_heads", 0, 1, kMaxHeads, true);
@@ -383,9 +381,12 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
     JsonReader v(config["vision_config"], field + ".vision_config");
     std::string vtype = v.string("model_type", "");
     auto& vs = a.vision;
-    if (vtype == "siglip_vision_model") vs.kind = "siglip";
-    else if (vtype == "pixtral") vs.kind = "pixtral";
-    else if (vtype == "llama4_vision_model") vs.kind = "llama4";
+    if (vtype == "siglip_vision_model")
+      vs.kind = "siglip";
+    else if (vtype == "pixtral")
+      vs.kind = "pixtral";
+    else if (vtype == "llama4_vision_model")
+      vs.kind = "llama4";
     if (!vs.kind.empty()) {
       vs.hidden_size = v.integer("hidden_size", 0, 1, kMaxDim, true);
       vs.intermediate_size = v.integer("intermediate_size", 0, 1, kMaxDim, true);
@@ -399,7 +400,8 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
       if (vs.kind == "llama4") {
         vs.projector_inner = v.integer("projector_input_dim", 4096, 1, kMaxDim);
         const double ratio = v.number("pixel_shuffle_ratio", 0.5, 0.01, 1.0);
-        vs.pixel_shuffle_dim = static_cast<std::int64_t>(std::llround(static_cast<double>(vs.hidden_size) / (ratio * ratio)));
+        vs.pixel_shuffle_dim =
+            static_cast<std::int64_t>(std::llround(static_cast<double>(vs.hidden_size) / (ratio * ratio)));
       }
       if (!v.ok()) return v.error();
     } else if (!vtype.empty()) {

@@ -2,11 +2,10 @@
 // Private to the core: what every engine profile starts from (the model split over the GPUs),
 // and the interface each profile implements.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "vramplan/estimate.hpp"
 
@@ -24,12 +23,12 @@ struct Deployment {
     std::vector<TensorGroup>::const_iterator end() const { return list->end(); }
   } tensors;
   I64 tp = 1, pp = 1, dp = 1;
-  I64 seqs = 1;                                // sequences per replica
-  std::vector<std::pair<I64, I64>> ranges;     // layer range of each PP stage
-  std::vector<I64> stage_weights;              // weight bytes on one GPU of each stage
-  std::vector<KvLayerCost> costs;              // per layer, on one TP rank
-  std::string weights_explain;                 // the whole model's weights, class by class
-  bool explain = true;                         // build line items with their formulas
+  I64 seqs = 1;                             // sequences per replica
+  std::vector<std::pair<I64, I64>> ranges;  // layer range of each PP stage
+  std::vector<I64> stage_weights;           // weight bytes on one GPU of each stage
+  std::vector<KvLayerCost> costs;           // per layer, on one TP rank
+  std::string weights_explain;              // the whole model's weights, class by class
+  bool explain = true;                      // build line items with their formulas
 };
 
 struct StageOutcome {
@@ -42,10 +41,10 @@ struct EngineOutcome {
   nlohmann::json report = nlohmann::json::object();
   std::vector<Assumption> assumptions;
   std::vector<std::string> warnings;
-  std::string verdict;     // empty: the common "total vs capacity" verdict
-  bool has_fit = false;    // the engine decides fit itself (vLLM: the KV pool must hold the workload)
+  std::string verdict;   // empty: the common "total vs capacity" verdict
+  bool has_fit = false;  // the engine decides fit itself (vLLM: the KV pool must hold the workload)
   bool fits = false;
-  I64 host_bytes = 0;      // system RAM the engine uses for the model (llama.cpp host buffers, offload)
+  I64 host_bytes = 0;  // system RAM the engine uses for the model (llama.cpp host buffers, offload)
   std::string host_explain;
 };
 

@@ -20,7 +20,9 @@ Expected<EngineOutcome> run_ktransformers(const Deployment& d) {
     for (const char* k : {"cache_lens", "chunk_size", "gpu_experts_per_layer", "cuda_context_bytes",
                           "include_mtp_weights", "include_vision_weights"})
       ok = ok || it.key() == k;
-    if (!ok) out.warnings.push_back("unknown KTransformers option 'engine_options." + it.key().substr(0, 40) + "' was ignored");
+    if (!ok)
+      out.warnings.push_back("unknown KTransformers option 'engine_options." + it.key().substr(0, 40) +
+                             "' was ignored");
   }
   JsonReader r(j, "engine_options");
   const I64 cache_lens = r.integer("cache_lens", in.context_tokens * d.seqs, 1, I64{1} << 26);
@@ -28,11 +30,13 @@ Expected<EngineOutcome> run_ktransformers(const Deployment& d) {
   const I64 gpu_experts = r.integer("gpu_experts_per_layer", 0, 0, std::max<I64>(0, a.num_experts));
   const I64 context = r.integer("cuda_context_bytes", 512LL << 20, 0, I64{1} << 40);
   if (!r.ok()) return r.error();
-  if (!a.is_moe()) out.warnings.push_back("KTransformers' CPU offload is for MoE models; this dense model stays on the GPU");
+  if (!a.is_moe())
+    out.warnings.push_back("KTransformers' CPU offload is for MoE models; this dense model stays on the GPU");
 
   I64 gpu_weights = 0, cpu_experts = 0, cpu_other = 0;
   for (const auto& g : d.tensors) {
-    if ((g.mtp && !in.options.include_mtp_weights) || (g.cls == TensorClass::vision && !in.options.include_vision_weights))
+    if ((g.mtp && !in.options.include_mtp_weights) ||
+        (g.cls == TensorClass::vision && !in.options.include_vision_weights))
       continue;
     const I64 bytes = tensor_bytes(in.weights, g, a).bytes;
     if (g.cls == TensorClass::experts) {
@@ -49,8 +53,8 @@ Expected<EngineOutcome> run_ktransformers(const Deployment& d) {
   I64 kv_per_token = 0;
   for (const auto& c : d.costs) kv_per_token += c.k_bytes_per_token + c.v_bytes_per_token;
   const I64 kv = kv_per_token * cache_lens;
-  const I64 act = std::min(chunk, in.context_tokens * d.seqs) * activation_bytes_per_token(a, 1) +
-                  d.seqs * a.vocab_size * 4;
+  const I64 act =
+      std::min(chunk, in.context_tokens * d.seqs) * activation_bytes_per_token(a, 1) + d.seqs * a.vocab_size * 4;
 
   StageOutcome st;
   auto& u = st.usage;
@@ -60,10 +64,12 @@ Expected<EngineOutcome> run_ktransformers(const Deployment& d) {
   u.overhead = context;
   if (d.explain) {
     st.items.push_back({"weights", "Weights on the GPU (attention, dense and shared experts, lm_head)", gpu_weights,
-                        "every tensor but the routed experts" + std::string(gpu_experts ? " (except " + fmt_int(gpu_experts) + " experts per layer)" : "") +
+                        "every tensor but the routed experts" +
+                            std::string(gpu_experts ? " (except " + fmt_int(gpu_experts) + " experts per layer)" : "") +
                             " and the embedding = " + fmt_int(gpu_weights) + " B"});
-    st.items.push_back({"kv_cache", "KV cache (cache_lens)", kv,
-                        fmt_int(kv_per_token) + " B per token x cache_lens " + fmt_int(cache_lens) + " = " + fmt_int(kv) + " B"});
+    st.items.push_back(
+        {"kv_cache", "KV cache (cache_lens)", kv,
+         fmt_int(kv_per_token) + " B per token x cache_lens " + fmt_int(cache_lens) + " = " + fmt_int(kv) + " B"});
     st.items.push_back({"activations", "Prefill chunk and logits", act,
                         "min(chunk_size " + fmt_int(chunk) + ", tokens) x " + activation_per_token_explain(a, 1) +
                             " + logits " + fmt_int(d.seqs) + " x vocab " + fmt_int(a.vocab_size) + " x 4 B"});

@@ -6,7 +6,8 @@
 //       k = ggml_new_tensor_3d(type_k, n_embd_k_gqa, kv_size, n_stream),
 //       v = ggml_new_tensor_3d(type_v, n_embd_v_gqa, kv_size, n_stream), absent for MLA (`has_v = !is_mla`);
 //     bytes = ggml_row_size(type, n_embd) x kv_size x n_stream; n_stream = kv_unified ? 1 : n_seq_max.
-//     Log: "llama_kv_cache: size = %7.2f MiB (%6u cells, %3d layers, %2u/%u seqs), K (%s): %7.2f MiB, V (%s): %7.2f MiB".
+//     Log: "llama_kv_cache: size = %7.2f MiB (%6u cells, %3d layers, %2u/%u seqs), K (%s): %7.2f MiB, V (%s): %7.2f
+//     MiB".
 //   * n_ctx (src/llama-context.cpp, ref PR #17046): n_ctx = GGML_PAD(n_ctx, 256); kv_unified: n_ctx_seq = n_ctx;
 //     otherwise n_ctx_seq = GGML_PAD(n_ctx / n_seq_max, 256) and n_ctx = n_ctx_seq x n_seq_max. kv_size = n_ctx_seq.
 //     Builds before PR #16812 (Oct 2025) padded to flash_attn ? 256 : 32 (engine_options.n_ctx_pad = 32).
@@ -96,7 +97,7 @@ std::string cache_type_list() {
 struct Options {
   bool ollama = false;
   I n_parallel = 1;
-  I n_ctx_req = 0;   // total n_ctx handed to llama.cpp, before padding
+  I n_ctx_req = 0;  // total n_ctx handed to llama.cpp, before padding
   std::string n_ctx_why;
   I n_ctx_pad = 256;
   I swa_pad = 256;
@@ -159,7 +160,8 @@ struct Plan {
 
 std::string layer_range(int first, int last) {
   if (first < 0) return "no layers";
-  return first == last ? "layer " + std::to_string(first) : "layers " + std::to_string(first) + "-" + std::to_string(last);
+  return first == last ? "layer " + std::to_string(first)
+                       : "layers " + std::to_string(first) + "-" + std::to_string(last);
 }
 
 std::string backend_prefix(const GpuEntry& g) {
@@ -211,8 +213,10 @@ bool read_switch(const json& eo, const char* key, const std::string& field, bool
 WeightFormat gguf_format(const WeightFormat& f, std::vector<std::string>* warnings) {
   if (f.kind == FormatKind::gguf) return f;
   std::string id;
-  if (f.kind == FormatKind::plain) id = f.data_bits == 32 ? "gguf-F32" : (f.id == "fp16" ? "gguf-F16" : "gguf-BF16");
-  else if (f.id == "mxfp4") id = "gguf-MXFP4_MOE";
+  if (f.kind == FormatKind::plain)
+    id = f.data_bits == 32 ? "gguf-F32" : (f.id == "fp16" ? "gguf-F16" : "gguf-BF16");
+  else if (f.id == "mxfp4")
+    id = "gguf-MXFP4_MOE";
   if (!id.empty()) {
     auto g = find_weight_format(id, "weights");
     if (g) return g.value();
@@ -223,7 +227,9 @@ WeightFormat gguf_format(const WeightFormat& f, std::vector<std::string>* warnin
   return f;
 }
 
-I sum_bytes(const WeightFormat& fmt, const TensorGroup& g, const Architecture& a) { return tensor_bytes(fmt, g, a).bytes; }
+I sum_bytes(const WeightFormat& fmt, const TensorGroup& g, const Architecture& a) {
+  return tensor_bytes(fmt, g, a).bytes;
+}
 
 }  // namespace
 
@@ -243,7 +249,8 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
   {
     // The request's engine "ollama" (api.cpp routes it here) picks the Ollama variant unless told otherwise.
     const std::string v = lower(r.string("variant", in.engine == "ollama" ? "ollama" : "llama.cpp"));
-    if (v == "ollama") o.ollama = true;
+    if (v == "ollama")
+      o.ollama = true;
     else if (v != "llama.cpp" && v != "llamacpp" && v != "llama-server" && r.ok())
       r.fail(ErrorCode::invalid_field, "engine_options.variant",
              "variant must be \"llama.cpp\" or \"ollama\", got " + describe_json_value(eo.at("variant")));
@@ -289,14 +296,15 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
     const I num_ctx = ctx_given ? (n_ctx_opt == 0 ? a.max_position_embeddings : n_ctx_opt) : 4096;
     o.n_ctx_req = num_ctx * o.n_parallel;
     o.n_ctx_why = std::string(ctx_given ? k_ctx : "num_ctx (Ollama's default 4096, v0.6.7-v0.15.4)") + " " +
-                  fmt_int(num_ctx) + " x parallel " + fmt_int(o.n_parallel) + " (Ollama multiplies) = " +
-                  fmt_int(o.n_ctx_req);
+                  fmt_int(num_ctx) + " x parallel " + fmt_int(o.n_parallel) +
+                  " (Ollama multiplies) = " + fmt_int(o.n_ctx_req);
     if (in.context_tokens > num_ctx)
-      out.warnings.push_back("Ollama truncates prompts beyond num_ctx " + fmt_int(num_ctx) + " tokens; the workload asks for " +
-                             fmt_int(in.context_tokens) + " (set engine_options.num_ctx)");
+      out.warnings.push_back("Ollama truncates prompts beyond num_ctx " + fmt_int(num_ctx) +
+                             " tokens; the workload asks for " + fmt_int(in.context_tokens) +
+                             " (set engine_options.num_ctx)");
     if (d.seqs > o.n_parallel)
-      out.warnings.push_back(fmt_int(d.seqs) + " concurrent requests per replica but Ollama serves " + fmt_int(o.n_parallel) +
-                             " at a time (OLLAMA_NUM_PARALLEL); the rest queue");
+      out.warnings.push_back(fmt_int(d.seqs) + " concurrent requests per replica but Ollama serves " +
+                             fmt_int(o.n_parallel) + " at a time (OLLAMA_NUM_PARALLEL); the rest queue");
   } else if (ctx_given) {
     o.n_ctx_req = n_ctx_opt == 0 ? a.max_position_embeddings : n_ctx_opt;
     o.n_ctx_why = n_ctx_opt == 0 ? "n_ctx 0 = the model's training context " + fmt_int(o.n_ctx_req)
@@ -322,10 +330,14 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
     if (has("kv_cache_type")) both = lower(r.string("kv_cache_type", ""));  // OLLAMA_KV_CACHE_TYPE
     std::string from_request;
     const std::string kid = in.kv.id;
-    if (kid == "fp16") from_request = "f16";
-    else if (kid == "bf16") from_request = a.dtype == "bfloat16" ? "f16" : "bf16";  // "auto" on a bf16 model: f16
-    else if (kid == "fp32") from_request = a.dtype == "float32" ? "f16" : "f32";
-    else if (is_cache_type(kid)) from_request = kid;
+    if (kid == "fp16")
+      from_request = "f16";
+    else if (kid == "bf16")
+      from_request = a.dtype == "bfloat16" ? "f16" : "bf16";  // "auto" on a bf16 model: f16
+    else if (kid == "fp32")
+      from_request = a.dtype == "float32" ? "f16" : "f32";
+    else if (is_cache_type(kid))
+      from_request = kid;
     else if (r.ok() && !has("cache_type_k") && !has("cache_type_v") && both.empty())
       r.fail(ErrorCode::unsupported, "kv_cache_dtype",
              "llama.cpp has no '" + kid + "' KV cache; its cache types are " + cache_type_list() +
@@ -358,7 +370,7 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
         o.n_gpu_layers = n_layer + 1;
       } else {
         const bool integral = v.is_number_integer() || (v.is_number_float() && std::isfinite(v.get<double>()) &&
-                                                         v.get<double>() == std::floor(v.get<double>()));
+                                                        v.get<double>() == std::floor(v.get<double>()));
         const double x = v.is_number() ? v.get<double>() : -2.0;
         if (integral && x >= 0 && x <= static_cast<double>(n_layer + 1)) {
           o.n_gpu_layers = static_cast<I>(x);
@@ -421,14 +433,16 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
     n_ctx_seq = gpad(n_ctx / n_seq, o.n_ctx_pad);
     n_ctx = n_ctx_seq * n_seq;
   }
-  if (n_ctx_seq == 0) return make_error(ErrorCode::invalid_field, "engine_options.n_ctx", "n_ctx / n_parallel is 0 (n_ctx_seq == 0)");
+  if (n_ctx_seq == 0)
+    return make_error(ErrorCode::invalid_field, "engine_options.n_ctx", "n_ctx / n_parallel is 0 (n_ctx_seq == 0)");
   const I size_base = n_ctx_seq;
   const auto size_swa = [&](I window) {
     if (o.swa_full) return size_base;
     return gpad(std::min(size_base, window * (o.kv_unified ? n_seq : 1) + T), o.swa_pad);
   };
   if (a.max_position_embeddings > 0 && n_ctx_seq > a.max_position_embeddings)
-    out.warnings.push_back("n_ctx_seq (" + fmt_int(n_ctx_seq) + ") > n_ctx_train (" + fmt_int(a.max_position_embeddings) +
+    out.warnings.push_back("n_ctx_seq (" + fmt_int(n_ctx_seq) + ") > n_ctx_train (" +
+                           fmt_int(a.max_position_embeddings) +
                            ") -- possible training context overflow (llama.cpp's own warning)");
 
   // --- per-layer KV --------------------------------------------------------------------------------
@@ -436,12 +450,14 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
   bool any_swa = false, any_base = false, any_rec = false;
   for (I il = 0; il < n_layer; ++il) {
     auto& L = kv[static_cast<std::size_t>(il)];
-    const LayerSpec spec = static_cast<std::size_t>(il) < a.layers.size() ? a.layers[static_cast<std::size_t>(il)] : LayerSpec{};
+    const LayerSpec spec =
+        static_cast<std::size_t>(il) < a.layers.size() ? a.layers[static_cast<std::size_t>(il)] : LayerSpec{};
     switch (spec.attention) {
       case AttentionKind::linear: {
         const auto& l = a.linear;
         L.recurrent = true;
-        L.r_row = std::max<I>(0, l.conv_kernel - 1) * (2 * l.num_key_heads * l.key_head_dim + l.num_value_heads * l.value_head_dim);
+        L.r_row = std::max<I>(0, l.conv_kernel - 1) *
+                  (2 * l.num_key_heads * l.key_head_dim + l.num_value_heads * l.value_head_dim);
         L.s_row = l.num_value_heads * l.key_head_dim * l.value_head_dim;
         any_rec = true;
         break;
@@ -479,8 +495,9 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
       if (L.swa) L.swa = false;
     any_swa = false;
     any_base = true;
-    out.warnings.push_back("every layer of this config has a sliding window; llama.cpp's llama/qwen2 architectures ignore it, "
-                           "so each layer caches the whole context");
+    out.warnings.push_back(
+        "every layer of this config has a sliding window; llama.cpp's llama/qwen2 architectures ignore it, "
+        "so each layer caches the whole context");
   }
   // Without flash attention V is stored transposed and padded to the widest layer (TAG_V_CACHE_VARIABLE).
   if (!o.flash_attn) {
@@ -545,12 +562,16 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
   {
     const I dense = (2 * a.intermediate_size + 2 * n_embd) * T * 4;
     const I moe = (2 * a.experts_per_token * a.moe_intermediate_size + 2 * a.shared_expert_intermediate_size +
-                   2 * a.num_experts + 2 * n_embd) * T * 4;
+                   2 * a.num_experts + 2 * n_embd) *
+                  T * 4;
     for (const auto& s : a.layers) ffn = std::max(ffn, s.moe ? moe : dense);
     if (a.layers.empty()) ffn = dense;
   }
   const I rec_stage = any_rec ? (2 * (2 * a.linear.num_key_heads * a.linear.key_head_dim +
-                                      a.linear.num_value_heads * a.linear.value_head_dim) + 2 * n_embd) * T * 4 : 0;
+                                      a.linear.num_value_heads * a.linear.value_head_dim) +
+                                 2 * n_embd) *
+                                    T * 4
+                              : 0;
   // `first`: the first device running attention. With flash attention the f32 mask is cast to f16 once, on
   // that device (it holds the f32 copy and the f16 cast); the other devices receive the f16 cast.
   const auto attn_stage = [&](bool base, bool swa, bool first, std::string* why) {
@@ -561,11 +582,11 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
       const I m = first ? masks + masks / 2 : masks / 2;
       const I v = m + resid;
       if (why)
-        *why = "attention (flash): KQ mask " + (first ? fmt_int(masks) + " B (n_kv x n_ubatch x 4 B) + its f16 cast " +
-                                                            fmt_int(masks / 2) + " B"
-                                                      : "f16 copy " + fmt_int(masks / 2) + " B (n_kv x n_ubatch x 2 B)") +
-               " + " + fmt_int(o.residual_tensors) + " x " + fmt_int(width) + " x " + fmt_int(T) + " x 4 B = " +
-               fmt_int(v) + " B";
+        *why = "attention (flash): KQ mask " +
+               (first ? fmt_int(masks) + " B (n_kv x n_ubatch x 4 B) + its f16 cast " + fmt_int(masks / 2) + " B"
+                      : "f16 copy " + fmt_int(masks / 2) + " B (n_kv x n_ubatch x 2 B)") +
+               " + " + fmt_int(o.residual_tensors) + " x " + fmt_int(width) + " x " + fmt_int(T) +
+               " x 4 B = " + fmt_int(v) + " B";
       return v;
     }
     const I kq = a.num_heads * n_kv * T * 4;
@@ -573,7 +594,8 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
     if (why)
       *why = "attention (no flash): KQ n_head " + fmt_int(a.num_heads) + " x n_kv " + fmt_int(n_kv) + " x n_ubatch " +
              fmt_int(T) + " x 4 B = " + fmt_int(kq) + " B + KQ mask " + fmt_int(masks) + " B + " +
-             fmt_int(o.residual_tensors) + " x " + fmt_int(width) + " x " + fmt_int(T) + " x 4 B = " + fmt_int(v) + " B";
+             fmt_int(o.residual_tensors) + " x " + fmt_int(width) + " x " + fmt_int(T) + " x 4 B = " + fmt_int(v) +
+             " B";
     return v;
   };
 
@@ -593,7 +615,8 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
     // Split points: cumulative, normalised tensor_split (default: equal, identical GPUs).
     std::vector<float> splits(static_cast<std::size_t>(n_devices), 1.0f);
     for (std::size_t i = 0; i < splits.size(); ++i)
-      splits[i] = i < o.tensor_split.size() ? static_cast<float>(o.tensor_split[i]) : (o.tensor_split.empty() ? 1.0f : 0.0f);
+      splits[i] =
+          i < o.tensor_split.size() ? static_cast<float>(o.tensor_split[i]) : (o.tensor_split.empty() ? 1.0f : 0.0f);
     float acc = 0;
     for (auto& s : splits) {
       acc += s;
@@ -679,8 +702,9 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
 
     // Model buffer explanations.
     for (auto& D : p.dev) {
-      std::string text = D.layers > 0 ? layer_range(D.first, D.last) + " (" + fmt_int(D.layers) + " of " + fmt_int(n_layer) + ")"
-                                      : "no layers";
+      std::string text = D.layers > 0
+                             ? layer_range(D.first, D.last) + " (" + fmt_int(D.layers) + " of " + fmt_int(n_layer) + ")"
+                             : "no layers";
       I layer_sum = D.model;
       if (D.output) layer_sum -= output_w + tied_copy + mtp_w;
       if (&D == &p.dev[0] && vision_w > 0) layer_sum -= vision_w;
@@ -688,25 +712,26 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
       if (D.output) {
         text += " + output layer (output" + (output_storage.empty() ? std::string() : " " + output_storage) +
                 " + output_norm) " + fmt_int(output_w) + " B";
-        if (tied_copy > 0)
-          text += " + a GPU copy of the tied token_embd used as output " + fmt_int(tied_copy) + " B";
+        if (tied_copy > 0) text += " + a GPU copy of the tied token_embd used as output " + fmt_int(tied_copy) + " B";
         if (mtp_w > 0) text += " + MTP layers " + fmt_int(mtp_w) + " B";
       }
       if (&D == &p.dev[0] && vision_w > 0) text += " + mmproj (vision encoder, F16) " + fmt_int(vision_w) + " B";
       D.model_explain = D.name + " model buffer: " + text + " = " + fmt_int(D.model) + " B (" + mib(D.model) +
                         "); token_embd stays on the host (" + fmt_int(input_w) + " B)";
     }
-    p.host_model_explain = "CPU_Mapped model buffer: token_embd and other input tensors " + fmt_int(input_w) + " B" +
-                           (p.host_layers > 0 ? " + " + fmt_int(p.host_layers) + " layers kept on the CPU " +
-                                                       fmt_int(p.host_model - input_w - (p.output_on_gpu ? 0 : output_w + mtp_w)) + " B"
-                                                 : std::string()) +
-                           (!p.output_on_gpu ? " + output layer " + fmt_int(output_w) + " B" : std::string()) + " = " +
-                           fmt_int(p.host_model) + " B (" + mib(p.host_model) + ")";
+    p.host_model_explain =
+        "CPU_Mapped model buffer: token_embd and other input tensors " + fmt_int(input_w) + " B" +
+        (p.host_layers > 0 ? " + " + fmt_int(p.host_layers) + " layers kept on the CPU " +
+                                 fmt_int(p.host_model - input_w - (p.output_on_gpu ? 0 : output_w + mtp_w)) + " B"
+                           : std::string()) +
+        (!p.output_on_gpu ? " + output layer " + fmt_int(output_w) + " B" : std::string()) + " = " +
+        fmt_int(p.host_model) + " B (" + mib(p.host_model) + ")";
 
     // KV explanations per device.
     for (auto& D : p.dev) {
       if (D.kv_k + D.kv_v + D.rs == 0) {
-        D.kv_explain = o.no_kv_offload ? "no_kv_offload: the KV cache is kept in host memory" : "no KV-bearing layers on " + D.name;
+        D.kv_explain = o.no_kv_offload ? "no_kv_offload: the KV cache is kept in host memory"
+                                       : "no KV-bearing layers on " + D.name;
         continue;
       }
       std::string t;
@@ -730,8 +755,8 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
                         " = " + fmt_int(kr) + " B";
         s += L0->v_row > 0 ? " + V " + fmt_int(L0->v_row) + " values as " + tv_name + " = " + fmt_int(vr) + " B"
                            : std::string(" + no V: MLA reads V from the latent in K");
-        s += ") x " + fmt_int(cells) + " cells x " + fmt_int(n_stream) + (n_stream == 1 ? " stream" : " streams") + " = " +
-             fmt_int(layers * (kr + vr) * cells * n_stream) + " B";
+        s += ") x " + fmt_int(cells) + " cells x " + fmt_int(n_stream) + (n_stream == 1 ? " stream" : " streams") +
+             " = " + fmt_int(layers * (kr + vr) * cells * n_stream) + " B";
         return s;
       };
       const std::string pb = part(nb, size_base, any_swa ? "non-SWA" : "attention");
@@ -739,12 +764,11 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
       t = pb;
       if (!ps.empty()) t += (t.empty() ? "" : "; ") + ps;
       if (nr > 0)
-        t += (t.empty() ? "" : "; ") + fmt_int(nr) +
-             " recurrent layers x F32 conv + SSM state x " + fmt_int(rs_size) + " sequences = " + fmt_int(D.rs) +
-             " B (approximate: state widths from the config)";
+        t += (t.empty() ? "" : "; ") + fmt_int(nr) + " recurrent layers x F32 conv + SSM state x " + fmt_int(rs_size) +
+             " sequences = " + fmt_int(D.rs) + " B (approximate: state widths from the config)";
       const bool one_part = ps.empty() && nr == 0;
-      D.kv_explain = D.name + " KV buffer: " + t + (one_part ? "" : " = " + fmt_int(D.kv_k + D.kv_v + D.rs) + " B") + " (" +
-                     mib(D.kv_k + D.kv_v + D.rs) + ")";
+      D.kv_explain = D.name + " KV buffer: " + t + (one_part ? "" : " = " + fmt_int(D.kv_k + D.kv_v + D.rs) + " B") +
+                     " (" + mib(D.kv_k + D.kv_v + D.rs) + ")";
     }
 
     // Compute buffers.
@@ -781,8 +805,8 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
         why += "; pipeline parallelism keeps " + fmt_int(copies) + " copies of the inputs: + " + fmt_int(extra) + " B";
       }
       D.compute = D.layers > 0 || D.output ? best + extra : 0;
-      D.compute_explain = D.name + " compute buffer = the largest stage of the worst-case graph: max(" + why + ") = " +
-                          fmt_int(D.compute) + " B (" + mib(D.compute) + ")";
+      D.compute_explain = D.name + " compute buffer = the largest stage of the worst-case graph: max(" + why +
+                          ") = " + fmt_int(D.compute) + " B (" + mib(D.compute) + ")";
     }
     // Host: graph inputs (token embeddings from the CPU get_rows, the KQ masks in f32, small int inputs),
     // plus the work of layers kept on the CPU, plus the output buffer.
@@ -792,10 +816,11 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
       const I small = kSmallInputsPerToken * T;
       I inputs = (embd_in + masks + small) * copies;
       I cpu_work = 0;
-      std::string why = "inputs: token embeddings n_ubatch " + fmt_int(T) + " x n_embd " + fmt_int(n_embd) + " x 4 B = " +
-                        fmt_int(embd_in) + " B + KQ mask" + (any_swa ? "s " : " ") + fmt_int(masks) + " B (n_kv x n_ubatch x 4 B) + small inputs " +
-                        fmt_int(small) + " B" + (copies > 1 ? ", x " + fmt_int(copies) + " pipeline copies" : std::string()) +
-                        " = " + fmt_int(inputs) + " B";
+      std::string why = "inputs: token embeddings n_ubatch " + fmt_int(T) + " x n_embd " + fmt_int(n_embd) +
+                        " x 4 B = " + fmt_int(embd_in) + " B + KQ mask" + (any_swa ? "s " : " ") + fmt_int(masks) +
+                        " B (n_kv x n_ubatch x 4 B) + small inputs " + fmt_int(small) + " B" +
+                        (copies > 1 ? ", x " + fmt_int(copies) + " pipeline copies" : std::string()) + " = " +
+                        fmt_int(inputs) + " B";
       if (host_ffn || o.no_kv_offload) {
         cpu_work = std::max(host_ffn ? ffn : 0, attn_stage(host_base || (o.no_kv_offload && any_base),
                                                            host_swa || (o.no_kv_offload && any_swa), true, nullptr));
@@ -805,12 +830,13 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
       if (cpu_work > 0)
         why += " + CPU compute buffer for the work run on the CPU: max(" +
                (host_ffn || o.no_kv_offload ? std::string("layers kept on the CPU") : std::string()) +
-               (!p.output_on_gpu ? std::string(host_ffn || o.no_kv_offload ? ", " : "") + "output logits " + fmt_int(logits) + " B"
-                                 : std::string()) +
+               (!p.output_on_gpu
+                    ? std::string(host_ffn || o.no_kv_offload ? ", " : "") + "output logits " + fmt_int(logits) + " B"
+                    : std::string()) +
                ") = " + fmt_int(cpu_work) + " B";
       p.host_compute = inputs + cpu_work;
-      p.host_compute_explain = host_name + " compute buffer: " + why + " = " + fmt_int(p.host_compute) + " B (" +
-                               mib(p.host_compute) + ")";
+      p.host_compute_explain =
+          host_name + " compute buffer: " + why + " = " + fmt_int(p.host_compute) + " B (" + mib(p.host_compute) + ")";
       p.output_buf = n_seq * (a.vocab_size + (o.output_has_embd ? n_embd : 0)) * 4;
     }
     return p;
@@ -851,23 +877,28 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
     st.items.push_back({"weights", "Model buffer (" + D.name + ")", D.model, D.model_explain});
     st.items.push_back({"kv_cache", "KV cache (" + D.name + ")", st.usage.kv_cache, D.kv_explain});
     st.items.push_back({"activations", "Compute buffer (" + D.name + ")", D.compute, D.compute_explain});
-    st.items.push_back({"overhead.cuda_context", "GPU context", D.overhead,
-                        "cuda_context_bytes = " + fmt_int(D.overhead) + " B per GPU (assumption: driver context and kernels)"});
+    st.items.push_back(
+        {"overhead.cuda_context", "GPU context", D.overhead,
+         "cuda_context_bytes = " + fmt_int(D.overhead) + " B per GPU (assumption: driver context and kernels)"});
     out.stages.push_back(std::move(st));
   }
   if (d.tp > 1)
     out.warnings.push_back("llama.cpp has no tensor parallelism: its default --split-mode layer gives each of the " +
-                           fmt_int(n_devices) + " GPUs a share of the layers; per_gpu shows the busiest GPU of each group of " +
+                           fmt_int(n_devices) +
+                           " GPUs a share of the layers; per_gpu shows the busiest GPU of each group of " +
                            fmt_int(d.tp) + ", engine_report.devices lists every GPU");
 
   // --- host -----------------------------------------------------------------------------------------
   out.host_bytes = plan.host_model + plan.host_kv + plan.host_rs + plan.host_compute + plan.output_buf;
   if (d.explain)
-    out.host_explain = plan.host_model_explain +
-                     (plan.host_kv + plan.host_rs > 0 ? " + CPU KV buffer " + fmt_int(plan.host_kv + plan.host_rs) + " B" : std::string()) +
-                     " + " + plan.host_compute_explain + " + " + host_name + " output buffer n_seq_max " + fmt_int(n_seq) +
-                     " x (n_vocab " + fmt_int(a.vocab_size) + (o.output_has_embd ? " + n_embd " + fmt_int(n_embd) : std::string()) +
-                     ") x 4 B = " + fmt_int(plan.output_buf) + " B; total " + fmt_int(out.host_bytes) + " B (" + mib(out.host_bytes) + ")";
+    out.host_explain =
+        plan.host_model_explain +
+        (plan.host_kv + plan.host_rs > 0 ? " + CPU KV buffer " + fmt_int(plan.host_kv + plan.host_rs) + " B"
+                                         : std::string()) +
+        " + " + plan.host_compute_explain + " + " + host_name + " output buffer n_seq_max " + fmt_int(n_seq) +
+        " x (n_vocab " + fmt_int(a.vocab_size) + (o.output_has_embd ? " + n_embd " + fmt_int(n_embd) : std::string()) +
+        ") x 4 B = " + fmt_int(plan.output_buf) + " B; total " + fmt_int(out.host_bytes) + " B (" +
+        mib(out.host_bytes) + ")";
   if (lower(in.gpu.vendor) == "apple" || in.gpu.usable_fraction < 1.0)
     out.warnings.push_back("unified memory: the host buffers (" + mib(out.host_bytes) +
                            ") come out of the same memory as the GPU's share");
@@ -889,7 +920,9 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
                       static_cast<double>(D.model) / kMiB);
         log.emplace_back(buf);
       }
-    std::snprintf(buf, sizeof buf, "llama_context: n_ctx = %lld, n_ctx_seq = %lld, n_seq_max = %lld, n_batch = %lld, n_ubatch = %lld, flash_attn = %s",
+    std::snprintf(buf, sizeof buf,
+                  "llama_context: n_ctx = %lld, n_ctx_seq = %lld, n_seq_max = %lld, n_batch = %lld, n_ubatch = %lld, "
+                  "flash_attn = %s",
                   static_cast<long long>(n_ctx), static_cast<long long>(n_ctx_seq), static_cast<long long>(n_seq),
                   static_cast<long long>(n_batch), static_cast<long long>(T), o.flash_attn ? "enabled" : "disabled");
     log.emplace_back(buf);
@@ -908,7 +941,8 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
         for (I il = D.first; il >= 0 && il <= D.last; ++il) {
           const auto& L = kv[static_cast<std::size_t>(il)];
           if (!L.has_kv || (L.swa != (c.name == "SWA")) || o.no_kv_offload) continue;
-          share += (gguf::row_bytes(*tk, L.k_row) + (L.v_row > 0 ? gguf::row_bytes(*tv, L.v_row) : 0)) * c.cells * n_stream;
+          share +=
+              (gguf::row_bytes(*tk, L.k_row) + (L.v_row > 0 ? gguf::row_bytes(*tv, L.v_row) : 0)) * c.cells * n_stream;
         }
         if (share > 0) {
           std::snprintf(buf, sizeof buf, "llama_kv_cache: %10s KV buffer size = %8.2f MiB", D.name.c_str(),
@@ -928,25 +962,30 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
               if (D.first >= 0 && il >= D.first && il <= D.last) on_host = false;
           }
           if (!on_host || !L.has_kv || (L.swa != (c.name == "SWA"))) continue;
-          share += (gguf::row_bytes(*tk, L.k_row) + (L.v_row > 0 ? gguf::row_bytes(*tv, L.v_row) : 0)) * c.cells * n_stream;
+          share +=
+              (gguf::row_bytes(*tk, L.k_row) + (L.v_row > 0 ? gguf::row_bytes(*tv, L.v_row) : 0)) * c.cells * n_stream;
         }
         if (share > 0) {
-          std::snprintf(buf, sizeof buf, "llama_kv_cache: %10s KV buffer size = %8.2f MiB", "CPU", static_cast<double>(share) / kMiB);
+          std::snprintf(buf, sizeof buf, "llama_kv_cache: %10s KV buffer size = %8.2f MiB", "CPU",
+                        static_cast<double>(share) / kMiB);
           log.emplace_back(buf);
         }
       }
       std::snprintf(buf, sizeof buf,
-                    "llama_kv_cache: size = %7.2f MiB (%6lld cells, %3lld layers, %2lld/%lld seqs), K (%s): %7.2f MiB, V (%s): %7.2f MiB",
-                    static_cast<double>(c.k + c.v) / kMiB, static_cast<long long>(c.cells), static_cast<long long>(c.layers),
-                    static_cast<long long>(n_seq), static_cast<long long>(n_stream), tk_name.c_str(),
-                    static_cast<double>(c.k) / kMiB, tv_name.c_str(), static_cast<double>(c.v) / kMiB);
+                    "llama_kv_cache: size = %7.2f MiB (%6lld cells, %3lld layers, %2lld/%lld seqs), K (%s): %7.2f MiB, "
+                    "V (%s): %7.2f MiB",
+                    static_cast<double>(c.k + c.v) / kMiB, static_cast<long long>(c.cells),
+                    static_cast<long long>(c.layers), static_cast<long long>(n_seq), static_cast<long long>(n_stream),
+                    tk_name.c_str(), static_cast<double>(c.k) / kMiB, tv_name.c_str(), static_cast<double>(c.v) / kMiB);
       log.emplace_back(buf);
     }
     if (plan.rs_total > 0) {
-      std::snprintf(buf, sizeof buf, "llama_memory_recurrent: size = %7.2f MiB (%6lld cells, %3lld layers, %2lld seqs) (approximate)",
-                    static_cast<double>(plan.rs_total) / kMiB, static_cast<long long>(rs_size),
-                    static_cast<long long>(std::count_if(kv.begin(), kv.end(), [](const LayerKv& L) { return L.recurrent; })),
-                    static_cast<long long>(n_seq));
+      std::snprintf(
+          buf, sizeof buf,
+          "llama_memory_recurrent: size = %7.2f MiB (%6lld cells, %3lld layers, %2lld seqs) (approximate)",
+          static_cast<double>(plan.rs_total) / kMiB, static_cast<long long>(rs_size),
+          static_cast<long long>(std::count_if(kv.begin(), kv.end(), [](const LayerKv& L) { return L.recurrent; })),
+          static_cast<long long>(n_seq));
       log.emplace_back(buf);
     }
     for (const auto& D : plan.dev)
@@ -1019,43 +1058,74 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
       {"compute_buffer_note",
        "output-stage term n_ubatch x (n_vocab + n_embd) x 4 B reproduces logged compute buffers exactly (258.50 MiB "
        "Llama-3-8B, 304.00 MiB Qwen2.5-7B, 398.38 MiB gpt-oss-20b); the no-flash attention term reproduces 560.00 MiB "
-       "(Llama-3-8B, n_ctx 8192) and 164.00 / 2144.00 MiB (Mistral-7B, n_ctx 2048 / 32768) with its residual factor fitted "
+       "(Llama-3-8B, n_ctx 8192) and 164.00 / 2144.00 MiB (Mistral-7B, n_ctx 2048 / 32768) with its residual factor "
+       "fitted "
        "to them; the flash-attention, MoE and recurrent terms are unchecked estimates (expect within +-30 %)"},
   };
 
   out.assumptions = {
-      {"variant", o.ollama ? "ollama" : "llama.cpp", o.ollama ? "Ollama's llama runner: num_ctx x parallel cells, f16 KV, no flash attention unless enabled"
-                                                             : "llama-server / llama-cli with the options given"},
-      {"n_ctx", fmt_int(n_ctx), o.n_ctx_why + "; padded with GGML_PAD(n_ctx, " + fmt_int(o.n_ctx_pad) + ") (llama-context.cpp, PR #17046)"},
-      {"n_parallel", fmt_int(n_seq), parallel_given ? "engine_options" : (o.ollama ? "OLLAMA_NUM_PARALLEL default 1" : "the workload's concurrency per replica (-np)")},
+      {"variant", o.ollama ? "ollama" : "llama.cpp",
+       o.ollama ? "Ollama's llama runner: num_ctx x parallel cells, f16 KV, no flash attention unless enabled"
+                : "llama-server / llama-cli with the options given"},
+      {"n_ctx", fmt_int(n_ctx),
+       o.n_ctx_why + "; padded with GGML_PAD(n_ctx, " + fmt_int(o.n_ctx_pad) + ") (llama-context.cpp, PR #17046)"},
+      {"n_parallel", fmt_int(n_seq),
+       parallel_given ? "engine_options"
+                      : (o.ollama ? "OLLAMA_NUM_PARALLEL default 1" : "the workload's concurrency per replica (-np)")},
       {"kv_unified", o.kv_unified ? "true" : "false",
        o.ollama ? "Ollama's runner shares one cache between its parallel slots"
-                : "false: -np N gives N streams of n_ctx/N cells; llama-server turns it on only when -np is left to auto (4 slots)"},
+                : "false: -np N gives N streams of n_ctx/N cells; llama-server turns it on only when -np is left to "
+                  "auto (4 slots)"},
       {"n_gpu_layers", fmt_int(plan.n_gpu_layers) + (o.ngl_auto ? " (auto)" : ""),
        "of " + fmt_int(n_layer + 1) + " (the output layer counts as one); token_embd always stays on the host"},
-      {"cache_type_k / cache_type_v", tk_name + " / " + tv_name, "ggml row sizes (q8_0: 34 B per 32 values, q4_0: 18 B per 32)"},
+      {"cache_type_k / cache_type_v", tk_name + " / " + tv_name,
+       "ggml row sizes (q8_0: 34 B per 32 values, q4_0: 18 B per 32)"},
       {"flash_attn", o.fa_text + (o.fa_text == "auto" ? (o.flash_attn ? " (on)" : " (off)") : ""),
        "llama.cpp's -fa auto enables it where the GPU supports it"},
       {"n_ubatch / n_batch", fmt_int(T) + " / " + fmt_int(n_batch), "the compute buffer scales with n_ubatch"},
       {"weights", fmt.id, "GGUF tensors, per-tensor types as llama-quantize chooses them"},
-      {"cuda_context_bytes", fmt_int(o.context_bytes), "per GPU: driver context and kernels, outside llama.cpp's buffers"},
-      {"compute_residual_tensors", fmt_int(o.residual_tensors), "residual-width tensors beside the attention scores (fitted to logs)"},
+      {"cuda_context_bytes", fmt_int(o.context_bytes),
+       "per GPU: driver context and kernels, outside llama.cpp's buffers"},
+      {"compute_residual_tensors", fmt_int(o.residual_tensors),
+       "residual-width tensors beside the attention scores (fitted to logs)"},
   };
   if (o.ollama)
     out.assumptions.push_back({"ollama_version", "v0.6.7 - v0.15.4",
                                "default num_ctx 4096 (v0.15.5+ picks 4096/32768/262144 by VRAM: set num_ctx)"});
   // Unknown option names.
   if (eo.is_object()) {
-    static const char* const known[] = {
-        "variant", "n_ctx", "num_ctx", "n_parallel", "num_parallel", "n_gpu_layers", "num_gpu", "cache_type_k",
-        "cache_type_v", "kv_cache_type", "flash_attn", "flash_attention", "n_ubatch", "n_batch", "swa_full",
-        "kv_unified", "no_kv_offload", "tensor_split", "n_ctx_pad", "swa_pad", "cuda_context_bytes",
-        "compute_residual_tensors", "pipeline_copies", "compute_buffer_bytes", "include_mtp_weights",
-        "include_vision_weights"};
+    static const char* const known[] = {"variant",
+                                        "n_ctx",
+                                        "num_ctx",
+                                        "n_parallel",
+                                        "num_parallel",
+                                        "n_gpu_layers",
+                                        "num_gpu",
+                                        "cache_type_k",
+                                        "cache_type_v",
+                                        "kv_cache_type",
+                                        "flash_attn",
+                                        "flash_attention",
+                                        "n_ubatch",
+                                        "n_batch",
+                                        "swa_full",
+                                        "kv_unified",
+                                        "no_kv_offload",
+                                        "tensor_split",
+                                        "n_ctx_pad",
+                                        "swa_pad",
+                                        "cuda_context_bytes",
+                                        "compute_residual_tensors",
+                                        "pipeline_copies",
+                                        "compute_buffer_bytes",
+                                        "include_mtp_weights",
+                                        "include_vision_weights"};
     for (auto it = eo.begin(); it != eo.end(); ++it) {
       bool ok = false;
       for (const char* k : known) ok = ok || it.key() == k;
-      if (!ok) out.warnings.push_back("unknown field 'engine_options." + it.key().substr(0, 40) + "' was ignored by the llama.cpp profile");
+      if (!ok)
+        out.warnings.push_back("unknown field 'engine_options." + it.key().substr(0, 40) +
+                               "' was ignored by the llama.cpp profile");
     }
   }
   return out;

@@ -23,13 +23,15 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
   const Architecture& a = *d.arch;
   EngineOutcome out;
   const auto& j = d.in->engine_options;
-  static const char* const kKnown[] = {"mem_fraction_static", "page_size", "max_total_tokens", "context_length",
-                                       "total_gpu_memory_bytes", "cuda_reserved_bytes", "pre_weights_bytes",
-                                       "include_mtp_weights", "include_vision_weights"};
+  static const char* const kKnown[] = {
+      "mem_fraction_static",    "page_size",           "max_total_tokens",  "context_length",
+      "total_gpu_memory_bytes", "cuda_reserved_bytes", "pre_weights_bytes", "include_mtp_weights",
+      "include_vision_weights"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool ok = false;
     for (const char* k : kKnown) ok = ok || it.key() == k;
-    if (!ok) out.warnings.push_back("unknown SGLang option 'engine_options." + it.key().substr(0, 40) + "' was ignored");
+    if (!ok)
+      out.warnings.push_back("unknown SGLang option 'engine_options." + it.key().substr(0, 40) + "' was ignored");
   }
   JsonReader r(j, "engine_options");
   // SGLang picks mem_fraction_static from the GPU size and TP (server_args.py); 0.88 is its value for
@@ -42,13 +44,14 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
   const I64 reserved = r.integer("cuda_reserved_bytes", 500LL << 20, 0, std::int64_t{1} << 40);
   // Before the weights: CUDA context (~512 MiB, pytorch#107667) and, with TP, NCCL and custom all-reduce
   // buffers (aiconfigurator: 392 MB at TP 4/8).
-  const I64 pre_weights = r.integer("pre_weights_bytes", (512LL << 20) + (d.tp * d.pp > 1 ? 400LL << 20 : 0), 0,
-                                    std::int64_t{1} << 40);
+  const I64 pre_weights =
+      r.integer("pre_weights_bytes", (512LL << 20) + (d.tp * d.pp > 1 ? 400LL << 20 : 0), 0, std::int64_t{1} << 40);
   if (!r.ok()) return r.error();
   if (in.gpu.memory_bytes <= 0 && total_given < 0)
-    return make_error(ErrorCode::invalid_field, "hardware.gpu", "the SGLang profile needs a GPU (its rule starts from the GPU's total memory)");
-  const double total = total_given > 0 ? static_cast<double>(total_given)
-                                       : static_cast<double>(in.gpu.capacity_bytes() - reserved);
+    return make_error(ErrorCode::invalid_field, "hardware.gpu",
+                      "the SGLang profile needs a GPU (its rule starts from the GPU's total memory)");
+  const double total =
+      total_given > 0 ? static_cast<double>(total_given) : static_cast<double>(in.gpu.capacity_bytes() - reserved);
 
   I64 min_tokens = -1, cell_worst = 0;
   double rest_worst = 0, available_worst = 0;
@@ -80,16 +83,22 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
     // What mem_fraction_static leaves free is for activations and CUDA graphs.
     u.activations = static_cast<I64>(total * (1.0 - mfs));
     u.overhead = pre_weights;
-    if (d.explain) st.items.push_back({"weights", d.tp * d.pp > 1 ? "Weights on this GPU" : "Weights", weights, d.weights_explain});
-    if (d.explain) st.items.push_back({"kv_cache", "KV cache pool (preallocated)", u.kv_cache,
-                        "rest = available after weights " + gib(available) + " - total " + gib(total) + " x (1 - mem_fraction_static " +
-                            fmt_num(mfs, 3) + ") = " + gib(rest) + "; cell_size = " + fmt_int(cell) +
-                            " B per token (K+V, all layers, this rank); max_total_num_tokens = floor(rest / cell_size) = " +
-                            fmt_int(tokens) + "; pool = (tokens + page_size) x cell_size = " + fmt_int(u.kv_cache) + " B"});
-    if (d.explain) st.items.push_back({"activations", "Reserved for activations and CUDA graphs", u.activations,
-                        "total " + gib(total) + " x (1 - mem_fraction_static " + fmt_num(mfs, 3) + ")"});
-    if (d.explain) st.items.push_back({"overhead.pre_weights", "CUDA context and NCCL (before weights)", pre_weights,
-                        "pre_weights_bytes = " + gib(static_cast<double>(pre_weights)) + " (assumption)"});
+    if (d.explain)
+      st.items.push_back({"weights", d.tp * d.pp > 1 ? "Weights on this GPU" : "Weights", weights, d.weights_explain});
+    if (d.explain)
+      st.items.push_back(
+          {"kv_cache", "KV cache pool (preallocated)", u.kv_cache,
+           "rest = available after weights " + gib(available) + " - total " + gib(total) +
+               " x (1 - mem_fraction_static " + fmt_num(mfs, 3) + ") = " + gib(rest) +
+               "; cell_size = " + fmt_int(cell) +
+               " B per token (K+V, all layers, this rank); max_total_num_tokens = floor(rest / cell_size) = " +
+               fmt_int(tokens) + "; pool = (tokens + page_size) x cell_size = " + fmt_int(u.kv_cache) + " B"});
+    if (d.explain)
+      st.items.push_back({"activations", "Reserved for activations and CUDA graphs", u.activations,
+                          "total " + gib(total) + " x (1 - mem_fraction_static " + fmt_num(mfs, 3) + ")"});
+    if (d.explain)
+      st.items.push_back({"overhead.pre_weights", "CUDA context and NCCL (before weights)", pre_weights,
+                          "pre_weights_bytes = " + gib(static_cast<double>(pre_weights)) + " (assumption)"});
     out.stages.push_back(std::move(st));
   }
   const I64 tokens = std::max<I64>(0, min_tokens);
@@ -134,7 +143,8 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
       {"engine", "sglang", "rule read from model_runner.profile_max_num_token"},
       {"mem_fraction_static", fmt_num(mfs, 3), "SGLang picks it from the GPU size and TP; set yours"},
       {"total_gpu_memory", gib(total), total_given > 0 ? "given" : "catalog memory minus cuda_reserved_bytes"},
-      {"pre_weights_bytes", gib(static_cast<double>(pre_weights)), "CUDA context (+ NCCL with TP) before the weights load"},
+      {"pre_weights_bytes", gib(static_cast<double>(pre_weights)),
+       "CUDA context (+ NCCL with TP) before the weights load"},
       {"page_size", fmt_int(page_size), "SGLang default 1"},
   };
   return out;

@@ -44,11 +44,25 @@ struct VllmOptions {
 Expected<VllmOptions> parse_options(const Deployment& d, std::vector<std::string>& warnings) {
   VllmOptions o;
   const auto& j = d.in->engine_options;
-  static const char* const kKnown[] = {
-      "engine_version", "gpu_memory_utilization", "total_gpu_memory_bytes", "cuda_reserved_bytes", "block_size",
-      "max_model_len", "max_num_seqs", "max_num_batched_tokens", "enforce_eager", "cudagraph_bytes",
-      "cudagraph_memory_subtracted", "kv_cache_memory_bytes", "num_gpu_blocks_override", "cpu_offload_gb",
-      "swap_space", "non_torch_bytes", "activation_bytes", "include_mtp_weights", "include_vision_weights"};
+  static const char* const kKnown[] = {"engine_version",
+                                       "gpu_memory_utilization",
+                                       "total_gpu_memory_bytes",
+                                       "cuda_reserved_bytes",
+                                       "block_size",
+                                       "max_model_len",
+                                       "max_num_seqs",
+                                       "max_num_batched_tokens",
+                                       "enforce_eager",
+                                       "cudagraph_bytes",
+                                       "cudagraph_memory_subtracted",
+                                       "kv_cache_memory_bytes",
+                                       "num_gpu_blocks_override",
+                                       "cpu_offload_gb",
+                                       "swap_space",
+                                       "non_torch_bytes",
+                                       "activation_bytes",
+                                       "include_mtp_weights",
+                                       "include_vision_weights"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     bool ok = false;
     for (const char* k : kKnown) ok = ok || it.key() == k;
@@ -69,9 +83,9 @@ Expected<VllmOptions> parse_options(const Deployment& d, std::vector<std::string
   // >= 70 GiB the API server uses max_num_seqs 1024 and max_num_batched_tokens 8192, else 256 and 2048.
   const bool large_gpu = d.in->gpu.memory_bytes >= 70LL * 1073741824LL;
   o.max_num_seqs = r.integer("max_num_seqs", (!o.v0 && large_gpu) ? 1024 : 256, 1, 1 << 20);
-  o.max_num_batched_tokens = r.integer("max_num_batched_tokens",
-                                       o.v0 ? std::max<I64>(o.max_model_len, 2048) : (large_gpu ? 8192 : 2048), 1,
-                                       std::int64_t{1} << 24);
+  o.max_num_batched_tokens =
+      r.integer("max_num_batched_tokens", o.v0 ? std::max<I64>(o.max_model_len, 2048) : (large_gpu ? 8192 : 2048), 1,
+                std::int64_t{1} << 24);
   o.enforce_eager = r.boolean("enforce_eager", false);
   o.cudagraph_bytes = r.integer("cudagraph_bytes", o.cudagraph_bytes, 0, std::int64_t{1} << 40);
   o.cudagraph_memory_subtracted = r.boolean("cudagraph_memory_subtracted", false);
@@ -111,9 +125,9 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
                            ? static_cast<double>(o.total_gpu_memory_bytes)
                            : static_cast<double>(in.gpu.capacity_bytes() - o.cuda_reserved_bytes);
   const double requested = total * o.gpu_memory_utilization;
-  const I64 non_torch = o.non_torch_bytes >= 0 ? o.non_torch_bytes
-                                               : (d.tp * d.pp > 1 ? static_cast<I64>(0.30 * kGiB)
-                                                                  : static_cast<I64>(0.14 * kGiB));
+  const I64 non_torch = o.non_torch_bytes >= 0
+                            ? o.non_torch_bytes
+                            : (d.tp * d.pp > 1 ? static_cast<I64>(0.30 * kGiB) : static_cast<I64>(0.14 * kGiB));
   const I64 profile_tokens = o.max_num_batched_tokens;
   // The profile run ends with a dummy sampler pass over max_num_seqs rows of logits: fp32 logits and
   // probabilities plus int64 sort indices for top-p/top-k = 16 B per vocabulary entry.
@@ -146,13 +160,17 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
       if (c.kind == AttentionKind::linear) continue;
       auto it = std::find_if(kinds.begin(), kinds.end(),
                              [&](const KvGroup& g) { return g.kind == c.kind && g.window == c.window; });
-      if (it == kinds.end()) kinds.push_back({c.kind, c.window, 1, c.k_bytes_per_token + c.v_bytes_per_token});
-      else ++it->layers;
+      if (it == kinds.end())
+        kinds.push_back({c.kind, c.window, 1, c.k_bytes_per_token + c.v_bytes_per_token});
+      else
+        ++it->layers;
     }
     if (std::any_of(d.costs.begin() + first, d.costs.begin() + last,
-                    [](const KvLayerCost& c) { return c.kind == AttentionKind::linear; }) && first_stage)
-      out.warnings.push_back("vLLM pads linear-attention (Mamba-style) state pages to the attention page size; "
-                             "this profile counts attention layers only, so its block figures are approximate");
+                    [](const KvLayerCost& c) { return c.kind == AttentionKind::linear; }) &&
+        first_stage)
+      out.warnings.push_back(
+          "vLLM pads linear-attention (Mamba-style) state pages to the attention page size; "
+          "this profile counts attention layers only, so its block figures are approximate");
     I64 group_size = 0;
     for (const auto& k : kinds) group_size = group_size == 0 ? k.layers : std::min(group_size, k.layers);
     group_size = std::max<I64>(1, group_size);
@@ -172,37 +190,45 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
     u.kv_cache = std::max<I64>(0, num_blocks) * page * group_size;
     u.activations = activation;
     u.overhead = non_torch + o.cudagraph_bytes;
-    if (d.explain) st.items.push_back({"weights", d.tp * d.pp > 1 ? "Weights on this GPU" : "Weights", weights,
-                        (offload > 0 ? fmt_int(weights_full) + " B - cpu_offload_gb " + fmt_num(o.cpu_offload_gb, 2) +
-                                           " GiB = " + fmt_int(weights) + " B; "
-                                     : "") +
-                            (d.tp * d.pp > 1 ? "this GPU's shard; whole model: " : "") + d.weights_explain});
-    if (d.explain) st.items.push_back(
-        {"kv_cache", "KV cache pool (preallocated)", u.kv_cache,
-         "available = requested " + gib(requested) + " - weights " + gib(static_cast<double>(weights)) +
-             " - peak activation " + gib(static_cast<double>(activation)) + " - non-torch " +
-             gib(static_cast<double>(non_torch)) + (cudagraph_sub > 0 ? " - CUDA graphs " + gib(cudagraph_sub) : "") +
-             " = " + gib(available_d) + "; page = block_size " + fmt_int(o.block_size) + " x " +
-             (kinds.empty() ? std::string("0") : fmt_int(kinds.front().bytes_per_token)) + " B per token per layer = " +
-             fmt_int(page) + " B; num_gpu_blocks = floor(" + fmt_int(std::max<I64>(0, available)) + " / " +
-             fmt_int(page) + " / " + fmt_int(group_size) + " layers per group) = " + fmt_int(num_blocks) +
-             "; pool = blocks x page x layers = " + fmt_int(u.kv_cache) + " B"});
-    if (d.explain) st.items.push_back({"activations", "Peak activation (profile run)", activation,
-                        o.activation_bytes >= 0
-                            ? "set by engine_options.activation_bytes"
-                            : "profile run of max_num_batched_tokens " + fmt_int(profile_tokens) + " x " +
-                                  activation_per_token_explain(a, d.tp) + " + sampler max_num_seqs " +
-                                  fmt_int(o.max_num_seqs) + " x vocab " + fmt_int(a.vocab_size) +
-                                  " x 16 B (fp32 logits + probs, int64 sort indices) = " + fmt_int(activation) + " B"});
-    if (d.explain) st.items.push_back({"overhead.non_torch", "Non-torch memory (CUDA context, NCCL)", non_torch,
-                        "non_torch_bytes = " + gib(static_cast<double>(non_torch)) +
-                            " (llm-d H100 logs 0.13-0.14 GiB on 1 GPU; vllm#15815 0.30 GiB at TP 2)"});
-    if (d.explain) st.items.push_back({"overhead.cudagraph", "CUDA graphs", o.cudagraph_bytes,
-                        o.enforce_eager ? "enforce_eager: no CUDA graphs"
-                                        : "cudagraph_bytes = " + gib(static_cast<double>(o.cudagraph_bytes)) +
-                                              (o.cudagraph_memory_subtracted
-                                                   ? " (subtracted before sizing the KV cache)"
-                                                   : " (captured after the KV cache is sized: on top of the requested memory)")});
+    if (d.explain)
+      st.items.push_back({"weights", d.tp * d.pp > 1 ? "Weights on this GPU" : "Weights", weights,
+                          (offload > 0 ? fmt_int(weights_full) + " B - cpu_offload_gb " + fmt_num(o.cpu_offload_gb, 2) +
+                                             " GiB = " + fmt_int(weights) + " B; "
+                                       : "") +
+                              (d.tp * d.pp > 1 ? "this GPU's shard; whole model: " : "") + d.weights_explain});
+    if (d.explain)
+      st.items.push_back(
+          {"kv_cache", "KV cache pool (preallocated)", u.kv_cache,
+           "available = requested " + gib(requested) + " - weights " + gib(static_cast<double>(weights)) +
+               " - peak activation " + gib(static_cast<double>(activation)) + " - non-torch " +
+               gib(static_cast<double>(non_torch)) + (cudagraph_sub > 0 ? " - CUDA graphs " + gib(cudagraph_sub) : "") +
+               " = " + gib(available_d) + "; page = block_size " + fmt_int(o.block_size) + " x " +
+               (kinds.empty() ? std::string("0") : fmt_int(kinds.front().bytes_per_token)) +
+               " B per token per layer = " + fmt_int(page) + " B; num_gpu_blocks = floor(" +
+               fmt_int(std::max<I64>(0, available)) + " / " + fmt_int(page) + " / " + fmt_int(group_size) +
+               " layers per group) = " + fmt_int(num_blocks) +
+               "; pool = blocks x page x layers = " + fmt_int(u.kv_cache) + " B"});
+    if (d.explain)
+      st.items.push_back({"activations", "Peak activation (profile run)", activation,
+                          o.activation_bytes >= 0
+                              ? "set by engine_options.activation_bytes"
+                              : "profile run of max_num_batched_tokens " + fmt_int(profile_tokens) + " x " +
+                                    activation_per_token_explain(a, d.tp) + " + sampler max_num_seqs " +
+                                    fmt_int(o.max_num_seqs) + " x vocab " + fmt_int(a.vocab_size) +
+                                    " x 16 B (fp32 logits + probs, int64 sort indices) = " + fmt_int(activation) +
+                                    " B"});
+    if (d.explain)
+      st.items.push_back({"overhead.non_torch", "Non-torch memory (CUDA context, NCCL)", non_torch,
+                          "non_torch_bytes = " + gib(static_cast<double>(non_torch)) +
+                              " (llm-d H100 logs 0.13-0.14 GiB on 1 GPU; vllm#15815 0.30 GiB at TP 2)"});
+    if (d.explain)
+      st.items.push_back({"overhead.cudagraph", "CUDA graphs", o.cudagraph_bytes,
+                          o.enforce_eager
+                              ? "enforce_eager: no CUDA graphs"
+                              : "cudagraph_bytes = " + gib(static_cast<double>(o.cudagraph_bytes)) +
+                                    (o.cudagraph_memory_subtracted
+                                         ? " (subtracted before sizing the KV cache)"
+                                         : " (captured after the KV cache is sized: on top of the requested memory)")});
     out.stages.push_back(std::move(st));
   }
 
@@ -229,8 +255,9 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
   const I64 per_request = std::max<I64>(1, blocks_for(o.max_model_len));
   const bool uniform = groups_worst.size() <= 1;
   const I64 kv_tokens = uniform ? blocks * o.block_size : blocks / num_groups * o.block_size;
-  const double max_concurrency = o.v0 ? static_cast<double>(blocks * o.block_size) / static_cast<double>(o.max_model_len)
-                                      : static_cast<double>(blocks) / static_cast<double>(per_request);
+  const double max_concurrency = o.v0
+                                     ? static_cast<double>(blocks * o.block_size) / static_cast<double>(o.max_model_len)
+                                     : static_cast<double>(blocks) / static_cast<double>(per_request);
   const I64 workload_blocks = blocks_for(in.context_tokens) * d.seqs;
   const I64 pool_bytes_per_block = page_worst * group_size_worst;
 
@@ -255,12 +282,15 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
     report["num_cpu_blocks"] = cpu_page > 0 ? static_cast<I64>(o.swap_space_gb * kGiB) / cpu_page : 0;
   }
   std::vector<std::string> log;
-  if (d.explain) log.push_back("Available KV cache memory: " + fmt_num(static_cast<double>(available_worst) / kGiB, 2) + " GiB");
-  if (o.v0 && d.explain) log.push_back("# GPU blocks: " + fmt_int(blocks) + ", # CPU blocks: " + std::to_string(report["num_cpu_blocks"].get<I64>()));
+  if (d.explain)
+    log.push_back("Available KV cache memory: " + fmt_num(static_cast<double>(available_worst) / kGiB, 2) + " GiB");
+  if (o.v0 && d.explain)
+    log.push_back("# GPU blocks: " + fmt_int(blocks) +
+                  ", # CPU blocks: " + std::to_string(report["num_cpu_blocks"].get<I64>()));
   if (d.explain) {
     log.push_back("GPU KV cache size: " + fmt_int(kv_tokens) + " tokens");
-    log.push_back("Maximum concurrency for " + fmt_int(o.max_model_len) + " tokens per request: " +
-                  fmt_num(std::floor(max_concurrency * 100.0) / 100.0, 2) + "x");
+    log.push_back("Maximum concurrency for " + fmt_int(o.max_model_len) +
+                  " tokens per request: " + fmt_num(std::floor(max_concurrency * 100.0) / 100.0, 2) + "x");
   }
 
   // vLLM's startup checks.
@@ -269,27 +299,30 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
   if (available_worst <= 0 || blocks == 0) {
     out.fits = false;
     out.verdict = "vLLM would not start on " + hw + ": no memory left for the KV cache (available " +
-                  gib(static_cast<double>(available_worst)) + "). Raise gpu_memory_utilization, use more GPUs or a "
+                  gib(static_cast<double>(available_worst)) +
+                  "). Raise gpu_memory_utilization, use more GPUs or a "
                   "smaller weight format.";
-    log.push_back("ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` "
-                  "when initializing the engine.");
+    log.push_back(
+        "ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` "
+        "when initializing the engine.");
   } else if (per_request > blocks) {
     // The largest max_model_len whose blocks fit (vLLM binary-searches the same quantity).
     I64 lo = 0, hi = o.max_model_len;
     while (lo < hi) {
       const I64 mid = lo + (hi - lo + 1) / 2;
-      if (blocks_for(mid) <= blocks) lo = mid;
-      else hi = mid - 1;
+      if (blocks_for(mid) <= blocks)
+        lo = mid;
+      else
+        hi = mid - 1;
     }
     out.fits = false;
     report["estimated_max_model_len"] = lo;
     const double needed = static_cast<double>(per_request * pool_bytes_per_block);
-    log.push_back("ValueError: To serve at least one request with the model's max seq len (" +
-                  fmt_int(o.max_model_len) + "), (" + fmt_num(needed / kGiB, 2) +
-                  " GiB KV cache is needed, which is larger than the available KV cache memory (" +
-                  fmt_num(static_cast<double>(available_worst) / kGiB, 2) +
-                  " GiB). Based on the available memory, the estimated maximum model length is " + std::to_string(lo) +
-                  ".");
+    log.push_back(
+        "ValueError: To serve at least one request with the model's max seq len (" + fmt_int(o.max_model_len) + "), (" +
+        fmt_num(needed / kGiB, 2) + " GiB KV cache is needed, which is larger than the available KV cache memory (" +
+        fmt_num(static_cast<double>(available_worst) / kGiB, 2) +
+        " GiB). Based on the available memory, the estimated maximum model length is " + std::to_string(lo) + ".");
     out.verdict = "vLLM would not start on " + hw + ": max_model_len " + fmt_int(o.max_model_len) + " needs " +
                   fmt_num(needed / kGiB, 2) + " GiB of KV cache, only " +
                   fmt_num(static_cast<double>(available_worst) / kGiB, 2) + " GiB is available (estimated maximum " +
@@ -314,20 +347,29 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
   out.report = report;
   if (offload > 0) {
     out.host_bytes = offload * d.tp * d.pp * d.dp;
-    out.host_explain = "cpu_offload_gb " + fmt_num(o.cpu_offload_gb, 2) + " GiB per GPU x " +
-                       fmt_int(d.tp * d.pp * d.dp) + " GPUs";
+    out.host_explain =
+        "cpu_offload_gb " + fmt_num(o.cpu_offload_gb, 2) + " GiB per GPU x " + fmt_int(d.tp * d.pp * d.dp) + " GPUs";
   }
-  if (d.explain) out.assumptions = {
-      {"engine", o.v0 ? "vllm (V0 engine)" : "vllm (V1 engine)", "rule read from vllm/v1/worker/gpu_worker.py and v1/core/kv_cache_utils.py"},
-      {"gpu_memory_utilization", fmt_num(o.gpu_memory_utilization, 2), "vLLM default 0.9"},
-      {"total_gpu_memory", gib(total), o.total_gpu_memory_bytes > 0 ? "given" : "catalog memory minus cuda_reserved_bytes (CUDA reports less than nvidia-smi)"},
-      {"block_size", fmt_int(o.block_size), "vLLM default 16 on CUDA"},
-      {"max_model_len", fmt_int(o.max_model_len), "defaults to the workload's context_tokens here (vLLM's own default is the model's maximum)"},
-      {"max_num_seqs", fmt_int(o.max_num_seqs), "vLLM API-server default: 1024 on GPUs >= 70 GiB, else 256 (V0: 256)"},
-      {"max_num_batched_tokens", fmt_int(o.max_num_batched_tokens), o.v0 ? "V0: max(max_model_len, 2048) without chunked prefill" : "V1 API-server default: 8192 on GPUs >= 70 GiB, else 2048"},
-      {"non_torch_bytes", gib(static_cast<double>(non_torch)), "CUDA context + NCCL outside PyTorch's allocator"},
-      {"cudagraph_bytes", gib(static_cast<double>(o.cudagraph_bytes)), "not deducted from the KV budget in these versions"},
-  };
+  if (d.explain)
+    out.assumptions = {
+        {"engine", o.v0 ? "vllm (V0 engine)" : "vllm (V1 engine)",
+         "rule read from vllm/v1/worker/gpu_worker.py and v1/core/kv_cache_utils.py"},
+        {"gpu_memory_utilization", fmt_num(o.gpu_memory_utilization, 2), "vLLM default 0.9"},
+        {"total_gpu_memory", gib(total),
+         o.total_gpu_memory_bytes > 0 ? "given"
+                                      : "catalog memory minus cuda_reserved_bytes (CUDA reports less than nvidia-smi)"},
+        {"block_size", fmt_int(o.block_size), "vLLM default 16 on CUDA"},
+        {"max_model_len", fmt_int(o.max_model_len),
+         "defaults to the workload's context_tokens here (vLLM's own default is the model's maximum)"},
+        {"max_num_seqs", fmt_int(o.max_num_seqs),
+         "vLLM API-server default: 1024 on GPUs >= 70 GiB, else 256 (V0: 256)"},
+        {"max_num_batched_tokens", fmt_int(o.max_num_batched_tokens),
+         o.v0 ? "V0: max(max_model_len, 2048) without chunked prefill"
+              : "V1 API-server default: 8192 on GPUs >= 70 GiB, else 2048"},
+        {"non_torch_bytes", gib(static_cast<double>(non_torch)), "CUDA context + NCCL outside PyTorch's allocator"},
+        {"cudagraph_bytes", gib(static_cast<double>(o.cudagraph_bytes)),
+         "not deducted from the KV budget in these versions"},
+    };
   return out;
 }
 

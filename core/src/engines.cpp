@@ -20,8 +20,8 @@ const EngineTraits kEngines[] = {
 };
 
 const char* const kAliases[][2] = {
-    {"llamacpp", "llama.cpp"},    {"llama-cpp", "llama.cpp"},   {"llama-server", "llama.cpp"},
-    {"trtllm", "tensorrt-llm"},   {"trt-llm", "tensorrt-llm"},  {"hf", "transformers"},
+    {"llamacpp", "llama.cpp"},       {"llama-cpp", "llama.cpp"},           {"llama-server", "llama.cpp"},
+    {"trtllm", "tensorrt-llm"},      {"trt-llm", "tensorrt-llm"},          {"hf", "transformers"},
     {"huggingface", "transformers"}, {"text-generation-inference", "tgi"}, {"turbomind", "lmdeploy"},
 };
 

@@ -37,10 +37,13 @@ std::vector<std::pair<I, I>> pp_ranges(I layers, I pp) {
 I shard_bytes(I bytes, Shard shard, I tp, const Architecture& a) {
   if (tp <= 1) return bytes;
   switch (shard) {
-    case Shard::replicated: return bytes;
+    case Shard::replicated:
+      return bytes;
     case Shard::column:
-    case Shard::row: return ceil_div(bytes, tp);
-    case Shard::kv_heads: return a.num_kv_heads >= tp ? ceil_div(bytes, tp) : ceil_div(bytes, a.num_kv_heads);
+    case Shard::row:
+      return ceil_div(bytes, tp);
+    case Shard::kv_heads:
+      return a.num_kv_heads >= tp ? ceil_div(bytes, tp) : ceil_div(bytes, a.num_kv_heads);
   }
   return bytes;
 }
@@ -53,11 +56,16 @@ bool loaded(const TensorGroup& g, const GenericOptions& o) {
 
 std::string kind_label(AttentionKind k) {
   switch (k) {
-    case AttentionKind::full: return "full-attention";
-    case AttentionKind::sliding: return "sliding-window";
-    case AttentionKind::chunked: return "chunked-local";
-    case AttentionKind::mla: return "MLA";
-    case AttentionKind::linear: return "linear-attention";
+    case AttentionKind::full:
+      return "full-attention";
+    case AttentionKind::sliding:
+      return "sliding-window";
+    case AttentionKind::chunked:
+      return "chunked-local";
+    case AttentionKind::mla:
+      return "MLA";
+    case AttentionKind::linear:
+      return "linear-attention";
   }
   return "";
 }
@@ -68,8 +76,8 @@ std::string kv_dtype_text(const KvDtype& d) {
 }
 
 // "64 full-attention layers x 2 (K,V) x 8 KV heads x 128 head_dim x 2 B (bf16) = 262,144 B/token"
-std::string kv_layers_explain(const Architecture& a, const std::vector<KvLayerCost>& costs, const KvDtype& d,
-                              I context, I tp) {
+std::string kv_layers_explain(const Architecture& a, const std::vector<KvLayerCost>& costs, const KvDtype& d, I context,
+                              I tp) {
   struct Group {
     AttentionKind kind;
     I window;
@@ -100,20 +108,19 @@ std::string kv_layers_explain(const Architecture& a, const std::vector<KvLayerCo
              ") x " + kv_dtype_text(d) + " x " + fmt_int(context) + " tokens";
       if (tp > 1) part += " (latent replicated on each of " + fmt_int(tp) + " TP ranks)";
     } else if (g.kind == AttentionKind::linear) {
-      part = n + " x constant state " + fmt_int(g.state) + " B per sequence (" + fmt_int(g.heads) +
-             " value heads x " + fmt_int(a.linear.key_head_dim) + " x " + fmt_int(a.linear.value_head_dim) +
-             " + conv window)";
+      part = n + " x constant state " + fmt_int(g.state) + " B per sequence (" + fmt_int(g.heads) + " value heads x " +
+             fmt_int(a.linear.key_head_dim) + " x " + fmt_int(a.linear.value_head_dim) + " + conv window)";
     } else {
       const I held = (g.kind == AttentionKind::full) ? context : std::min(context, g.window);
       part = n + " x 2 (K,V) x " + fmt_int(g.heads) + " KV heads" + (tp > 1 ? " per rank" : "") + " x " +
              fmt_int(a.head_dim) + " head_dim x " + kv_dtype_text(d) + " x " + fmt_int(held) + " tokens";
       if (g.kind != AttentionKind::full) part += " (min(" + fmt_int(context) + ", window " + fmt_int(g.window) + "))";
     }
-    const I bytes = g.kind == AttentionKind::linear
-                        ? g.count * g.state
-                        : g.count * g.per_token *
-                              (g.kind == AttentionKind::full || g.kind == AttentionKind::mla ? context
-                                                                                            : std::min(context, g.window));
+    const I bytes = g.kind == AttentionKind::linear ? g.count * g.state
+                                                    : g.count * g.per_token *
+                                                          (g.kind == AttentionKind::full || g.kind == AttentionKind::mla
+                                                               ? context
+                                                               : std::min(context, g.window));
     part += " = " + fmt_int(bytes) + " B";
     text += (text.empty() ? "" : "; ") + part;
   }
@@ -127,7 +134,8 @@ I64 ceil_div64(I64 a, I64 b) { return (a + b - 1) / b; }
 std::string kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence) {
   const auto [first, last] = d.ranges[stage];
   std::vector<KvLayerCost> stage_costs(d.costs.begin() + first, d.costs.begin() + last);
-  const I64 seq = kv_bytes_per_sequence(d.costs, context, static_cast<std::size_t>(first), static_cast<std::size_t>(last));
+  const I64 seq =
+      kv_bytes_per_sequence(d.costs, context, static_cast<std::size_t>(first), static_cast<std::size_t>(last));
   if (bytes_per_sequence) *bytes_per_sequence = seq;
   if (!d.explain) return std::string();
   return kv_layers_explain(*d.arch, stage_costs, d.in->kv, context, d.tp) + "; per sequence " + fmt_int(seq) + " B";
@@ -155,8 +163,8 @@ I64 activation_bytes_per_token(const Architecture& a, I64 tp) {
 
 std::string activation_per_token_explain(const Architecture& a, I64 tp) {
   return fmt_int(element_bytes_16bit(a)) + " B x (2 x hidden " + fmt_int(a.hidden_size) + " + widest intermediate " +
-         fmt_int(widest_intermediate(a, tp)) + (tp > 1 ? " per rank" : "") + ") = " +
-         fmt_int(activation_bytes_per_token(a, tp)) + " B per token";
+         fmt_int(widest_intermediate(a, tp)) + (tp > 1 ? " per rank" : "") +
+         ") = " + fmt_int(activation_bytes_per_token(a, tp)) + " B per token";
 }
 
 Expected<EstimateResult> estimate(const EstimateInput& in) {
@@ -183,8 +191,9 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
                           ") must divide one another");
   }
   if (pp > a.num_layers)
-    return make_error(ErrorCode::invalid_field, "hardware.pipeline_parallel",
-                      "pipeline_parallel (" + fmt_int(pp) + ") exceeds the number of layers (" + fmt_int(a.num_layers) + ")");
+    return make_error(
+        ErrorCode::invalid_field, "hardware.pipeline_parallel",
+        "pipeline_parallel (" + fmt_int(pp) + ") exceeds the number of layers (" + fmt_int(a.num_layers) + ")");
   const I dp = in.count / (tp * pp);
   const I seqs = ceil_div(in.concurrency, dp);
   r.data_parallel = dp;
@@ -211,15 +220,19 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
     const TensorBytes whole = tensor_bytes(in.weights, g, a);
     const double nominal_part = static_cast<double>(g.total_params()) * in.weights.data_bits / 8.0;
     nominal += nominal_part;
-    if (whole.quantized) metadata += static_cast<double>(whole.bytes) - nominal_part;
-    else kept_16bit_extra += static_cast<double>(whole.bytes) - nominal_part;
+    if (whole.quantized)
+      metadata += static_cast<double>(whole.bytes) - nominal_part;
+    else
+      kept_16bit_extra += static_cast<double>(whole.bytes) - nominal_part;
     const TensorClass cls = g.mtp ? TensorClass::mtp : g.cls;
     auto& cb = by_class[static_cast<int>(cls)];
     cb.cls = cls;
     cb.params += g.total_params();
     cb.bytes += whole.bytes;
-    if (cb.storage.empty()) cb.storage = whole.storage;
-    else if (cb.storage.find(whole.storage) == std::string::npos && cb.storage.size() < 80) cb.storage += ", " + whole.storage;
+    if (cb.storage.empty())
+      cb.storage = whole.storage;
+    else if (cb.storage.find(whole.storage) == std::string::npos && cb.storage.size() < 80)
+      cb.storage += ", " + whole.storage;
     r.weight_bytes += whole.bytes;
     if (g.layers.empty()) {
       const std::size_t stage = g.pp_stage_hint == 0 ? 0 : static_cast<std::size_t>(pp - 1);
@@ -246,8 +259,8 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   }
   if (in.explain) r.weights_explain = wexp + " = " + fmt_int(r.weight_bytes) + " B (" + fmt_gb(r.weight_bytes) + ")";
   if (in.explain && in.weights.kind != FormatKind::plain && in.weights.kind != FormatKind::gguf) {
-    r.weights_explain += ". Nominal " + fmt_int(in.weights.data_bits) + "-bit size " +
-                         fmt_gb(static_cast<I>(nominal)) + "; " + fmt_gb(static_cast<I>(kept_16bit_extra)) +
+    r.weights_explain += ". Nominal " + fmt_int(in.weights.data_bits) + "-bit size " + fmt_gb(static_cast<I>(nominal)) +
+                         "; " + fmt_gb(static_cast<I>(kept_16bit_extra)) +
                          " more because embeddings, lm_head, norms, routers and biases stay 16-bit, and " +
                          fmt_gb(static_cast<I>(metadata)) + " of scales, zero points and indices";
   }
@@ -260,30 +273,38 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   // --- KV cache ------------------------------------------------------------------------------
   const auto costs1 = kv_layer_costs(a, in.kv, 1);
   const auto costs = kv_layer_costs(a, in.kv, tp);
-  for (const auto& c : costs1) r.kv_bytes_per_token += c.k_bytes_per_token + c.v_bytes_per_token;  // = kv_bytes_per_token()
+  for (const auto& c : costs1)
+    r.kv_bytes_per_token += c.k_bytes_per_token + c.v_bytes_per_token;  // = kv_bytes_per_token()
   r.kv_bytes_per_sequence = kv_bytes_per_sequence(costs1, in.context_tokens, 0, costs1.size());
-  if (in.explain) r.kv_explain = kv_layers_explain(a, costs1, in.kv, in.context_tokens, 1) + "; per sequence " +
-                 fmt_int(r.kv_bytes_per_sequence) + " B x " + fmt_int(in.concurrency) + (in.concurrency == 1 ? " sequence = " : " sequences = ") +
-                 fmt_int(r.kv_bytes_per_sequence * in.concurrency) + " B (" +
-                 fmt_gb(r.kv_bytes_per_sequence * in.concurrency) + ")";
+  if (in.explain)
+    r.kv_explain = kv_layers_explain(a, costs1, in.kv, in.context_tokens, 1) + "; per sequence " +
+                   fmt_int(r.kv_bytes_per_sequence) + " B x " + fmt_int(in.concurrency) +
+                   (in.concurrency == 1 ? " sequence = " : " sequences = ") +
+                   fmt_int(r.kv_bytes_per_sequence * in.concurrency) + " B (" +
+                   fmt_gb(r.kv_bytes_per_sequence * in.concurrency) + ")";
   {
     // The formula that ignores GQA/MLA/windows: every attention head cached in every layer.
     const I naive_per_token = 2 * a.num_layers * a.num_heads * a.q_head_dim() * in.kv.block_bytes / in.kv.block_elems;
     r.kv_naive_bytes = naive_per_token * in.context_tokens * in.concurrency;
-    const double ratio = r.kv_bytes_per_sequence > 0
-                             ? static_cast<double>(r.kv_naive_bytes) /
-                                   static_cast<double>(r.kv_bytes_per_sequence * in.concurrency)
-                             : 0.0;
-    if (in.explain) r.kv_naive_explain = "2 x " + fmt_int(a.num_layers) + " layers x " + fmt_int(a.num_heads) +
-                         " attention heads x " + fmt_int(a.q_head_dim()) + " head_dim x " + kv_dtype_text(in.kv) +
-                         " x " + fmt_int(in.context_tokens) + " tokens x " + fmt_int(in.concurrency) + " = " +
-                         fmt_int(r.kv_naive_bytes) + " B (" + fmt_gb(r.kv_naive_bytes) + "), " + fmt_num(ratio, 1) +
-                         "x the real figure: it caches all " + fmt_int(a.num_heads) + " query heads";
+    const double ratio = r.kv_bytes_per_sequence > 0 ? static_cast<double>(r.kv_naive_bytes) /
+                                                           static_cast<double>(r.kv_bytes_per_sequence * in.concurrency)
+                                                     : 0.0;
+    if (in.explain)
+      r.kv_naive_explain = "2 x " + fmt_int(a.num_layers) + " layers x " + fmt_int(a.num_heads) +
+                           " attention heads x " + fmt_int(a.q_head_dim()) + " head_dim x " + kv_dtype_text(in.kv) +
+                           " x " + fmt_int(in.context_tokens) + " tokens x " + fmt_int(in.concurrency) + " = " +
+                           fmt_int(r.kv_naive_bytes) + " B (" + fmt_gb(r.kv_naive_bytes) + "), " + fmt_num(ratio, 1) +
+                           "x the real figure: it caches all " + fmt_int(a.num_heads) + " query heads";
     if (!in.explain) {
-    } else if (a.is_mla()) r.kv_naive_explain += ", while MLA caches one " + fmt_int(a.kv_lora_rank + a.qk_rope_head_dim) + "-wide latent per layer";
+    } else if (a.is_mla())
+      r.kv_naive_explain +=
+          ", while MLA caches one " + fmt_int(a.kv_lora_rank + a.qk_rope_head_dim) + "-wide latent per layer";
     else if (a.num_kv_heads < a.num_heads)
       r.kv_naive_explain += ", while GQA caches only " + fmt_int(a.num_kv_heads) + " KV heads";
-    if (in.explain && std::any_of(a.layers.begin(), a.layers.end(), [](const LayerSpec& l) { return l.attention == AttentionKind::sliding || l.attention == AttentionKind::chunked || l.attention == AttentionKind::linear; }))
+    if (in.explain && std::any_of(a.layers.begin(), a.layers.end(), [](const LayerSpec& l) {
+          return l.attention == AttentionKind::sliding || l.attention == AttentionKind::chunked ||
+                 l.attention == AttentionKind::linear;
+        }))
       r.kv_naive_explain += ", and ignores the layers that keep only a window or a fixed state";
   }
 
@@ -301,15 +322,15 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   d.costs = costs;
   d.weights_explain = r.weights_explain;
   d.explain = in.explain;
-  Expected<EngineOutcome> ran = in.engine == "vllm"        ? run_vllm(d)
-                                : in.engine == "sglang"    ? run_sglang(d)
+  Expected<EngineOutcome> ran = in.engine == "vllm"                                   ? run_vllm(d)
+                                : in.engine == "sglang"                               ? run_sglang(d)
                                 : (in.engine == "llama.cpp" || in.engine == "ollama") ? run_llamacpp(d)
-                                : in.engine == "tensorrt-llm" ? run_trtllm(d)
-                                : in.engine == "tgi"          ? run_tgi(d)
-                                : in.engine == "lmdeploy"     ? run_lmdeploy(d)
-                                : in.engine == "transformers" ? run_transformers(d)
-                                : in.engine == "ktransformers" ? run_ktransformers(d)
-                                                              : run_generic(d);
+                                : in.engine == "tensorrt-llm"                         ? run_trtllm(d)
+                                : in.engine == "tgi"                                  ? run_tgi(d)
+                                : in.engine == "lmdeploy"                             ? run_lmdeploy(d)
+                                : in.engine == "transformers"                         ? run_transformers(d)
+                                : in.engine == "ktransformers"                        ? run_ktransformers(d)
+                                                                                      : run_generic(d);
   if (!ran) return ran.error();
   EngineOutcome& eo = ran.value();
   const I capacity = in.gpu.capacity_bytes();
@@ -333,14 +354,16 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   for (std::size_t s = 1; s < stage_usage.size(); ++s)
     if (stage_usage[s].total > stage_usage[worst].total) worst = s;
   r.breakdown = eo.stages[worst].items;
-  if (in.explain) r.breakdown.push_back({"total", "Total per GPU", stage_usage[worst].total,
-                         "weights + KV cache + activations + overhead = " + fmt_int(stage_usage[worst].total) + " B (" +
-                             fmt_gb(stage_usage[worst].total) + ")"});
+  if (in.explain)
+    r.breakdown.push_back({"total", "Total per GPU", stage_usage[worst].total,
+                           "weights + KV cache + activations + overhead = " + fmt_int(stage_usage[worst].total) +
+                               " B (" + fmt_gb(stage_usage[worst].total) + ")"});
   // The workload's KV on all GPUs (what the sequences need, whatever pool an engine preallocates).
   for (I s = 0; s < pp; ++s) {
     const auto [first, last] = ranges[static_cast<std::size_t>(s)];
     r.kv_bytes += kv_bytes_per_sequence(costs, in.context_tokens, static_cast<std::size_t>(first),
-                                        static_cast<std::size_t>(last)) * seqs * tp * dp;
+                                        static_cast<std::size_t>(last)) *
+                  seqs * tp * dp;
   }
   r.engine_report = eo.report;
   r.host_bytes = eo.host_bytes;
@@ -373,18 +396,17 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   I loaded_params = r.params.total;
   if (!o.include_mtp_weights) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::mtp)];
   if (!o.include_vision_weights) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::vision)];
-  if (in.explain) r.rules_of_thumb = rules_of_thumb(loaded_params, in.weights, r.kv_bytes_per_sequence * in.concurrency, detailed);
+  if (in.explain)
+    r.rules_of_thumb = rules_of_thumb(loaded_params, in.weights, r.kv_bytes_per_sequence * in.concurrency, detailed);
 
   r.assumptions = eo.assumptions;
-  r.assumptions.insert(r.assumptions.begin(),
-                       {"include_vision_weights", o.include_vision_weights ? "true" : "false",
-                        "multimodal checkpoints load their vision tower"});
-  r.assumptions.insert(r.assumptions.begin(),
-                       {"include_mtp_weights", o.include_mtp_weights ? "true" : "false",
-                        "MTP modules are loaded only for speculative decoding"});
+  r.assumptions.insert(r.assumptions.begin(), {"include_vision_weights", o.include_vision_weights ? "true" : "false",
+                                               "multimodal checkpoints load their vision tower"});
+  r.assumptions.insert(r.assumptions.begin(), {"include_mtp_weights", o.include_mtp_weights ? "true" : "false",
+                                               "MTP modules are loaded only for speculative decoding"});
   if (in.context_tokens > a.max_position_embeddings && a.max_position_embeddings > 0)
-    r.warnings.push_back("context_tokens (" + fmt_int(in.context_tokens) + ") exceeds the model's max_position_embeddings (" +
-                         fmt_int(a.max_position_embeddings) + ")");
+    r.warnings.push_back("context_tokens (" + fmt_int(in.context_tokens) +
+                         ") exceeds the model's max_position_embeddings (" + fmt_int(a.max_position_embeddings) + ")");
   return r;
 }
 

@@ -17,7 +17,7 @@ using nlohmann::json;
 using I = std::int64_t;
 
 struct Probe {
-  bool ok = false;    // the request is valid
+  bool ok = false;  // the request is valid
   bool fits = false;
   I per_gpu = 0;
   I capacity = 0;
@@ -44,8 +44,10 @@ I largest_fitting(I hi, F fits) {
   I lo = 1;
   while (lo < hi) {
     const I mid = lo + (hi - lo + 1) / 2;
-    if (fits(mid)) lo = mid;
-    else hi = mid - 1;
+    if (fits(mid))
+      lo = mid;
+    else
+      hi = mid - 1;
   }
   return lo;
 }
@@ -87,11 +89,10 @@ json fit_json(const json& request, const Catalog& catalog) {
 
   if (has_gpu) {
     const I model_max = in.arch.max_position_embeddings > 0 ? in.arch.max_position_embeddings : (I{1} << 24);
-    out["max_context_tokens"] = largest_fitting(
-        std::min<I>(model_max, I{1} << 24), [&](I v) { return probe(with_context(v)).fits; });
+    out["max_context_tokens"] =
+        largest_fitting(std::min<I>(model_max, I{1} << 24), [&](I v) { return probe(with_context(v)).fits; });
     out["max_context_limit"] = std::min<I>(model_max, I{1} << 24);
-    out["max_concurrency"] = largest_fitting(
-        1000000, [&](I v) { return probe(with_concurrency(v)).fits; });
+    out["max_concurrency"] = largest_fitting(1000000, [&](I v) { return probe(with_concurrency(v)).fits; });
 
     // Highest-precision weight format that fits (none above the checkpoint's own precision).
     const int native_bits = native_weight_format(in.arch).data_bits;
@@ -109,8 +110,8 @@ json fit_json(const json& request, const Catalog& catalog) {
     json best_kv = nullptr;
     const EngineTraits* engine = find_engine(in.engine);
     const bool gguf_engine = engine && engine->llama_cpp_cache_types;
-    for (const char* k : gguf_engine ? std::vector<const char*>{"auto", "q8_0", "q4_0"}
-                                     : std::vector<const char*>{"auto", "fp8"}) {
+    for (const char* k :
+         gguf_engine ? std::vector<const char*>{"auto", "q8_0", "q4_0"} : std::vector<const char*>{"auto", "fp8"}) {
       if (probe(with_kv(k)).fits) {
         best_kv = k;
         break;
@@ -143,9 +144,15 @@ json fit_json(const json& request, const Catalog& catalog) {
       e.pp = count / tp;
       Probe p = probe(e);
       if (p.ok && p.fits) {
-        min_gpus.push_back({{"gpu", g.id}, {"name", g.name}, {"count", count}, {"tensor_parallel", tp},
-                            {"pipeline_parallel", count / tp}, {"per_gpu_total", p.per_gpu}, {"capacity", p.capacity},
-                            {"price_usd_per_hour", g.price_per_hour > 0 ? json(g.price_per_hour * count) : json(nullptr)}});
+        min_gpus.push_back(
+            {{"gpu", g.id},
+             {"name", g.name},
+             {"count", count},
+             {"tensor_parallel", tp},
+             {"pipeline_parallel", count / tp},
+             {"per_gpu_total", p.per_gpu},
+             {"capacity", p.capacity},
+             {"price_usd_per_hour", g.price_per_hour > 0 ? json(g.price_per_hour * count) : json(nullptr)}});
         break;
       }
     }
@@ -161,8 +168,11 @@ json fit_json(const json& request, const Catalog& catalog) {
     auto add = [&](const std::string& change, const EstimateInput& r, const std::string& text) {
       Probe p = probe(r);
       if (!p.ok) return;
-      suggestions.push_back({{"change", change}, {"fits", p.fits}, {"per_gpu_total", p.per_gpu},
-                             {"capacity", p.capacity}, {"text", text + ": " + fmt_gb(p.per_gpu) + " per GPU"}});
+      suggestions.push_back({{"change", change},
+                             {"fits", p.fits},
+                             {"per_gpu_total", p.per_gpu},
+                             {"capacity", p.capacity},
+                             {"text", text + ": " + fmt_gb(p.per_gpu) + " per GPU"}});
     };
     for (const char* f : {"fp8", "awq-int4"}) {
       auto fmt = find_weight_format(f, "weights");
@@ -170,9 +180,11 @@ json fit_json(const json& request, const Catalog& catalog) {
         add(std::string("weights=") + f, with_weights(f), std::string("weights in ") + f);
     }
     if (in.kv.block_bytes * 8 / in.kv.block_elems > 8)
-      add("kv_cache_dtype=fp8", with_kv(find_engine(in.engine)->llama_cpp_cache_types ? "q8_0" : "fp8"), "8-bit KV cache");
-    if (context > 1024) add("context_tokens=" + std::to_string(context / 2), with_context(context / 2),
-                            "half the context (" + fmt_int(context / 2) + " tokens)");
+      add("kv_cache_dtype=fp8", with_kv(find_engine(in.engine)->llama_cpp_cache_types ? "q8_0" : "fp8"),
+          "8-bit KV cache");
+    if (context > 1024)
+      add("context_tokens=" + std::to_string(context / 2), with_context(context / 2),
+          "half the context (" + fmt_int(context / 2) + " tokens)");
     if (concurrency > 1)
       add("concurrency=" + std::to_string(concurrency / 2), with_concurrency(concurrency / 2),
           "half the concurrent sequences (" + fmt_int(concurrency / 2) + ")");

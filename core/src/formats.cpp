@@ -78,10 +78,12 @@ struct Alias {
   const char* id;
 };
 const Alias kAliases[] = {
-    {"float32", "fp32"}, {"f32", "fp32"}, {"float16", "fp16"}, {"half", "fp16"}, {"f16", "fp16"},
-    {"bfloat16", "bf16"}, {"fp8_e4m3", "fp8"}, {"fp8-e4m3", "fp8"}, {"e4m3", "fp8"}, {"w8a8", "int8"},
-    {"w8a8-int8", "int8"}, {"int4", "gptq-int4"}, {"gptq", "gptq-int4"}, {"awq", "awq-int4"},
-    {"bnb-nf4", "nf4"}, {"bnb-4bit", "nf4"}, {"qlora", "nf4-dq"}, {"fp8-block128", "fp8-block"},
+    {"float32", "fp32"},   {"f32", "fp32"},       {"float16", "fp16"},
+    {"half", "fp16"},      {"f16", "fp16"},       {"bfloat16", "bf16"},
+    {"fp8_e4m3", "fp8"},   {"fp8-e4m3", "fp8"},   {"e4m3", "fp8"},
+    {"w8a8", "int8"},      {"w8a8-int8", "int8"}, {"int4", "gptq-int4"},
+    {"gptq", "gptq-int4"}, {"awq", "awq-int4"},   {"bnb-nf4", "nf4"},
+    {"bnb-4bit", "nf4"},   {"qlora", "nf4-dq"},   {"fp8-block128", "fp8-block"},
 };
 
 bool quantizable(const TensorGroup& g, const WeightFormat& fmt) {
@@ -90,8 +92,10 @@ bool quantizable(const TensorGroup& g, const WeightFormat& fmt) {
     case TensorClass::attention:
     case TensorClass::mlp:
     case TensorClass::experts:
-    case TensorClass::shared_experts: break;
-    default: return false;  // embeddings, lm_head, router, norms and vision towers stay 16-bit
+    case TensorClass::shared_experts:
+      break;
+    default:
+      return false;  // embeddings, lm_head, router, norms and vision towers stay 16-bit
   }
   for (const auto& m : fmt.modules_not_converted) {
     // Checkpoint module patterns like "model.layers.*.self_attn" or "model.layers.*.mlp.router".
@@ -113,8 +117,9 @@ std::int64_t element_bytes_16bit(const Architecture& arch) {
 std::vector<std::string> weight_format_ids() {
   std::vector<std::string> ids;
   for (const auto& f : base_formats()) ids.push_back(f.id);
-  for (const char* t : {"Q8_0", "Q6_K", "Q5_K_M", "Q5_K_S", "Q4_K_M", "Q4_K_S", "Q4_0", "Q3_K_M", "Q3_K_L", "Q3_K_S",
-                        "Q2_K", "IQ4_XS", "IQ4_NL", "IQ3_M", "IQ3_XXS", "IQ2_M", "IQ2_XXS", "IQ1_S", "F16", "BF16"})
+  for (const char* t :
+       {"Q8_0", "Q6_K",   "Q5_K_M", "Q5_K_S", "Q4_K_M",  "Q4_K_S", "Q4_0",    "Q3_K_M", "Q3_K_L", "Q3_K_S",
+        "Q2_K", "IQ4_XS", "IQ4_NL", "IQ3_M",  "IQ3_XXS", "IQ2_M",  "IQ2_XXS", "IQ1_S",  "F16",    "BF16"})
     ids.push_back(std::string("gguf-") + t);
   return ids;
 }
@@ -146,8 +151,9 @@ Expected<WeightFormat> find_weight_format(const std::string& id_in, const std::s
   std::string list;
   for (const auto& f : base_formats()) list += (list.empty() ? "" : ", ") + f.id;
   std::string shown = id_in.substr(0, 40);
-  return make_error(ErrorCode::unknown_format, field,
-                    "unknown weight format '" + shown + "'; use one of " + list + ", or gguf-<TYPE> (e.g. gguf-Q4_K_M)");
+  return make_error(
+      ErrorCode::unknown_format, field,
+      "unknown weight format '" + shown + "'; use one of " + list + ", or gguf-<TYPE> (e.g. gguf-Q4_K_M)");
 }
 
 WeightFormat native_weight_format(const Architecture& arch) {
@@ -223,8 +229,10 @@ TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& g, const Ar
     auto add_layer = [&](int layer) {
       const auto& t = gguf::tensor_type(fmt.gguf_ftype, g.gguf_role, layer, g.rows, g.cols, ctx);
       out.bytes += g.per_layer * g.rows * gguf::row_bytes(t, g.cols);
-      if (first.empty()) first = t.name;
-      else if (first != t.name) mixed = true;
+      if (first.empty())
+        first = t.name;
+      else if (first != t.name)
+        mixed = true;
     };
     if (g.layers.empty()) add_layer(-1);
     for (int l : g.layers) add_layer(l);
@@ -258,9 +266,9 @@ TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& g, const Ar
     case FormatKind::grouped: {
       const I groups = fmt.group_size > 0 ? ceil_div(g.cols, fmt.group_size) : 1;
       const I packed = ceil_div(elems * fmt.data_bits, 8);
-      const I scales = groups * g.rows * 2;                                 // fp16 scale per group per column
-      const I zeros = ceil_div(groups * g.rows * fmt.data_bits, 8);         // packed zero points
-      const I gidx = fmt.act_order_index ? g.cols * 4 : 0;                  // GPTQ g_idx, int32 per input feature
+      const I scales = groups * g.rows * 2;                          // fp16 scale per group per column
+      const I zeros = ceil_div(groups * g.rows * fmt.data_bits, 8);  // packed zero points
+      const I gidx = fmt.act_order_index ? g.cols * 4 : 0;           // GPTQ g_idx, int32 per input feature
       out.bytes = n * (packed + scales + zeros + gidx);
       out.storage = "int" + std::to_string(fmt.data_bits) +
                     (fmt.group_size > 0 ? " g" + std::to_string(fmt.group_size) : " per-channel") +
@@ -270,10 +278,13 @@ TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& g, const Ar
     case FormatKind::bnb: {
       const I blocks = ceil_div(elems, fmt.group_size);
       I bytes = ceil_div(elems, 2) + 16 * 4;  // 4-bit codes + the 16-entry quant map
-      if (fmt.double_quant) bytes += blocks + ceil_div(blocks, 256) * 4 + 256 * 4 + 4;  // uint8 absmax, nested fp32
-      else bytes += blocks * 4;                                                     // fp32 absmax per block
+      if (fmt.double_quant)
+        bytes += blocks + ceil_div(blocks, 256) * 4 + 256 * 4 + 4;  // uint8 absmax, nested fp32
+      else
+        bytes += blocks * 4;  // fp32 absmax per block
       out.bytes = n * bytes;
-      out.storage = std::string(fmt.id == "fp4" ? "fp4" : "nf4") + " + absmax per 64" + (fmt.double_quant ? " (8-bit, double quant)" : " (fp32)");
+      out.storage = std::string(fmt.id == "fp4" ? "fp4" : "nf4") + " + absmax per 64" +
+                    (fmt.double_quant ? " (8-bit, double quant)" : " (fp32)");
       break;
     }
     case FormatKind::microscaled: {
@@ -284,7 +295,8 @@ TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& g, const Ar
       out.storage = fmt.id == "nvfp4" ? "fp4 + fp8 scale per 16" : "fp4 + e8m0 scale per 32";
       break;
     }
-    case FormatKind::gguf: break;
+    case FormatKind::gguf:
+      break;
   }
   return out;
 }

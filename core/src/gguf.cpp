@@ -48,40 +48,65 @@ namespace vramplan::gguf {
 namespace {
 
 enum class T : int {
-  F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K,
-  IQ1_S, IQ1_M, IQ2_XXS, IQ2_XS, IQ2_S, IQ3_XXS, IQ3_S, IQ4_NL, IQ4_XS, TQ1_0, TQ2_0, MXFP4,
+  F32,
+  F16,
+  BF16,
+  Q4_0,
+  Q4_1,
+  Q5_0,
+  Q5_1,
+  Q8_0,
+  Q8_1,
+  Q2_K,
+  Q3_K,
+  Q4_K,
+  Q5_K,
+  Q6_K,
+  Q8_K,
+  IQ1_S,
+  IQ1_M,
+  IQ2_XXS,
+  IQ2_XS,
+  IQ2_S,
+  IQ3_XXS,
+  IQ3_S,
+  IQ4_NL,
+  IQ4_XS,
+  TQ1_0,
+  TQ2_0,
+  MXFP4,
   COUNT
 };
 
 // Indexed by T. Sizes from the static_asserts in ggml-common.h (QK_K = 256).
 constexpr TypeInfo kTypes[] = {
-    {"F32", 1, 4},        // float
-    {"F16", 1, 2},        // ggml_half
-    {"BF16", 1, 2},       // ggml_bf16_t
-    {"Q4_0", 32, 18},     // d + 16 nibble bytes
-    {"Q4_1", 32, 20},     // d, m + 16
-    {"Q5_0", 32, 22},     // d + qh[4] + 16
-    {"Q5_1", 32, 24},     // d, m + qh[4] + 16
-    {"Q8_0", 32, 34},     // d + 32
-    {"Q8_1", 32, 36},     // d, s + 32
-    {"Q2_K", 256, 84},    // 2 halves + 16 scales + 64 quants
-    {"Q3_K", 256, 110},   // half + 64 + 32 + 12
-    {"Q4_K", 256, 144},   // 2 halves + 12 + 128
-    {"Q5_K", 256, 176},   // 2 halves + 12 + 128 + 32
-    {"Q6_K", 256, 210},   // half + 16 + 192
-    {"Q8_K", 256, 292},   // float + 256 + 16 int16
-    {"IQ1_S", 256, 50},   // half + 32 + 16
-    {"IQ1_M", 256, 56},   // 32 + 16 + 8
-    {"IQ2_XXS", 256, 66}, // half + 32 uint16
-    {"IQ2_XS", 256, 74},  // half + 32 uint16 + 8
-    {"IQ2_S", 256, 82},   // half + 64 + 16
-    {"IQ3_XXS", 256, 98}, // half + 96
-    {"IQ3_S", 256, 110},  // half + 13*8 + 4
-    {"IQ4_NL", 32, 18},   // half + 16
-    {"IQ4_XS", 256, 136}, // half + uint16 + 4 + 128
-    {"TQ1_0", 256, 54},   // 48 + 4 + half
-    {"TQ2_0", 256, 66},   // 64 + half
-    {"MXFP4", 32, 17},    // e8m0 + 16
+    {"F32", 1, 4},         // float
+    {"F16", 1, 2},         // ggml_half
+    {"BF16", 1, 2},        // ggml_bf16_t
+    {"Q4_0", 32, 18},      // d + 16 nibble bytes
+    {"Q4_1", 32, 20},      // d, m + 16
+    {"Q5_0", 32, 22},      // d + qh[4] + 16
+    {"Q5_1", 32, 24},      // d, m + qh[4] + 16
+    {"Q8_0", 32, 34},      // d + 32
+    {"Q8_1", 32, 36},      // d, s + 32
+    {"Q2_K", 256, 84},     // 2 halves + 16 scales + 64 quants
+    {"Q3_K", 256, 110},    // half + 64 + 32 + 12
+    {"Q4_K", 256, 144},    // 2 halves + 12 + 128
+    {"Q5_K", 256, 176},    // 2 halves + 12 + 128 + 32
+    {"Q6_K", 256, 210},    // half + 16 + 192
+    {"Q8_K", 256, 292},    // float + 256 + 16 int16
+    {"IQ1_S", 256, 50},    // half + 32 + 16
+    {"IQ1_M", 256, 56},    // 32 + 16 + 8
+    {"IQ2_XXS", 256, 66},  // half + 32 uint16
+    {"IQ2_XS", 256, 74},   // half + 32 uint16 + 8
+    {"IQ2_S", 256, 82},    // half + 64 + 16
+    {"IQ3_XXS", 256, 98},  // half + 96
+    {"IQ3_S", 256, 110},   // half + 13*8 + 4
+    {"IQ4_NL", 32, 18},    // half + 16
+    {"IQ4_XS", 256, 136},  // half + uint16 + 4 + 128
+    {"TQ1_0", 256, 54},    // 48 + 4 + half
+    {"TQ2_0", 256, 66},    // 64 + half
+    {"MXFP4", 32, 17},     // e8m0 + 16
 };
 static_assert(sizeof(kTypes) / sizeof(kTypes[0]) == static_cast<std::size_t>(T::COUNT),
               "type table out of step with enum");
@@ -92,10 +117,39 @@ constexpr bool is_quantized(T t) { return t != T::F32 && t != T::F16 && t != T::
 
 // llama.cpp file types (LLAMA_FTYPE_MOSTLY_*), as llama-quantize names them.
 enum class F : int {
-  Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, F16, BF16, F32,
-  Q2_K, Q2_K_S, Q3_K_S, Q3_K_M, Q3_K_L, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M, Q6_K,
-  IQ2_XXS, IQ2_XS, IQ2_S, IQ2_M, IQ3_XXS, IQ3_XS, IQ3_S, IQ3_M, IQ1_S, IQ1_M, IQ4_NL, IQ4_XS,
-  TQ1_0, TQ2_0, MXFP4_MOE
+  Q4_0,
+  Q4_1,
+  Q5_0,
+  Q5_1,
+  Q8_0,
+  F16,
+  BF16,
+  F32,
+  Q2_K,
+  Q2_K_S,
+  Q3_K_S,
+  Q3_K_M,
+  Q3_K_L,
+  Q4_K_S,
+  Q4_K_M,
+  Q5_K_S,
+  Q5_K_M,
+  Q6_K,
+  IQ2_XXS,
+  IQ2_XS,
+  IQ2_S,
+  IQ2_M,
+  IQ3_XXS,
+  IQ3_XS,
+  IQ3_S,
+  IQ3_M,
+  IQ1_S,
+  IQ1_M,
+  IQ4_NL,
+  IQ4_XS,
+  TQ1_0,
+  TQ2_0,
+  MXFP4_MOE
 };
 
 struct FtypeName {
@@ -105,26 +159,42 @@ struct FtypeName {
 };
 
 constexpr FtypeName kFtypes[] = {
-    {"Q4_0", F::Q4_0, T::Q4_0},          {"Q4_1", F::Q4_1, T::Q4_1},
-    {"Q5_0", F::Q5_0, T::Q5_0},          {"Q5_1", F::Q5_1, T::Q5_1},
-    {"Q8_0", F::Q8_0, T::Q8_0},          {"F16", F::F16, T::F16},
-    {"BF16", F::BF16, T::BF16},          {"F32", F::F32, T::F32},
-    {"Q2_K", F::Q2_K, T::Q2_K},          {"Q2_K_S", F::Q2_K_S, T::Q2_K},
-    {"Q3_K_S", F::Q3_K_S, T::Q3_K},      {"Q3_K_M", F::Q3_K_M, T::Q3_K},
-    {"Q3_K_L", F::Q3_K_L, T::Q3_K},      {"Q4_K_S", F::Q4_K_S, T::Q4_K},
-    {"Q4_K_M", F::Q4_K_M, T::Q4_K},      {"Q5_K_S", F::Q5_K_S, T::Q5_K},
-    {"Q5_K_M", F::Q5_K_M, T::Q5_K},      {"Q6_K", F::Q6_K, T::Q6_K},
-    {"IQ2_XXS", F::IQ2_XXS, T::IQ2_XXS}, {"IQ2_XS", F::IQ2_XS, T::IQ2_XS},
-    {"IQ2_S", F::IQ2_S, T::IQ2_XS},      // IQ2_S files default to IQ2_XS tensors
-    {"IQ2_M", F::IQ2_M, T::IQ2_S},       // IQ2_M files default to IQ2_S tensors
-    {"IQ3_XXS", F::IQ3_XXS, T::IQ3_XXS}, {"IQ3_XS", F::IQ3_XS, T::IQ3_S},
-    {"IQ3_S", F::IQ3_S, T::IQ3_S},       {"IQ3_M", F::IQ3_M, T::IQ3_S},
-    {"IQ1_S", F::IQ1_S, T::IQ1_S},       {"IQ1_M", F::IQ1_M, T::IQ1_M},
-    {"IQ4_NL", F::IQ4_NL, T::IQ4_NL},    {"IQ4_XS", F::IQ4_XS, T::IQ4_XS},
-    {"TQ1_0", F::TQ1_0, T::TQ1_0},       {"TQ2_0", F::TQ2_0, T::TQ2_0},
+    {"Q4_0", F::Q4_0, T::Q4_0},
+    {"Q4_1", F::Q4_1, T::Q4_1},
+    {"Q5_0", F::Q5_0, T::Q5_0},
+    {"Q5_1", F::Q5_1, T::Q5_1},
+    {"Q8_0", F::Q8_0, T::Q8_0},
+    {"F16", F::F16, T::F16},
+    {"BF16", F::BF16, T::BF16},
+    {"F32", F::F32, T::F32},
+    {"Q2_K", F::Q2_K, T::Q2_K},
+    {"Q2_K_S", F::Q2_K_S, T::Q2_K},
+    {"Q3_K_S", F::Q3_K_S, T::Q3_K},
+    {"Q3_K_M", F::Q3_K_M, T::Q3_K},
+    {"Q3_K_L", F::Q3_K_L, T::Q3_K},
+    {"Q4_K_S", F::Q4_K_S, T::Q4_K},
+    {"Q4_K_M", F::Q4_K_M, T::Q4_K},
+    {"Q5_K_S", F::Q5_K_S, T::Q5_K},
+    {"Q5_K_M", F::Q5_K_M, T::Q5_K},
+    {"Q6_K", F::Q6_K, T::Q6_K},
+    {"IQ2_XXS", F::IQ2_XXS, T::IQ2_XXS},
+    {"IQ2_XS", F::IQ2_XS, T::IQ2_XS},
+    {"IQ2_S", F::IQ2_S, T::IQ2_XS},  // IQ2_S files default to IQ2_XS tensors
+    {"IQ2_M", F::IQ2_M, T::IQ2_S},   // IQ2_M files default to IQ2_S tensors
+    {"IQ3_XXS", F::IQ3_XXS, T::IQ3_XXS},
+    {"IQ3_XS", F::IQ3_XS, T::IQ3_S},
+    {"IQ3_S", F::IQ3_S, T::IQ3_S},
+    {"IQ3_M", F::IQ3_M, T::IQ3_S},
+    {"IQ1_S", F::IQ1_S, T::IQ1_S},
+    {"IQ1_M", F::IQ1_M, T::IQ1_M},
+    {"IQ4_NL", F::IQ4_NL, T::IQ4_NL},
+    {"IQ4_XS", F::IQ4_XS, T::IQ4_XS},
+    {"TQ1_0", F::TQ1_0, T::TQ1_0},
+    {"TQ2_0", F::TQ2_0, T::TQ2_0},
     {"MXFP4_MOE", F::MXFP4_MOE, T::MXFP4},
     // llama-quantize aliases
-    {"Q3_K", F::Q3_K_M, T::Q3_K},        {"Q4_K", F::Q4_K_M, T::Q4_K},
+    {"Q3_K", F::Q3_K_M, T::Q3_K},
+    {"Q4_K", F::Q4_K_M, T::Q4_K},
     {"Q5_K", F::Q5_K_M, T::Q5_K},
 };
 
@@ -155,7 +225,20 @@ const FtypeName* find_ftype(std::string_view name) {
 
 // llama.cpp's broad tensor categories (tensor_get_category). llama.cpp matches substrings of the full
 // name "blk.N.<role>.weight"; "<x>.weight" occurs in it exactly when the role ends with <x>.
-enum class Cat { TOKEN_EMBD, ATTN_Q, ATTN_V, ATTN_K, ATTN_QKV, ATTN_KV_B, ATTN_OUTPUT, FFN_UP, FFN_GATE, FFN_DOWN, OUTPUT, OTHER };
+enum class Cat {
+  TOKEN_EMBD,
+  ATTN_Q,
+  ATTN_V,
+  ATTN_K,
+  ATTN_QKV,
+  ATTN_KV_B,
+  ATTN_OUTPUT,
+  FFN_UP,
+  FFN_GATE,
+  FFN_DOWN,
+  OUTPUT,
+  OTHER
+};
 
 Cat category(std::string_view role) {
   if (role == "output") return Cat::OUTPUT;
@@ -180,35 +263,33 @@ bool is_attn_v_like(Cat c) { return c == Cat::ATTN_V || c == Cat::ATTN_QKV || c 
 // 2-D weights that convert_hf_to_gguf.py always stores as F32.
 bool converter_keeps_f32(std::string_view role) {
   return ends_with(role, "ffn_gate_inp") || role == "position_embd" || role == "token_types" ||
-         contains(role, "ssm_conv1d") || ends_with(role, "shortconv.conv") ||
-         ends_with(role, "time_mix_first") || ends_with(role, "time_mix_w1") ||
-         ends_with(role, "time_mix_w2") || ends_with(role, "time_mix_decay_w1") ||
+         contains(role, "ssm_conv1d") || ends_with(role, "shortconv.conv") || ends_with(role, "time_mix_first") ||
+         ends_with(role, "time_mix_w1") || ends_with(role, "time_mix_w2") || ends_with(role, "time_mix_decay_w1") ||
          ends_with(role, "time_mix_decay_w2") || ends_with(role, "time_mix_lerp_fused") ||
          contains(role, ".position_embd");
 }
 
 // tensor_allows_quantization, for a 2-D (or 3-D expert) weight whose name ends in "weight".
 bool allows_quantization(std::string_view role) {
-  if (ends_with(role, "_norm")) return false;              // norms
-  if (ends_with(role, "ffn_gate_inp")) return false;       // MoE router
-  if (ends_with(role, "ffn_gate_tid2eid")) return false;   // token -> expert table
+  if (ends_with(role, "_norm")) return false;             // norms
+  if (ends_with(role, "ffn_gate_inp")) return false;      // MoE router
+  if (ends_with(role, "ffn_gate_tid2eid")) return false;  // token -> expert table
   if (contains(role, "altup") || contains(role, "laurel")) return false;
   if (contains(role, "per_layer_model_proj")) return false;
   if (role == "position_embd" || role == "token_types") return false;
   if (contains(role, "ssm_conv1d") || ends_with(role, "shortconv.conv")) return false;
   if (ends_with(role, "indexer.k_proj") || ends_with(role, "indexer.q_proj")) return false;
   static constexpr std::string_view kRwkv[] = {
-      "time_mix_first", "time_mix_w0", "time_mix_w1", "time_mix_w2", "time_mix_v0",
-      "time_mix_v1", "time_mix_v2", "time_mix_a0", "time_mix_a1", "time_mix_a2",
-      "time_mix_g1", "time_mix_g2", "time_mix_decay_w1", "time_mix_decay_w2",
-      "time_mix_lerp_fused"};
+      "time_mix_first", "time_mix_w0", "time_mix_w1",       "time_mix_w2",       "time_mix_v0",
+      "time_mix_v1",    "time_mix_v2", "time_mix_a0",       "time_mix_a1",       "time_mix_a2",
+      "time_mix_g1",    "time_mix_g2", "time_mix_decay_w1", "time_mix_decay_w2", "time_mix_lerp_fused"};
   for (auto r : kRwkv) {
     if (ends_with(role, r)) return false;
   }
   if (ends_with(role, "attn_rel_b")) return false;
-  static constexpr std::string_view kMultimodal[] = {
-      ".position_embd", "sam.pos_embd", "sam.neck.", "sam.net_", ".rel_pos", ".patch_embd",
-      ".patch_merger", "a.rvq.codebook", "mm.a.code_embd"};
+  static constexpr std::string_view kMultimodal[] = {".position_embd", "sam.pos_embd",   "sam.neck.",
+                                                     "sam.net_",       ".rel_pos",       ".patch_embd",
+                                                     ".patch_merger",  "a.rvq.codebook", "mm.a.code_embd"};
   for (auto m : kMultimodal) {
     if (contains(role, m)) return false;
   }
@@ -216,24 +297,40 @@ bool allows_quantization(std::string_view role) {
 }
 
 // llama.cpp's use_more_bits: the first and last eighth of the layers, and every third one between.
-bool use_more_bits(std::int64_t i, std::int64_t n) {
-  return i < n / 8 || i >= 7 * n / 8 || (i - n / 8) % 3 == 2;
-}
+bool use_more_bits(std::int64_t i, std::int64_t n) { return i < n / 8 || i >= 7 * n / 8 || (i - n / 8) % 3 == 2; }
 
 // tensor_type_fallback: a type whose block does not divide the row length.
 T fallback(T t, std::int64_t cols) {
   if (cols % info(t).block_elems == 0) return t;
   T r;
   switch (t) {
-    case T::IQ1_S: case T::IQ1_M: case T::IQ2_XXS: case T::IQ2_XS: case T::IQ2_S:
-    case T::IQ3_XXS: case T::IQ3_S: case T::IQ4_XS:
-      r = T::IQ4_NL; break;
-    case T::Q2_K: case T::Q3_K: case T::TQ1_0: case T::TQ2_0:
-      r = T::Q4_0; break;
-    case T::Q4_K: r = T::Q5_0; break;
-    case T::Q5_K: r = T::Q5_1; break;
-    case T::Q6_K: r = T::Q8_0; break;
-    default: return T::F16;  // llama.cpp throws here; F16 is its last-resort type
+    case T::IQ1_S:
+    case T::IQ1_M:
+    case T::IQ2_XXS:
+    case T::IQ2_XS:
+    case T::IQ2_S:
+    case T::IQ3_XXS:
+    case T::IQ3_S:
+    case T::IQ4_XS:
+      r = T::IQ4_NL;
+      break;
+    case T::Q2_K:
+    case T::Q3_K:
+    case T::TQ1_0:
+    case T::TQ2_0:
+      r = T::Q4_0;
+      break;
+    case T::Q4_K:
+      r = T::Q5_0;
+      break;
+    case T::Q5_K:
+      r = T::Q5_1;
+      break;
+    case T::Q6_K:
+      r = T::Q8_0;
+      break;
+    default:
+      return T::F16;  // llama.cpp throws here; F16 is its last-resort type
   }
   if (cols % info(r).block_elems != 0) r = T::F16;
   return r;
@@ -241,8 +338,15 @@ T fallback(T t, std::int64_t cols) {
 
 bool needs_imatrix(F f) {
   switch (f) {
-    case F::IQ1_S: case F::IQ1_M: case F::IQ2_XXS: case F::IQ2_XS: case F::IQ2_S: case F::IQ2_M:
-    case F::IQ3_XXS: case F::IQ3_XS: case F::Q2_K_S:
+    case F::IQ1_S:
+    case F::IQ1_M:
+    case F::IQ2_XXS:
+    case F::IQ2_XS:
+    case F::IQ2_S:
+    case F::IQ2_M:
+    case F::IQ3_XXS:
+    case F::IQ3_XS:
+    case F::Q2_K_S:
       return true;
     default:
       return false;
@@ -250,14 +354,12 @@ bool needs_imatrix(F f) {
 }
 
 bool is_iq1_iq2(F f) {
-  return f == F::IQ2_XXS || f == F::IQ2_XS || f == F::IQ1_S || f == F::IQ2_S || f == F::IQ2_M ||
-         f == F::IQ1_M;
+  return f == F::IQ2_XXS || f == F::IQ2_XS || f == F::IQ1_S || f == F::IQ2_S || f == F::IQ2_M || f == F::IQ1_M;
 }
 
 // The mix rules (llama_tensor_get_type_impl) for a quantizable tensor; `t` is the file type's
 // default tensor type.
-T mix(F f, T t, Cat cat, std::int64_t layer, std::int64_t cols, bool three_d,
-      const MixContext& ctx) {
+T mix(F f, T t, Cat cat, std::int64_t layer, std::int64_t cols, bool three_d, const MixContext& ctx) {
   const std::int64_t n_layer = ctx.n_layer;
   const std::int64_t n_expert = ctx.n_expert;
   const std::int64_t n_gqa = ctx.n_head_kv > 0 ? ctx.n_head / ctx.n_head_kv : 0;
@@ -268,8 +370,8 @@ T mix(F f, T t, Cat cat, std::int64_t layer, std::int64_t cols, bool three_d,
   if (cat == Cat::OUTPUT || tied_embd) {
     if (f == F::MXFP4_MOE) return T::Q8_0;
     if (cols % info(t).block_elems != 0) return T::Q8_0;
-    if (f == F::IQ2_XXS || f == F::IQ2_XS || f == F::IQ3_XXS || f == F::IQ1_S || f == F::IQ2_S ||
-        f == F::IQ2_M || f == F::IQ1_M)
+    if (f == F::IQ2_XXS || f == F::IQ2_XS || f == F::IQ3_XXS || f == F::IQ1_S || f == F::IQ2_S || f == F::IQ2_M ||
+        f == F::IQ1_M)
       return T::Q5_K;
     if (t != T::Q8_0) return T::Q6_K;
     return t;
@@ -352,23 +454,29 @@ T mix(F f, T t, Cat cat, std::int64_t layer, std::int64_t cols, bool three_d,
     if (f == F::Q2_K_S) return i < n_layer / 8 ? T::Q4_K : t;
     if (f == F::IQ3_XXS && !imatrix) return i < n_layer / 8 ? T::Q4_K : T::Q3_K;
     if (f == F::Q3_K_M) return i < n_layer / 16 ? T::Q5_K : T::Q4_K;  // non-Falcon
-    if (f == F::IQ3_M && (i < n_layer / 8 || (n_expert == 8 && use_more_bits(i, n_layer))))
-      return T::Q4_K;
+    if (f == F::IQ3_M && (i < n_layer / 8 || (n_expert == 8 && use_more_bits(i, n_layer)))) return T::Q4_K;
     if (f == F::Q3_K_L) return T::Q5_K;  // non-Falcon
     if (f == F::Q4_K_M) return use_more_bits(i, n_layer) ? T::Q6_K : t;
     if (i < n_layer / 8 && (f == F::IQ4_NL || f == F::IQ4_XS) && !imatrix) return T::Q5_K;
     if (f == F::Q5_K_M && use_more_bits(i, n_layer)) return T::Q6_K;
     if (f == F::Q4_K_S && i < n_layer / 8) return T::Q5_K;
-    if ((f == F::Q4_0 || f == F::Q5_0) && imatrix && i < n_layer / 8)
-      return f == F::Q4_0 ? T::Q4_1 : T::Q5_1;
+    if ((f == F::Q4_0 || f == F::Q5_0) && imatrix && i < n_layer / 8) return f == F::Q4_0 ? T::Q4_1 : T::Q5_1;
     return t;
   }
 
   if (cat == Cat::ATTN_OUTPUT) {
     if (n_expert == 8) {
       switch (f) {
-        case F::Q2_K: case F::IQ3_XS: case F::IQ3_XXS: case F::Q3_K_S: case F::Q3_K_M:
-        case F::IQ4_NL: case F::Q4_K_S: case F::Q4_K_M: case F::IQ3_S: case F::IQ3_M:
+        case F::Q2_K:
+        case F::IQ3_XS:
+        case F::IQ3_XXS:
+        case F::Q3_K_S:
+        case F::Q3_K_M:
+        case F::IQ4_NL:
+        case F::Q4_K_S:
+        case F::Q4_K_M:
+        case F::IQ3_S:
+        case F::IQ3_M:
         case F::IQ4_XS:
           return T::Q5_K;
         default:

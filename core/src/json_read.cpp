@@ -46,8 +46,7 @@ std::int64_t JsonReader::integer(const char* key, std::int64_t fallback, std::in
     }
     out = static_cast<std::int64_t>(d);
   } else {
-    fail(ErrorCode::invalid_field, field(key),
-         std::string(key) + " must be an integer, got " + describe_json_value(v));
+    fail(ErrorCode::invalid_field, field(key), std::string(key) + " must be an integer, got " + describe_json_value(v));
     return fallback;
   }
   if (out < min || out > max) {
@@ -83,7 +82,8 @@ bool JsonReader::boolean(const char* key, bool fallback) {
   if (!has(key)) return fallback;
   const auto& v = j_.at(key);
   if (!v.is_boolean()) {
-    fail(ErrorCode::invalid_field, field(key), std::string(key) + " must be true or false, got " + describe_json_value(v));
+    fail(ErrorCode::invalid_field, field(key),
+         std::string(key) + " must be true or false, got " + describe_json_value(v));
     return fallback;
   }
   return v.get<bool>();
@@ -107,7 +107,8 @@ std::vector<std::string> JsonReader::string_list(const char* key) {
   if (!has(key)) return out;
   const auto& v = j_.at(key);
   if (!v.is_array()) {
-    fail(ErrorCode::invalid_field, field(key), std::string(key) + " must be a list of strings, got " + describe_json_value(v));
+    fail(ErrorCode::invalid_field, field(key),
+         std::string(key) + " must be a list of strings, got " + describe_json_value(v));
     return out;
   }
   for (const auto& item : v) {
@@ -126,7 +127,8 @@ std::vector<std::int64_t> JsonReader::integer_list(const char* key, std::int64_t
   if (!has(key)) return out;
   const auto& v = j_.at(key);
   if (!v.is_array()) {
-    fail(ErrorCode::invalid_field, field(key), std::string(key) + " must be a list of integers, got " + describe_json_value(v));
+    fail(ErrorCode::invalid_field, field(key),
+         std::string(key) + " must be a list of integers, got " + describe_json_value(v));
     return out;
   }
   for (const auto& item : v) {

@@ -16,11 +16,11 @@ struct KvType {
 };
 // llama.cpp cache types use ggml block layouts (ggml-common.h): q8_0 = 34 B per 32 values, etc.
 const KvType kKvTypes[] = {
-    {"fp32", 1, 4}, {"fp16", 1, 2}, {"bf16", 1, 2}, {"fp8", 1, 1}, {"fp8_e4m3", 1, 1}, {"fp8_e5m2", 1, 1},
-    {"int8", 1, 1}, {"q8_0", 32, 34}, {"q5_1", 32, 24}, {"q5_0", 32, 22}, {"q4_1", 32, 20}, {"q4_0", 32, 18},
-    {"iq4_nl", 32, 18},
+    {"fp32", 1, 4},     {"fp16", 1, 2},   {"bf16", 1, 2},     {"fp8", 1, 1},    {"fp8_e4m3", 1, 1},
+    {"fp8_e5m2", 1, 1}, {"int8", 1, 1},   {"q8_0", 32, 34},   {"q5_1", 32, 24}, {"q5_0", 32, 22},
+    {"q4_1", 32, 20},   {"q4_0", 32, 18}, {"iq4_nl", 32, 18},
 };
-const char* const kKvAliases[][2] = {{"f32", "fp32"}, {"float32", "fp32"}, {"f16", "fp16"}, {"float16", "fp16"},
+const char* const kKvAliases[][2] = {{"f32", "fp32"},  {"float32", "fp32"},  {"f16", "fp16"},      {"float16", "fp16"},
                                      {"half", "fp16"}, {"bfloat16", "bf16"}, {"fp8_ds_mla", "fp8"}};
 
 I ceil_div(I a, I b) { return (a + b - 1) / b; }
@@ -97,9 +97,12 @@ std::vector<KvLayerCost> kv_layer_costs(const Architecture& a, const KvDtype& d,
 I kv_tokens_held(const KvLayerCost& layer, I context) {
   switch (layer.kind) {
     case AttentionKind::sliding:
-    case AttentionKind::chunked: return std::min(context, layer.window);
-    case AttentionKind::linear: return 0;
-    default: return context;
+    case AttentionKind::chunked:
+      return std::min(context, layer.window);
+    case AttentionKind::linear:
+      return 0;
+    default:
+      return context;
   }
 }
 

@@ -8,16 +8,26 @@ namespace vramplan {
 
 const char* to_string(TensorClass cls) {
   switch (cls) {
-    case TensorClass::embedding: return "embedding";
-    case TensorClass::attention: return "attention";
-    case TensorClass::mlp: return "mlp";
-    case TensorClass::experts: return "experts";
-    case TensorClass::shared_experts: return "shared_experts";
-    case TensorClass::router: return "router";
-    case TensorClass::norm: return "norm";
-    case TensorClass::lm_head: return "lm_head";
-    case TensorClass::mtp: return "mtp";
-    case TensorClass::vision: return "vision";
+    case TensorClass::embedding:
+      return "embedding";
+    case TensorClass::attention:
+      return "attention";
+    case TensorClass::mlp:
+      return "mlp";
+    case TensorClass::experts:
+      return "experts";
+    case TensorClass::shared_experts:
+      return "shared_experts";
+    case TensorClass::router:
+      return "router";
+    case TensorClass::norm:
+      return "norm";
+    case TensorClass::lm_head:
+      return "lm_head";
+    case TensorClass::mtp:
+      return "mtp";
+    case TensorClass::vision:
+      return "vision";
   }
   return "attention";
 }
@@ -83,8 +93,8 @@ void add_attention(Builder& b, const Architecture& a, AttentionKind kind, const 
     const I value_dim = l.num_value_heads * l.value_head_dim;
     b.add(p + "linear_attn.in_proj_qkvz.weight", "ssm_in", A, 2 * key_dim + 2 * value_dim, h, Shard::column);
     b.add(p + "linear_attn.in_proj_ba.weight", "ssm_ba", A, 2 * l.num_value_heads, h, Shard::column);
-    b.add(p + "linear_attn.conv1d.weight", "ssm_conv1d", A, 2 * key_dim + value_dim, l.conv_kernel, Shard::column, 1,
-          1, false);
+    b.add(p + "linear_attn.conv1d.weight", "ssm_conv1d", A, 2 * key_dim + value_dim, l.conv_kernel, Shard::column, 1, 1,
+          false);
     b.vec(p + "linear_attn.dt_bias", "ssm_dt", A, l.num_value_heads, Shard::column);
     b.vec(p + "linear_attn.A_log", "ssm_a", A, l.num_value_heads, Shard::column);
     b.vec(p + "linear_attn.norm.weight", "ssm_norm", TensorClass::norm, l.value_head_dim);
@@ -119,7 +129,8 @@ void add_attention(Builder& b, const Architecture& a, AttentionKind kind, const 
 void add_dense_mlp(Builder& b, const Architecture& a, I width, const std::string& p, const std::string& role_suffix,
                    TensorClass cls, I per_layer = 1, I active = 1) {
   const I h = a.hidden_size;
-  if (a.gated_mlp) b.add(p + "gate_proj.weight", "ffn_gate" + role_suffix, cls, width, h, Shard::column, per_layer, active);
+  if (a.gated_mlp)
+    b.add(p + "gate_proj.weight", "ffn_gate" + role_suffix, cls, width, h, Shard::column, per_layer, active);
   b.add(p + "up_proj.weight", "ffn_up" + role_suffix, cls, width, h, Shard::column, per_layer, active);
   b.add(p + "down_proj.weight", "ffn_down" + role_suffix, cls, h, width, Shard::row, per_layer, active);
   if (a.mlp_bias || (cls == TensorClass::experts && a.expert_bias)) {
@@ -159,8 +170,10 @@ void add_layer_norms(Builder& b, const Architecture& a, const std::string& p) {
 // One decoder layer kind (attention kind x MLP kind) over the layers in `b.layers`.
 void add_layer(Builder& b, const Architecture& a, AttentionKind kind, bool moe, const std::string& p) {
   add_attention(b, a, kind, p);
-  if (moe) add_moe(b, a, p);
-  else add_dense_mlp(b, a, a.intermediate_size, p + "mlp.", "", TensorClass::mlp);
+  if (moe)
+    add_moe(b, a, p);
+  else
+    add_dense_mlp(b, a, a.intermediate_size, p + "mlp.", "", TensorClass::mlp);
   add_layer_norms(b, a, p);
 }
 
@@ -182,7 +195,8 @@ void add_vision(Builder& b, const Architecture& a) {
     b.add("vision.layers.*.feed_forward.{gate,up}_proj.weight", "v.ffn_up", C, f, d, R, 2 * L, 2 * L);
     b.add("vision.layers.*.feed_forward.down_proj.weight", "v.ffn_down", C, d, f, R, L, L);
     b.vec("multi_modal_projector.norm.weight", "mm.norm", C, d);
-    b.add("multi_modal_projector.patch_merger.merging_layer.weight", "mm.merge", C, d, d * v.spatial_merge * v.spatial_merge, R);
+    b.add("multi_modal_projector.patch_merger.merging_layer.weight", "mm.merge", C, d,
+          d * v.spatial_merge * v.spatial_merge, R);
     b.add("multi_modal_projector.linear_1.weight", "mm.1", C, v.projector_out, d, R);
     b.add("multi_modal_projector.linear_2.weight", "mm.2", C, v.projector_out, v.projector_out, R);
     return;
@@ -280,7 +294,8 @@ std::vector<TensorGroup> enumerate_tensors(const Architecture& a) {
       b.vec(p + "shared_head.norm.weight", "nextn.shared_head_norm", TensorClass::mtp, h);
       if (a.mtp_own_embeddings) {
         b.add(p + "embed_tokens.weight", "nextn.embed_tokens", TensorClass::mtp, a.vocab_size, h, Shard::column);
-        b.add(p + "shared_head.head.weight", "nextn.shared_head_head", TensorClass::mtp, a.vocab_size, h, Shard::column);
+        b.add(p + "shared_head.head.weight", "nextn.shared_head_head", TensorClass::mtp, a.vocab_size, h,
+              Shard::column);
       }
     }
     for (std::size_t i = first; i < out.size(); ++i) out[i].pp_stage_hint = 1;

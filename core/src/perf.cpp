@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-
 namespace vramplan {
 
 PerfModel make_perf_model(const Architecture& a, const WeightFormat& w, const KvDtype& kv, const GpuEntry& gpu,
@@ -32,7 +31,8 @@ PerfModel make_perf_model(const Architecture& a, const WeightFormat& w, const Kv
   for (const auto& l : a.layers)
     if (l.attention != AttentionKind::linear) attn += 4.0 * static_cast<double>(a.num_heads * a.q_head_dim());
   m.attention_flops_per_token_ctx = attn;
-  for (const auto& c : kv_layer_costs(a, kv, tp)) m.kv_bytes_per_token_per_gpu += c.k_bytes_per_token + c.v_bytes_per_token;
+  for (const auto& c : kv_layer_costs(a, kv, tp))
+    m.kv_bytes_per_token_per_gpu += c.k_bytes_per_token + c.v_bytes_per_token;
   m.kv_bytes_per_token_per_gpu /= pp;
   // The format's compute path: FP8 and INT8 checkpoints use the low-precision tensor cores when the GPU has
   // them; weight-only formats (GPTQ/AWQ/NF4/GGUF/MXFP4 on most GPUs) dequantise to 16-bit.
@@ -76,7 +76,8 @@ PerfFigures perf_figures(const PerfModel& m, std::int64_t prompt, double batch, 
   const double p = static_cast<double>(prompt);
   const double prefill_flops = m.flops_per_token_linear * p + m.attention_flops_per_token_ctx * p * p / 2.0;
   out.prefill_compute_s = prefill_flops / (gpus_tp * flops * m.f.prefill_mfu);
-  const double prefill_memory = (m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu) * static_cast<double>(m.pp) / bw;
+  const double prefill_memory =
+      (m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu) * static_cast<double>(m.pp) / bw;
   out.prefill_comm_s = allreduce(p) + p2p(p);
   out.prefill_s = std::max(out.prefill_compute_s, prefill_memory) + out.prefill_comm_s;
 
@@ -84,12 +85,14 @@ PerfFigures perf_figures(const PerfModel& m, std::int64_t prompt, double batch, 
   // 1 - (1 - k/E)^batch of them, for uniform routing) and the batch's KV cache.
   double expert_share = 1.0;
   if (m.num_experts > 0)
-    expert_share = 1.0 - std::pow(1.0 - static_cast<double>(m.experts_per_token) / static_cast<double>(m.num_experts), batch);
-  const double weights = (m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu * expert_share) * static_cast<double>(m.pp);
+    expert_share =
+        1.0 - std::pow(1.0 - static_cast<double>(m.experts_per_token) / static_cast<double>(m.num_experts), batch);
+  const double weights =
+      (m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu * expert_share) * static_cast<double>(m.pp);
   const double kv = batch * context * static_cast<double>(m.kv_bytes_per_token_per_gpu) * static_cast<double>(m.pp);
   out.decode_memory_s = (weights + kv) / bw;
-  out.decode_compute_s =
-      batch * (m.flops_per_token_linear + m.attention_flops_per_token_ctx * context) / (gpus_tp * flops * m.f.decode_mfu);
+  out.decode_compute_s = batch * (m.flops_per_token_linear + m.attention_flops_per_token_ctx * context) /
+                         (gpus_tp * flops * m.f.decode_mfu);
   out.decode_comm_s = allreduce(batch) + p2p(batch);
   out.decode_step_s = std::max(out.decode_memory_s, out.decode_compute_s) + out.decode_comm_s;
   return out;
@@ -102,10 +105,12 @@ double decode_step_s(const PerfModel& m, double batch, double context) {
   const double lat = m.f.allreduce_latency_s * (m.nvlink_class ? 1.0 : 3.0);
   double expert_share = 1.0;
   if (m.num_experts > 0)
-    expert_share = 1.0 - std::pow(1.0 - static_cast<double>(m.experts_per_token) / static_cast<double>(m.num_experts), batch);
+    expert_share =
+        1.0 - std::pow(1.0 - static_cast<double>(m.experts_per_token) / static_cast<double>(m.num_experts), batch);
   const double pp = static_cast<double>(m.pp);
   const double memory = ((m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu * expert_share) * pp +
-                         batch * context * static_cast<double>(m.kv_bytes_per_token_per_gpu) * pp) / bw;
+                         batch * context * static_cast<double>(m.kv_bytes_per_token_per_gpu) * pp) /
+                        bw;
   const double compute = batch * (m.flops_per_token_linear + m.attention_flops_per_token_ctx * context) /
                          (gpus_tp * std::max(1.0, m.flops) * m.f.decode_mfu);
   double comm = 0;

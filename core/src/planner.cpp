@@ -22,22 +22,22 @@ using nlohmann::json;
 using I = std::int64_t;
 
 struct Workload {
-  double qps = 0;          // 0 when the concurrency is given instead
+  double qps = 0;  // 0 when the concurrency is given instead
   I concurrency = 0;
   I prompt = 1000;
   I output = 500;
 };
 
 struct Slo {
-  double ttft_s = 0;       // 0 = no target
+  double ttft_s = 0;  // 0 = no target
   double tpot_s = 0;
   double min_output_tokens_per_s = 0;
 };
 
 struct Latency {
   bool stable = false;
-  double batch = 0;        // sequences in flight per replica
-  double ttft_s = 0;       // P99 under the prefill queue
+  double batch = 0;   // sequences in flight per replica
+  double ttft_s = 0;  // P99 under the prefill queue
   double tpot_s = 0;
   double output_tokens_per_s = 0;  // per replica
   std::string why;                 // when not stable
@@ -70,7 +70,8 @@ Latency solve(const PerfModel& m, const Workload& w, I replicas) {
     while (gap(hi) > 0) {
       hi *= 2.0;
       if (hi > 4e6) {
-        out.why = "decode cannot keep up with " + fmt_num(lambda, 2) + " requests/s per replica: every larger batch makes each step slower than the tokens it adds";
+        out.why = "decode cannot keep up with " + fmt_num(lambda, 2) +
+                  " requests/s per replica: every larger batch makes each step slower than the tokens it adds";
         return out;
       }
     }
@@ -100,7 +101,8 @@ Latency solve(const PerfModel& m, const Workload& w, I replicas) {
   out.batch = b;
   out.ttft_s = prefill / (1.0 - rho);
   out.tpot_s = step / (1.0 - rho);
-  out.output_tokens_per_s = b / (out.ttft_s + static_cast<double>(w.output) * out.tpot_s) * static_cast<double>(w.output);
+  out.output_tokens_per_s =
+      b / (out.ttft_s + static_cast<double>(w.output) * out.tpot_s) * static_cast<double>(w.output);
   return out;
 }
 
@@ -110,10 +112,14 @@ std::string launch_command(const std::string& engine, const std::string& model, 
   std::string q;
   std::string m = model;
   if (fmt.id != native.id) {
-    if (fmt.kind == FormatKind::fp8) q = "fp8";
-    else if (fmt.id.rfind("awq", 0) == 0) m = "<an AWQ checkpoint of " + model + ">";
-    else if (fmt.id.rfind("gptq", 0) == 0) m = "<a GPTQ checkpoint of " + model + ">";
-    else if (fmt.kind == FormatKind::bnb) q = "bitsandbytes";
+    if (fmt.kind == FormatKind::fp8)
+      q = "fp8";
+    else if (fmt.id.rfind("awq", 0) == 0)
+      m = "<an AWQ checkpoint of " + model + ">";
+    else if (fmt.id.rfind("gptq", 0) == 0)
+      m = "<a GPTQ checkpoint of " + model + ">";
+    else if (fmt.kind == FormatKind::bnb)
+      q = "bitsandbytes";
   }
   if (engine == "sglang") {
     std::string c = "python -m sglang.launch_server --model-path " + m + " --tp " + std::to_string(tp);
@@ -128,9 +134,9 @@ std::string launch_command(const std::string& engine, const std::string& model, 
   if (engine == "llama.cpp" || engine == "ollama") {
     // The GGUF closest to the format: its own type, BF16/F16 for 16-bit, Q8_0 for 8-bit, Q4_K_M for 4-bit.
     const std::string gguf = fmt.kind == FormatKind::gguf ? fmt.gguf_ftype
-                             : fmt.data_bits >= 16      ? (fmt.id == "fp16" ? "F16" : "BF16")
-                             : fmt.data_bits >= 8       ? "Q8_0"
-                                                        : "Q4_K_M";
+                             : fmt.data_bits >= 16        ? (fmt.id == "fp16" ? "F16" : "BF16")
+                             : fmt.data_bits >= 8         ? "Q8_0"
+                                                          : "Q4_K_M";
     std::string c = "llama-server -m " + model + "-" + gguf + ".gguf -ngl 999 -fa on -c " +
                     std::to_string(max_len * seqs) + " -np " + std::to_string(seqs);
     if (tp * pp > 1) c += " --split-mode layer";
@@ -154,7 +160,8 @@ std::string ms(double s) { return fmt_num(s * 1000.0, s < 0.1 ? 1 : 0) + " ms"; 
 }  // namespace
 
 json plan_json(const json& req, const Catalog& catalog) {
-  if (!req.is_object()) return error_json(make_error(ErrorCode::invalid_json, "", "the plan request must be a JSON object"));
+  if (!req.is_object())
+    return error_json(make_error(ErrorCode::invalid_json, "", "the plan request must be a JSON object"));
   // The model, engine and options are read by the estimate request parser; workload and hardware are ours.
   json base = json::object();
   for (const char* k : {"model", "engine", "engine_options"})
@@ -176,8 +183,9 @@ json plan_json(const json& req, const Catalog& catalog) {
   Slo slo;
   {
     if (!req.contains("workload") || !req["workload"].is_object())
-      return error_json(make_error(ErrorCode::invalid_field, "workload",
-                                   "workload must be an object with qps or concurrency, prompt_tokens and output_tokens"));
+      return error_json(
+          make_error(ErrorCode::invalid_field, "workload",
+                     "workload must be an object with qps or concurrency, prompt_tokens and output_tokens"));
     JsonReader r(req["workload"], "workload");
     w.qps = r.number("qps", 0, 0, 1e7);
     w.concurrency = r.integer("concurrency", 0, 0, 1000000);
@@ -185,9 +193,11 @@ json plan_json(const json& req, const Catalog& catalog) {
     w.output = r.integer("output_tokens", 500, 1, I{1} << 22);
     if (!r.ok()) return error_json(r.error());
     if (w.qps <= 0 && w.concurrency <= 0)
-      return error_json(make_error(ErrorCode::invalid_field, "workload.qps", "give workload.qps (requests/s) or workload.concurrency"));
+      return error_json(make_error(ErrorCode::invalid_field, "workload.qps",
+                                   "give workload.qps (requests/s) or workload.concurrency"));
     if (req.contains("slo") && !req["slo"].is_null()) {
-      if (!req["slo"].is_object()) return error_json(make_error(ErrorCode::invalid_field, "slo", "slo must be an object"));
+      if (!req["slo"].is_object())
+        return error_json(make_error(ErrorCode::invalid_field, "slo", "slo must be an object"));
       JsonReader s(req["slo"], "slo");
       slo.ttft_s = s.number("ttft_ms", 0, 0, 1e9) / 1000.0;
       slo.tpot_s = s.number("tpot_ms", 0, 0, 1e9) / 1000.0;
@@ -244,7 +254,8 @@ json plan_json(const json& req, const Catalog& catalog) {
       for (auto it = c["prices"].begin(); it != c["prices"].end(); ++it) {
         const std::string field = "candidates.prices." + it.key().substr(0, 60);
         const GpuEntry* g = catalog.find_gpu(it.key());
-        if (!g) return error_json(make_error(ErrorCode::unknown_gpu, field, "unknown GPU '" + it.key().substr(0, 60) + "'"));
+        if (!g)
+          return error_json(make_error(ErrorCode::unknown_gpu, field, "unknown GPU '" + it.key().substr(0, 60) + "'"));
         if (!it.value().is_number() || !(it.value().get<double>() >= 0) || it.value().get<double>() > 1e6)
           return error_json(make_error(ErrorCode::invalid_field, field,
                                        "a price must be a number of USD per GPU-hour between 0 and 1e6, got " +
@@ -259,12 +270,17 @@ json plan_json(const json& req, const Catalog& catalog) {
   {
     std::vector<std::string> ids;
     if (req.contains("weights")) {
-      if (req["weights"].is_string()) ids.push_back(req["weights"].get<std::string>());
+      if (req["weights"].is_string())
+        ids.push_back(req["weights"].get<std::string>());
       else if (req["weights"].is_array()) {
         for (const auto& f : req["weights"])
-          if (f.is_string()) ids.push_back(f.get<std::string>());
-          else return error_json(make_error(ErrorCode::invalid_field, "weights", "weights must be a list of format ids"));
-      } else return error_json(make_error(ErrorCode::invalid_field, "weights", "weights must be a format id or a list of them"));
+          if (f.is_string())
+            ids.push_back(f.get<std::string>());
+          else
+            return error_json(make_error(ErrorCode::invalid_field, "weights", "weights must be a list of format ids"));
+      } else
+        return error_json(
+            make_error(ErrorCode::invalid_field, "weights", "weights must be a format id or a list of them"));
     }
     if (ids.empty()) formats.push_back(native_weight_format(arch));
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -321,7 +337,9 @@ json plan_json(const json& req, const Catalog& catalog) {
     const GpuEntry& g = *gp;
     const double half = g.bf16_flops > 0 ? g.bf16_flops : g.fp16_flops;
     if (g.bandwidth_bytes_per_s <= 0 || half <= 0) {
-      for (const auto& f : formats) reject(g, 0, f, "the catalog has no bandwidth or 16-bit FLOPS figure for this GPU, so latency cannot be modelled");
+      for (const auto& f : formats)
+        reject(g, 0, f,
+               "the catalog has no bandwidth or 16-bit FLOPS figure for this GPU, so latency cannot be modelled");
       continue;
     }
     const I node = std::max(1, g.gpus_per_node);
@@ -343,8 +361,9 @@ json plan_json(const json& req, const Catalog& catalog) {
           if (pp > 1 && tp_only_fitted && !layer_split) continue;
           if (layer_split && gpr > node) continue;  // one server
           if (static_cast<double>(weight_total) / static_cast<double>(gpr) > static_cast<double>(g.capacity_bytes())) {
-            reject(g, gpr, f, "the weights alone need " + fmt_gb(weight_total / gpr) + " per GPU; the GPU has " +
-                                  fmt_gb(g.capacity_bytes()));
+            reject(g, gpr, f,
+                   "the weights alone need " + fmt_gb(weight_total / gpr) + " per GPU; the GPU has " +
+                       fmt_gb(g.capacity_bytes()));
             continue;
           }
           const PerfModel model =
@@ -381,7 +400,8 @@ json plan_json(const json& req, const Catalog& catalog) {
             const auto& rep = r1->engine_report;
             I r1_total = 0;
             for (const auto& u : r1->per_gpu) r1_total = std::max(r1_total, u.total);
-            if (rep.contains("num_gpu_blocks") && rep.contains("workload_blocks") && rep["workload_blocks"].get<I>() > 0) {
+            if (rep.contains("num_gpu_blocks") && rep.contains("workload_blocks") &&
+                rep["workload_blocks"].get<I>() > 0) {
               max_batch = rep["num_gpu_blocks"].get<I>() / rep["workload_blocks"].get<I>();
               pool_total = r1_total;
             } else if (rep.contains("max_total_num_tokens")) {
@@ -439,8 +459,8 @@ json plan_json(const json& req, const Catalog& catalog) {
                     (slo.min_output_tokens_per_s <= 0 ||
                      e.lat.output_tokens_per_s * static_cast<double>(replicas) >= slo.min_output_tokens_per_s);
             if (e.memory && !e.slo)
-              e.why = "TTFT " + ms(e.lat.ttft_s) + (slo.ttft_s > 0 ? " (target " + ms(slo.ttft_s) + ")" : "") + ", TPOT " +
-                      ms(e.lat.tpot_s) + (slo.tpot_s > 0 ? " (target " + ms(slo.tpot_s) + ")" : "");
+              e.why = "TTFT " + ms(e.lat.ttft_s) + (slo.ttft_s > 0 ? " (target " + ms(slo.ttft_s) + ")" : "") +
+                      ", TPOT " + ms(e.lat.tpot_s) + (slo.tpot_s > 0 ? " (target " + ms(slo.tpot_s) + ")" : "");
             return e;
           };
           const I max_replicas = std::max<I>(1, max_gpus / gpr);
@@ -448,7 +468,8 @@ json plan_json(const json& req, const Catalog& catalog) {
           // probe), which also improves with more replicas. Both are monotone in the replica count.
           auto latency_ok = [&](I replicas) {
             const Latency l = solve(model, w, replicas);
-            return l.stable && (slo.ttft_s <= 0 || l.ttft_s <= slo.ttft_s) && (slo.tpot_s <= 0 || l.tpot_s <= slo.tpot_s) &&
+            return l.stable && (slo.ttft_s <= 0 || l.ttft_s <= slo.ttft_s) &&
+                   (slo.tpot_s <= 0 || l.tpot_s <= slo.tpot_s) &&
                    (slo.min_output_tokens_per_s <= 0 ||
                     l.output_tokens_per_s * static_cast<double>(replicas) >= slo.min_output_tokens_per_s);
           };
@@ -457,8 +478,10 @@ json plan_json(const json& req, const Catalog& catalog) {
           if (slo_reachable) {
             while (lo < hi) {
               const I mid = lo + (hi - lo) / 2;
-              if (latency_ok(mid)) hi = mid;
-              else lo = mid + 1;
+              if (latency_ok(mid))
+                hi = mid;
+              else
+                lo = mid + 1;
             }
           } else {
             lo = max_replicas;
@@ -499,7 +522,8 @@ json plan_json(const json& req, const Catalog& catalog) {
           if (pp == 1) tp_only_fitted = true;
           const I total_gpus = replicas * gpr;
           if (owned.count(g.id) && total_gpus > owned[g.id]) {
-            reject(g, gpr, f, "needs " + std::to_string(total_gpus) + " GPUs, " + std::to_string(owned[g.id]) + " owned");
+            reject(g, gpr, f,
+                   "needs " + std::to_string(total_gpus) + " GPUs, " + std::to_string(owned[g.id]) + " owned");
             continue;
           }
           const double price = prices.count(g.id) ? prices[g.id] : g.price_per_hour;
@@ -533,12 +557,12 @@ json plan_json(const json& req, const Catalog& catalog) {
               {"cost_per_million_output_tokens",
                cost > 0 && tokens_per_hour > 0 ? json(cost / tokens_per_hour * 1e6) : json(nullptr)},
               {"compute_path", model.compute_path},
-              {"why", best.slo ? "meets the targets: TTFT " + ms(best.lat.ttft_s) + ", TPOT " + ms(best.lat.tpot_s) + " with " +
-                                     std::to_string(replicas) + " replica(s)"
+              {"why", best.slo ? "meets the targets: TTFT " + ms(best.lat.ttft_s) + ", TPOT " + ms(best.lat.tpot_s) +
+                                     " with " + std::to_string(replicas) + " replica(s)"
                                : best.why},
-              {"launch_command", launch_command(proto.engine, proto.model_id, f, native_weight_format(arch), kvs[ki],
-                                                kv_auto[ki], tp, pp, replicas, max_len,
-                                                std::max<I>(1, static_cast<I>(std::ceil(best.lat.batch))), moe)}};
+              {"launch_command",
+               launch_command(proto.engine, proto.model_id, f, native_weight_format(arch), kvs[ki], kv_auto[ki], tp, pp,
+                              replicas, max_len, std::max<I>(1, static_cast<I>(std::ceil(best.lat.batch))), moe)}};
           plans.push_back(plan);
         }
       }
@@ -587,22 +611,40 @@ json plan_json(const json& req, const Catalog& catalog) {
     if (!dominated) pareto.push_back(i);
   }
   double concurrency = static_cast<double>(w.concurrency);
-  if (w.qps > 0 && !plans.empty()) concurrency = plans[0]["concurrency_per_replica"].get<double>() * plans[0]["replicas"].get<double>();
-  json assumptions = json::array({
-      {{"name", "prefill_mfu"}, {"value", factors.prefill_mfu}, {"why", "achieved/peak tensor FLOPS in prefill (an assumption: it varies with prompt length and kernels; set efficiency.prefill_mfu)"}},
-      {{"name", "decode_mfu"}, {"value", factors.decode_mfu}, {"why", "achieved/peak FLOPS once decode is compute-bound"}},
-      {{"name", "mbu"}, {"value", factors.mbu}, {"why", "achieved/peak memory bandwidth in decode: 'real systems land around 60 to 85 percent' (open-source-ai.tech glossary, MBU); a vLLM A100 run measured 77 % (johnmusgrave.com vLLM sweep); tests/test_perf.cpp checks two published decode figures within 15 %"}},
-      {{"name", "comm_efficiency"}, {"value", factors.comm_efficiency}, {"why", "achieved/peak link bandwidth in all-reduce"}},
-      {{"name", "queueing"}, {"value", "M/M/1 prefill queue, P99 wait = ln(100 rho)/(mu - lambda)"}, {"why", "TTFT under load"}},
-      {{"name", "routing"}, {"value", "uniform"}, {"why", "MoE decode reads 1-(1-k/E)^batch of the experts"}}});
-  return json{{"concurrency", concurrency},
-              {"workload", {{"qps", w.qps}, {"concurrency", w.concurrency}, {"prompt_tokens", w.prompt}, {"output_tokens", w.output}}},
-              {"engine", proto.engine},
-              {"plans", plans},
-              {"rejected", rejected},
-              {"pareto", pareto},
-              {"assumptions", assumptions},
-              {"warnings", warnings}};
+  if (w.qps > 0 && !plans.empty())
+    concurrency = plans[0]["concurrency_per_replica"].get<double>() * plans[0]["replicas"].get<double>();
+  json assumptions = json::array(
+      {{{"name", "prefill_mfu"},
+        {"value", factors.prefill_mfu},
+        {"why",
+         "achieved/peak tensor FLOPS in prefill (an assumption: it varies with prompt length and kernels; set "
+         "efficiency.prefill_mfu)"}},
+       {{"name", "decode_mfu"},
+        {"value", factors.decode_mfu},
+        {"why", "achieved/peak FLOPS once decode is compute-bound"}},
+       {{"name", "mbu"},
+        {"value", factors.mbu},
+        {"why",
+         "achieved/peak memory bandwidth in decode: 'real systems land around 60 to 85 percent' (open-source-ai.tech "
+         "glossary, MBU); a vLLM A100 run measured 77 % (johnmusgrave.com vLLM sweep); tests/test_perf.cpp checks two "
+         "published decode figures within 15 %"}},
+       {{"name", "comm_efficiency"},
+        {"value", factors.comm_efficiency},
+        {"why", "achieved/peak link bandwidth in all-reduce"}},
+       {{"name", "queueing"},
+        {"value", "M/M/1 prefill queue, P99 wait = ln(100 rho)/(mu - lambda)"},
+        {"why", "TTFT under load"}},
+       {{"name", "routing"}, {"value", "uniform"}, {"why", "MoE decode reads 1-(1-k/E)^batch of the experts"}}});
+  return json{
+      {"concurrency", concurrency},
+      {"workload",
+       {{"qps", w.qps}, {"concurrency", w.concurrency}, {"prompt_tokens", w.prompt}, {"output_tokens", w.output}}},
+      {"engine", proto.engine},
+      {"plans", plans},
+      {"rejected", rejected},
+      {"pareto", pareto},
+      {"assumptions", assumptions},
+      {"warnings", warnings}};
 }
 
 std::string plan_text(const std::string& text) {

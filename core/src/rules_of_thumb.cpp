@@ -41,7 +41,8 @@ std::vector<RuleOfThumb> rules_of_thumb(std::int64_t params, const WeightFormat&
   add("weights_only", w, w_text,
       "seeds 000/001: memory = parameters x bytes per parameter (FP16 2 B, FP8/INT8 1 B, INT4 0.5 B)");
   add("weights_x1.2", w * 1.2, "1.2 x (" + w_text + ")", "seed 003: inference memory = 1.2 x model memory");
-  add("weights_plus_kv_x1.2", (w + kv) * 1.2, "1.2 x (" + fmt_gb(static_cast<std::int64_t>(w)) + " + KV " + fmt_gb(kv_bytes) + ")",
+  add("weights_plus_kv_x1.2", (w + kv) * 1.2,
+      "1.2 x (" + fmt_gb(static_cast<std::int64_t>(w)) + " + KV " + fmt_gb(kv_bytes) + ")",
       "seed 002: total = (parameters + KV cache) x 1.2");
   add("weights_x1.2_plus_kv_plus_4gb", w * 1.2 + kv + 4e9,
       "1.2 x " + fmt_gb(static_cast<std::int64_t>(w)) + " + KV " + fmt_gb(kv_bytes) + " + 4 GB",

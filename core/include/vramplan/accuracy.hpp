@@ -1,9 +1,8 @@
 #pragma once
 // The published accuracy table: reference cases (engine logs, official figures) computed by the
 // tool, each check under a stated rule, rendered as ACCURACY.md.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace vramplan {
 

@@ -1,8 +1,7 @@
 #pragma once
 // JSON request -> structs -> core -> JSON result, shared by the CLI, the wasm module and the tests.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "vramplan/catalog.hpp"
 #include "vramplan/error.hpp"
@@ -15,8 +14,7 @@ nlohmann::json error_json(const Error& e);
 // Validates an estimate request against `catalog` into the core's input.
 Expected<EstimateInput> parse_estimate_request(const nlohmann::json& request, const Catalog& catalog,
                                                std::vector<std::string>* warnings);
-nlohmann::json estimate_result_json(const EstimateInput& input, const EstimateResult& result,
-                                    const Catalog& catalog);
+nlohmann::json estimate_result_json(const EstimateInput& input, const EstimateResult& result, const Catalog& catalog);
 
 // The whole round trip; returns the result object or {"error": {...}}. Never throws.
 nlohmann::json estimate_json(const nlohmann::json& request, const Catalog& catalog = builtin_catalog());
@@ -26,8 +24,8 @@ std::string estimate_text(const std::string& request_text);
 // Memory curves for charts in one call: the request evaluated at each value of `axis`
 // ("context_tokens" or "concurrency"). Returns {"axis", "points": [{"value", "per_gpu_total", "weights",
 // "kv_cache", "activations", "overhead", "capacity", "fits"}]} or {"error": ...}.
-nlohmann::json sweep_json(const nlohmann::json& request, const std::string& axis, const std::vector<std::int64_t>& values,
-                          const Catalog& catalog = builtin_catalog());
+nlohmann::json sweep_json(const nlohmann::json& request, const std::string& axis,
+                          const std::vector<std::int64_t>& values, const Catalog& catalog = builtin_catalog());
 // Text form for the wasm boundary: {"request": {...}, "axis": "...", "values": [...]}.
 std::string sweep_text(const std::string& sweep_request_text);
 

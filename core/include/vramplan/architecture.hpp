@@ -34,8 +34,8 @@ struct LinearAttentionSpec {
 struct QuantizationConfig {
   std::string method;  // "", "gptq", "awq", "fp8", "mxfp4", "bitsandbytes", "compressed-tensors" ...
   int bits = 0;
-  int group_size = 0;          // GPTQ/AWQ group size along the input dimension (-1 = per channel)
-  int block_rows = 0;          // FP8 block scales (DeepSeek: 128 x 128)
+  int group_size = 0;  // GPTQ/AWQ group size along the input dimension (-1 = per channel)
+  int block_rows = 0;  // FP8 block scales (DeepSeek: 128 x 128)
   int block_cols = 0;
   bool desc_act = false;
   std::vector<std::string> modules_not_converted;  // e.g. gpt-oss keeps attention/router/embeddings in BF16
@@ -51,15 +51,15 @@ struct VisionTowerSpec {
   std::int64_t image_size = 0;
   std::int64_t patch_size = 0;
   std::int64_t num_channels = 3;
-  std::int64_t projector_out = 0;     // text hidden size the projector maps to
-  std::int64_t projector_inner = 0;   // Llama 4: projector_input_dim / vision_output_dim
-  std::int64_t spatial_merge = 1;     // Pixtral patch merger (2 x 2 patches -> 1)
-  std::int64_t pixel_shuffle_dim = 0; // Llama 4: hidden / pixel_shuffle_ratio^2
+  std::int64_t projector_out = 0;      // text hidden size the projector maps to
+  std::int64_t projector_inner = 0;    // Llama 4: projector_input_dim / vision_output_dim
+  std::int64_t spatial_merge = 1;      // Pixtral patch merger (2 x 2 patches -> 1)
+  std::int64_t pixel_shuffle_dim = 0;  // Llama 4: hidden / pixel_shuffle_ratio^2
 };
 
 struct Architecture {
-  std::string model_type;    // as in config.json, for display and warnings only
-  std::string architecture;  // architectures[0]
+  std::string model_type;          // as in config.json, for display and warnings only
+  std::string architecture;        // architectures[0]
   std::string dtype = "bfloat16";  // torch_dtype / dtype
 
   std::int64_t hidden_size = 0;
@@ -77,12 +77,12 @@ struct Architecture {
   bool qkv_bias = false;
   bool o_bias = false;
   bool mlp_bias = false;
-  bool gated_mlp = true;        // gate+up+down (SwiGLU/GeGLU) vs up+down
-  bool qk_norm = false;         // per-head RMSNorm on q and k (Qwen3, Gemma 3, OLMo 2)
-  bool qk_norm_full = false;    // norm over the whole projection (OLMo 2) rather than per head
-  int norms_per_layer = 2;      // Gemma 2/3 and GLM-4 have 4
-  bool norm_bias = false;       // LayerNorm with bias instead of RMSNorm
-  std::int64_t attention_sinks = 0;  // gpt-oss learned sink logits per head
+  bool gated_mlp = true;               // gate+up+down (SwiGLU/GeGLU) vs up+down
+  bool qk_norm = false;                // per-head RMSNorm on q and k (Qwen3, Gemma 3, OLMo 2)
+  bool qk_norm_full = false;           // norm over the whole projection (OLMo 2) rather than per head
+  int norms_per_layer = 2;             // Gemma 2/3 and GLM-4 have 4
+  bool norm_bias = false;              // LayerNorm with bias instead of RMSNorm
+  std::int64_t attention_sinks = 0;    // gpt-oss learned sink logits per head
   bool attention_output_gate = false;  // q_proj also emits a sigmoid gate per head (Qwen3-Next)
 
   // Mixture of experts.
@@ -91,10 +91,10 @@ struct Architecture {
   std::int64_t moe_intermediate_size = 0;
   std::int64_t num_shared_experts = 0;
   std::int64_t shared_expert_intermediate_size = 0;  // total width of the shared expert(s)
-  bool shared_expert_gate = false;                    // Qwen2-MoE sigmoid gate on the shared expert
-  bool router_bias = false;                           // gpt-oss router has a bias
-  bool router_score_correction_bias = false;          // DeepSeek-V3 e_score_correction_bias
-  bool expert_bias = false;                           // gpt-oss expert projections have biases
+  bool shared_expert_gate = false;                   // Qwen2-MoE sigmoid gate on the shared expert
+  bool router_bias = false;                          // gpt-oss router has a bias
+  bool router_score_correction_bias = false;         // DeepSeek-V3 e_score_correction_bias
+  bool expert_bias = false;                          // gpt-oss expert projections have biases
 
   // Multi-head latent attention.
   std::int64_t q_lora_rank = 0;

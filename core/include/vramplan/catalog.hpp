@@ -1,10 +1,9 @@
 #pragma once
 // The model and accelerator catalogs (data/models.json, data/gpus.json, embedded at build time).
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "vramplan/error.hpp"
 
@@ -22,8 +21,8 @@ struct ModelEntry {
   std::string official_params_source;
   nlohmann::json config;  // the config.json fields
   // What the checkpoint holds beyond what config.json says (see data/models.schema.json):
-  std::int64_t extra_mtp_layers = 0;     // MTP modules no config key describes (Qwen3-Next)
-  bool stores_tied_lm_head = false;      // lm_head saved although tied (Qwen3-0.6B)
+  std::int64_t extra_mtp_layers = 0;  // MTP modules no config key describes (Qwen3-Next)
+  bool stores_tied_lm_head = false;   // lm_head saved although tied (Qwen3-0.6B)
   std::string source;
 };
 

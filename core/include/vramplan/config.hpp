@@ -1,8 +1,7 @@
 #pragma once
 // HuggingFace config.json -> Architecture.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "vramplan/architecture.hpp"
 #include "vramplan/error.hpp"

@@ -24,7 +24,7 @@ inline Error make_error(ErrorCode code, std::string field, std::string message) 
 template <class T>
 class Expected {
  public:
-  Expected(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Expected(T value) : value_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Expected(Error error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
   bool ok() const { return value_.has_value(); }
   explicit operator bool() const { return ok(); }

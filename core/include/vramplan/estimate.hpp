@@ -3,10 +3,9 @@
 // with its formula and numbers substituted (the same code computes and explains).
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "vramplan/architecture.hpp"
 #include "vramplan/catalog.hpp"
@@ -30,8 +29,8 @@ struct GenericOptions {
   std::int64_t max_batched_tokens = 8192;
   // fp32 copies of the logits the sampler keeps per sequence (logits and probabilities).
   std::int64_t logits_copies = 2;
-  bool include_mtp_weights = false;   // engines load MTP modules only for speculative decoding
-  bool include_vision_weights = true; // multimodal checkpoints load their vision tower
+  bool include_mtp_weights = false;             // engines load MTP modules only for speculative decoding
+  bool include_vision_weights = true;           // multimodal checkpoints load their vision tower
   std::int64_t activation_bytes_override = -1;  // replaces the activation estimate when >= 0
 };
 
@@ -47,7 +46,7 @@ struct EstimateInput {
   std::int64_t tp = 1;
   std::int64_t pp = 1;
   std::string engine = "generic";
-  GenericOptions options;               // the generic profile's assumptions (and the loading switches)
+  GenericOptions options;  // the generic profile's assumptions (and the loading switches)
   nlohmann::json engine_options = nlohmann::json::object();  // the engine's own knobs, read by its profile
   bool explain = true;  // build the explanation texts (the planner's inner loop turns them off)
   // The model's tensors, when the caller already enumerated them for `arch` (the planner and fit reuse one
@@ -56,7 +55,7 @@ struct EstimateInput {
 };
 
 struct LineItem {
-  std::string id;     // "weights", "kv_cache", "activations", "overhead.cuda_context" ...
+  std::string id;  // "weights", "kv_cache", "activations", "overhead.cuda_context" ...
   std::string label;
   std::int64_t bytes = 0;
   std::string explain;  // the formula with the numbers substituted
@@ -113,7 +112,7 @@ struct EstimateResult {
   bool fits = false;
   std::string verdict;
   nlohmann::json engine_report = nlohmann::json::object();  // what the engine itself would print
-  std::int64_t host_bytes = 0;  // system RAM for the model (offloaded layers, host buffers)
+  std::int64_t host_bytes = 0;                              // system RAM for the model (offloaded layers, host buffers)
   std::string host_explain;
   std::vector<RuleOfThumb> rules_of_thumb;
   std::vector<Assumption> assumptions;

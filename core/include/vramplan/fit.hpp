@@ -1,9 +1,8 @@
 #pragma once
 // Inverse questions for one model, format and hardware: the largest context, the most sequences, the
 // best weight format and KV dtype that fit, the fewest GPUs of each type, and what to change to fit.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "vramplan/catalog.hpp"
 

@@ -12,26 +12,26 @@
 namespace vramplan {
 
 enum class FormatKind {
-  plain,     // every element the same size (fp32/fp16/bf16)
-  fp8,       // 1 byte + fp32 scales per tensor or per block
-  int8,      // W8A8: 1 byte + one fp32 scale per output channel
-  grouped,   // GPTQ/AWQ: packed ints + fp16 scale and packed zero point per group (+ GPTQ g_idx)
-  bnb,       // bitsandbytes NF4/FP4: 4 bit + absmax per 64 (double quant: 8-bit absmax + fp32 per 256 blocks)
+  plain,        // every element the same size (fp32/fp16/bf16)
+  fp8,          // 1 byte + fp32 scales per tensor or per block
+  int8,         // W8A8: 1 byte + one fp32 scale per output channel
+  grouped,      // GPTQ/AWQ: packed ints + fp16 scale and packed zero point per group (+ GPTQ g_idx)
+  bnb,          // bitsandbytes NF4/FP4: 4 bit + absmax per 64 (double quant: 8-bit absmax + fp32 per 256 blocks)
   microscaled,  // MXFP4 (e8m0 scale per 32), NVFP4 (e4m3 scale per 16 + fp32 per tensor)
-  gguf,      // a llama.cpp type or mix
+  gguf,         // a llama.cpp type or mix
 };
 
 struct WeightFormat {
-  std::string id;           // canonical id: "bf16", "gptq-int4", "gguf-Q4_K_M"
-  std::string label;        // for display
+  std::string id;     // canonical id: "bf16", "gptq-int4", "gguf-Q4_K_M"
+  std::string label;  // for display
   FormatKind kind = FormatKind::plain;
-  int data_bits = 16;       // bits per quantised element
-  int group_size = 0;       // grouped / bnb / microscaled
-  int block_rows = 0;       // fp8 block scales (0 = per tensor)
+  int data_bits = 16;  // bits per quantised element
+  int group_size = 0;  // grouped / bnb / microscaled
+  int block_rows = 0;  // fp8 block scales (0 = per tensor)
   int block_cols = 0;
-  bool double_quant = false;  // bitsandbytes nested quantisation
-  bool act_order_index = false;  // GPTQ stores g_idx (int32 per input feature)
-  std::string gguf_ftype;   // for gguf: "Q4_K_M", "Q8_0" ...
+  bool double_quant = false;                       // bitsandbytes nested quantisation
+  bool act_order_index = false;                    // GPTQ stores g_idx (int32 per input feature)
+  std::string gguf_ftype;                          // for gguf: "Q4_K_M", "Q8_0" ...
   std::vector<std::string> modules_not_converted;  // from the checkpoint's quantization_config
 };
 
@@ -48,12 +48,13 @@ std::vector<std::string> weight_format_ids();
 struct TensorBytes {
   std::int64_t bytes = 0;
   bool quantized = false;  // the format's low-bit storage applies (false: kept in 16 bits)
-  std::string storage;  // "Q6_K", "int4 g128 + fp16 scales", "bf16" ...
+  std::string storage;     // "Q6_K", "int4 g128 + fp16 scales", "bf16" ...
 };
 TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& group, const Architecture& arch);
 
 // Bytes of the group's tensors in one decoder layer `layer` (GGUF mixes differ from layer to layer).
-std::int64_t tensor_bytes_in_layer(const WeightFormat& fmt, const TensorGroup& group, int layer, const Architecture& arch);
+std::int64_t tensor_bytes_in_layer(const WeightFormat& fmt, const TensorGroup& group, int layer,
+                                   const Architecture& arch);
 
 std::int64_t element_bytes_16bit(const Architecture& arch);  // 2, or 4 for an fp32 checkpoint
 

@@ -8,9 +8,9 @@
 namespace vramplan::gguf {
 
 struct TypeInfo {
-  const char* name;      // "Q4_K", "Q8_0", "F16" ... (upper case, as llama.cpp prints them)
-  int block_elems;       // values per block
-  int block_bytes;       // bytes per block
+  const char* name;  // "Q4_K", "Q8_0", "F16" ... (upper case, as llama.cpp prints them)
+  int block_elems;   // values per block
+  int block_bytes;   // bytes per block
 };
 
 // A ggml type by name, case-insensitive ("q4_k", "Q4_K", "f16", "bf16", "mxfp4"); nullptr if unknown.
@@ -22,14 +22,14 @@ bool row_fits(const TypeInfo& type, std::int64_t n);
 
 // Facts about the model that llama.cpp's mix rules read.
 struct MixContext {
-  std::int64_t n_layer = 0;        // decoder layers
+  std::int64_t n_layer = 0;  // decoder layers
   std::int64_t n_head = 0;
-  std::int64_t n_head_kv = 0;      // n_gqa = n_head / n_head_kv
-  std::int64_t n_expert = 0;       // 0 for dense models
-  bool has_output = true;          // false when lm_head is tied to token_embd
-  bool is_70b_class = false;       // llama.cpp's LLM_TYPE_70B (used by a few rules)
-  bool has_imatrix = false;        // quantized with --imatrix (changes Q4_0/Q5_0/IQ4_*/IQ3_XXS picks);
-                                   // mixes that cannot be made without one assume it regardless
+  std::int64_t n_head_kv = 0;  // n_gqa = n_head / n_head_kv
+  std::int64_t n_expert = 0;   // 0 for dense models
+  bool has_output = true;      // false when lm_head is tied to token_embd
+  bool is_70b_class = false;   // llama.cpp's LLM_TYPE_70B (used by a few rules)
+  bool has_imatrix = false;    // quantized with --imatrix (changes Q4_0/Q5_0/IQ4_*/IQ3_XXS picks);
+                               // mixes that cannot be made without one assume it regardless
 };
 
 // Is `name` a llama.cpp file type such as "Q4_K_M", "Q8_0", "IQ4_XS", "F16" (case-insensitive)?

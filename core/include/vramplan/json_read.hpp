@@ -2,11 +2,10 @@
 // Reading untrusted JSON without exceptions: each getter checks the type and range and
 // records the first error, naming the field ("workload.context_tokens").
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "vramplan/error.hpp"
 
@@ -20,7 +19,8 @@ class JsonReader {
   std::string field(const char* key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
 
   // An integer in [min, max]; JSON floats are accepted when they hold an integral value.
-  std::int64_t integer(const char* key, std::int64_t fallback, std::int64_t min, std::int64_t max, bool required = false);
+  std::int64_t integer(const char* key, std::int64_t fallback, std::int64_t min, std::int64_t max,
+                       bool required = false);
   double number(const char* key, double fallback, double min, double max, bool required = false);
   bool boolean(const char* key, bool fallback);
   std::string string(const char* key, const std::string& fallback, bool required = false);

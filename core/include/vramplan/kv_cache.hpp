@@ -10,9 +10,9 @@
 namespace vramplan {
 
 struct KvDtype {
-  std::string id;         // "bf16", "fp8", "q8_0" ...
-  int block_elems = 1;    // values per block (32 for llama.cpp q-types)
-  int block_bytes = 2;    // bytes per block
+  std::string id;       // "bf16", "fp8", "q8_0" ...
+  int block_elems = 1;  // values per block (32 for llama.cpp q-types)
+  int block_bytes = 2;  // bytes per block
 };
 
 // "auto" resolves to the model's dtype (2 bytes for bf16/fp16, 4 for fp32).
@@ -28,9 +28,9 @@ struct KvLayerCost {
   std::int64_t window = 0;
   std::int64_t k_bytes_per_token = 0;  // per token, on one rank
   std::int64_t v_bytes_per_token = 0;
-  std::int64_t state_bytes = 0;        // linear layers: constant per sequence
-  std::int64_t heads_per_rank = 0;     // KV heads a rank holds (1 latent "head" for MLA)
-  bool replicated = false;             // every TP rank holds the same KV (MLA, or kv_heads < TP)
+  std::int64_t state_bytes = 0;     // linear layers: constant per sequence
+  std::int64_t heads_per_rank = 0;  // KV heads a rank holds (1 latent "head" for MLA)
+  bool replicated = false;          // every TP rank holds the same KV (MLA, or kv_heads < TP)
 };
 
 // Per-layer cost on one rank for tensor parallelism `tp` (tp = 1: the whole model).

@@ -25,11 +25,11 @@ struct TensorGroup {
   std::string name;       // checkpoint-style name, '*' for the layer index: "layers.*.self_attn.q_proj.weight"
   std::string gguf_role;  // llama.cpp's tensor name: "attn_q", "ffn_down_exps", "token_embd" ...
   TensorClass cls = TensorClass::attention;
-  std::int64_t rows = 1;  // output features (a 1-D tensor has rows = 1)
-  std::int64_t cols = 1;  // input features / elements of a vector
+  std::int64_t rows = 1;              // output features (a 1-D tensor has rows = 1)
+  std::int64_t cols = 1;              // input features / elements of a vector
   std::int64_t per_layer = 1;         // instances in one layer (e.g. the number of experts)
   std::int64_t active_per_layer = 1;  // instances one token reads (experts_per_token for routed experts)
-  bool matrix = true;     // a 2-D weight a quantizer may touch; biases and norms are not
+  bool matrix = true;                 // a 2-D weight a quantizer may touch; biases and norms are not
   Shard shard = Shard::replicated;
   std::vector<int> layers;  // decoder layer indices; empty = outside the layers
   int pp_stage_hint = 0;    // for tensors outside the layers: 0 = first stage, 1 = last stage
@@ -45,7 +45,7 @@ struct TensorGroup {
 
 struct ParamCount {
   std::int64_t total = 0;
-  std::int64_t active = 0;   // parameters one token touches (MoE: routed experts_per_token + shared)
+  std::int64_t active = 0;  // parameters one token touches (MoE: routed experts_per_token + shared)
   std::int64_t embedding = 0;
   std::int64_t per_class[10] = {};  // indexed by TensorClass
 };

@@ -1,8 +1,7 @@
 #pragma once
 // Deployment planning: workload and latency targets -> ranked hardware plans.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "vramplan/catalog.hpp"
 
