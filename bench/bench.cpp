@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <vector>
 
-#include "vramplan/api.hpp"
-#include "vramplan/fit.hpp"
-#include "vramplan/planner.hpp"
+#include "vramplan/api/api.hpp"
+#include "vramplan/serving/fit.hpp"
+#include "vramplan/serving/planner.hpp"
 
 namespace {
 

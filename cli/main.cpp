@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "table.hpp"
-#include "vramplan/accuracy.hpp"
-#include "vramplan/api.hpp"
-#include "vramplan/fit.hpp"
-#include "vramplan/planner.hpp"
+#include "vramplan/api/accuracy.hpp"
+#include "vramplan/api/api.hpp"
+#include "vramplan/serving/fit.hpp"
+#include "vramplan/serving/planner.hpp"
 
 namespace {
 

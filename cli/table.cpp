@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <sstream>
 
-#include "vramplan/units.hpp"
+#include "vramplan/common/units.hpp"
 
 namespace vramplan::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "vramplan/api.hpp"
+#include "vramplan/api/api.hpp"
 
 namespace vt {
 

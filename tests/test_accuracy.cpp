@@ -4,7 +4,7 @@
 
 #include "catch.hpp"
 #include "support.hpp"
-#include "vramplan/accuracy.hpp"
+#include "vramplan/api/accuracy.hpp"
 
 using vt::json;
 

@@ -6,7 +6,7 @@
 
 #include "catch.hpp"
 #include "support.hpp"
-#include "vramplan/catalog.hpp"
+#include "vramplan/catalog/catalog.hpp"
 
 using vt::json;
 

@@ -4,7 +4,7 @@
 
 #include "catch.hpp"
 #include "support.hpp"
-#include "vramplan/catalog.hpp"
+#include "vramplan/catalog/catalog.hpp"
 
 using vt::i64;
 using vt::json;

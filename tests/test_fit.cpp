@@ -1,7 +1,7 @@
 // Inverse questions: each answer is checked against the estimator itself at the boundary.
 #include "catch.hpp"
 #include "support.hpp"
-#include "vramplan/fit.hpp"
+#include "vramplan/serving/fit.hpp"
 
 using vt::i64;
 using vt::json;

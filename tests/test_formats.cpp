@@ -3,7 +3,7 @@
 
 #include "catch.hpp"
 #include "support.hpp"
-#include "vramplan/formats.hpp"
+#include "vramplan/formats/formats.hpp"
 
 using vt::i64;
 using vt::json;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "catch.hpp"
-#include "vramplan/gguf.hpp"
+#include "vramplan/formats/gguf.hpp"
 
 #ifdef VRAMPLAN_SHARED_DIR
 #include <nlohmann/json.hpp>

@@ -5,8 +5,8 @@
 
 #include "catch.hpp"
 #include "support.hpp"
-#include "vramplan/config.hpp"
-#include "vramplan/params.hpp"
+#include "vramplan/import/config.hpp"
+#include "vramplan/model/params.hpp"
 
 using vt::i64;
 using vt::json;

@@ -3,9 +3,9 @@
 
 #include "catch.hpp"
 #include "support.hpp"
-#include "vramplan/config.hpp"
-#include "vramplan/params.hpp"
-#include "vramplan/perf.hpp"
+#include "vramplan/import/config.hpp"
+#include "vramplan/model/params.hpp"
+#include "vramplan/serving/perf.hpp"
 
 using vt::json;
 

@@ -3,9 +3,9 @@
 
 #include "catch.hpp"
 #include "support.hpp"
-#include "vramplan/catalog.hpp"
-#include "vramplan/fit.hpp"
-#include "vramplan/planner.hpp"
+#include "vramplan/catalog/catalog.hpp"
+#include "vramplan/serving/fit.hpp"
+#include "vramplan/serving/planner.hpp"
 
 using vt::i64;
 using vt::json;

@@ -1,4 +1,4 @@
-// The module's exports: JSON text in, JSON text out, exactly the functions of core/include/vramplan/api.hpp
+// The module's exports: JSON text in, JSON text out, exactly the functions of core/include/vramplan/api/api.hpp
 // (plus fit/plan/train when bound). Plain C exports rather than embind: embind's runtime was ~5 KB of the
 // page's gzipped weight for six string -> string functions. vramplan.js copies the request into the heap
 // (malloc), calls vp_<name>, and reads the NUL-terminated result, which stays valid until the next call.
@@ -8,15 +8,15 @@
 
 #include <string>
 
-#include "vramplan/api.hpp"
-#if defined(VRAMPLAN_HAS_FIT_TEXT) && __has_include("vramplan/fit.hpp")
-#include "vramplan/fit.hpp"
+#include "vramplan/api/api.hpp"
+#if defined(VRAMPLAN_HAS_FIT_TEXT) && __has_include("vramplan/serving/fit.hpp")
+#include "vramplan/serving/fit.hpp"
 #endif
-#if defined(VRAMPLAN_HAS_PLAN_TEXT) && __has_include("vramplan/planner.hpp")
-#include "vramplan/planner.hpp"
+#if defined(VRAMPLAN_HAS_PLAN_TEXT) && __has_include("vramplan/serving/planner.hpp")
+#include "vramplan/serving/planner.hpp"
 #endif
-#if defined(VRAMPLAN_HAS_TRAIN_TEXT) && __has_include("vramplan/training.hpp")
-#include "vramplan/training.hpp"
+#if defined(VRAMPLAN_HAS_TRAIN_TEXT) && __has_include("vramplan/serving/training.hpp")
+#include "vramplan/serving/training.hpp"
 #endif
 
 namespace {

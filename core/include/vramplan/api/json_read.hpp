@@ -1,0 +1,43 @@
+#pragma once
+// Reading untrusted JSON without exceptions: each getter checks the type and range and
+// records the first error, naming the field ("workload.context_tokens").
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vramplan/common/error.hpp"
+
+namespace vramplan {
+
+class JsonReader {
+ public:
+  JsonReader(const nlohmann::json& object, std::string prefix) : j_(object), prefix_(std::move(prefix)) {}
+
+  bool has(const char* key) const;  // present and not null
+  std::string field(const char* key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
+
+  // An integer in [min, max]; JSON floats are accepted when they hold an integral value.
+  std::int64_t integer(const char* key, std::int64_t fallback, std::int64_t min, std::int64_t max,
+                       bool required = false);
+  double number(const char* key, double fallback, double min, double max, bool required = false);
+  bool boolean(const char* key, bool fallback);
+  std::string string(const char* key, const std::string& fallback, bool required = false);
+  std::vector<std::string> string_list(const char* key);
+  std::vector<std::int64_t> integer_list(const char* key, std::int64_t min, std::int64_t max);
+
+  void fail(ErrorCode code, const std::string& field, const std::string& message);
+  bool ok() const { return !error_.has_value(); }
+  const Error& error() const { return *error_; }
+
+ private:
+  const nlohmann::json& j_;
+  std::string prefix_;
+  std::optional<Error> error_;
+};
+
+// A JSON value rendered for an error message: short, and safe whatever the input held.
+std::string describe_json_value(const nlohmann::json& value);
+
+}  // namespace vramplan

@@ -1,0 +1,71 @@
+#pragma once
+// The model and accelerator catalogs (data/models.json, data/gpus.json, embedded at build time).
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "vramplan/common/error.hpp"
+
+namespace vramplan {
+
+const char* embedded_models_json();
+const char* embedded_gpus_json();
+
+struct ModelEntry {
+  std::string id;  // HuggingFace repo id
+  std::string name;
+  std::vector<std::string> aliases;
+  std::string family;
+  std::int64_t official_params = 0;  // 0 when unknown
+  std::string official_params_source;
+  nlohmann::json config;  // the config.json fields
+  // What the checkpoint holds beyond what config.json says (see data/models.schema.json):
+  std::int64_t extra_mtp_layers = 0;  // MTP modules no config key describes (Qwen3-Next)
+  bool stores_tied_lm_head = false;   // lm_head saved although tied (Qwen3-0.6B)
+  std::string source;
+};
+
+struct GpuEntry {
+  std::string id;  // lower-case slug
+  std::string name;
+  std::vector<std::string> aliases;
+  std::string vendor;
+  std::string segment;
+  std::int64_t memory_bytes = 0;  // what the runtime reports as total (nvidia-smi MiB x 2^20 where known)
+  double usable_fraction = 1.0;   // unified memory: the share the GPU may use by default
+  double bandwidth_bytes_per_s = 0;
+  double bf16_flops = 0;
+  double fp16_flops = 0;
+  double fp8_flops = 0;
+  double int8_ops = 0;
+  double fp4_flops = 0;
+  double interconnect_bytes_per_s = 0;  // per GPU, per direction
+  std::string interconnect;
+  int gpus_per_node = 8;
+  double price_per_hour = 0;  // indicative, USD; 0 = unknown
+  std::string source;
+
+  std::int64_t capacity_bytes() const {
+    return static_cast<std::int64_t>(static_cast<double>(memory_bytes) * usable_fraction);
+  }
+};
+
+struct Catalog {
+  std::vector<ModelEntry> models;
+  std::vector<GpuEntry> gpus;
+
+  const ModelEntry* find_model(const std::string& id_or_alias) const;  // case-insensitive
+  const GpuEntry* find_gpu(const std::string& id_or_alias) const;
+  std::vector<std::string> closest_models(const std::string& query, std::size_t n) const;
+  std::vector<std::string> closest_gpus(const std::string& query, std::size_t n) const;
+};
+
+// Parses catalog texts; an Error names the entry at fault.
+Expected<Catalog> parse_catalog(const std::string& models_json, const std::string& gpus_json);
+// The catalog built into the binary (parsed once).
+const Catalog& builtin_catalog();
+
+Expected<GpuEntry> parse_gpu_entry(const nlohmann::json& j, const std::string& field);
+
+}  // namespace vramplan

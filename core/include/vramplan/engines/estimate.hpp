@@ -1,0 +1,124 @@
+#pragma once
+// Memory for one deployment: weights + KV cache + activations + overhead, per GPU, each line
+// with its formula and numbers substituted (the same code computes and explains).
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "vramplan/catalog/catalog.hpp"
+#include "vramplan/common/error.hpp"
+#include "vramplan/formats/formats.hpp"
+#include "vramplan/model/architecture.hpp"
+#include "vramplan/model/kv_cache.hpp"
+#include "vramplan/model/params.hpp"
+
+namespace vramplan {
+
+// The `generic` engine: a PyTorch-style server with named, adjustable assumptions.
+struct GenericOptions {
+  // CUDA context + cuBLAS/cuDNN workspaces of one process (pytorch#107667: context ~300 MB with lazy
+  // loading; library workspaces and kernels add a few hundred MB more).
+  std::int64_t cuda_context_bytes = 512LL << 20;
+  // NCCL communicator buffers per GPU when TP/PP > 1 (aiconfigurator h100_sxm.yaml: 342 MB at TP2, 392 MB at TP4/8).
+  std::int64_t nccl_bytes = 400LL << 20;
+  // Share of weights + KV + activations lost to the caching allocator's fragmentation and reserve.
+  double allocator_reserve_fraction = 0.05;
+  // Tokens processed in one forward pass (chunked prefill budget): bounds the activation peak.
+  std::int64_t max_batched_tokens = 8192;
+  // fp32 copies of the logits the sampler keeps per sequence (logits and probabilities).
+  std::int64_t logits_copies = 2;
+  bool include_mtp_weights = false;             // engines load MTP modules only for speculative decoding
+  bool include_vision_weights = true;           // multimodal checkpoints load their vision tower
+  std::int64_t activation_bytes_override = -1;  // replaces the activation estimate when >= 0
+};
+
+struct EstimateInput {
+  std::string model_id;
+  Architecture arch;
+  WeightFormat weights;
+  KvDtype kv;
+  std::int64_t context_tokens = 4096;
+  std::int64_t concurrency = 1;
+  GpuEntry gpu;
+  std::int64_t count = 1;
+  std::int64_t tp = 1;
+  std::int64_t pp = 1;
+  std::string engine = "generic";
+  GenericOptions options;  // the generic profile's assumptions (and the loading switches)
+  nlohmann::json engine_options = nlohmann::json::object();  // the engine's own knobs, read by its profile
+  bool explain = true;  // build the explanation texts (the planner's inner loop turns them off)
+  // The model's tensors, when the caller already enumerated them for `arch` (the planner and fit reuse one
+  // list across hundreds of probes); empty: estimate() enumerates them.
+  std::shared_ptr<const std::vector<TensorGroup>> tensors;
+};
+
+struct LineItem {
+  std::string id;  // "weights", "kv_cache", "activations", "overhead.cuda_context" ...
+  std::string label;
+  std::int64_t bytes = 0;
+  std::string explain;  // the formula with the numbers substituted
+};
+
+struct ClassBytes {
+  TensorClass cls = TensorClass::attention;
+  std::int64_t params = 0;
+  std::int64_t bytes = 0;
+  std::string storage;
+};
+
+struct GpuUsage {
+  int index = 0;
+  int tp_rank = 0;
+  int pp_stage = 0;
+  int replica = 0;
+  std::int64_t weights = 0, kv_cache = 0, activations = 0, overhead = 0, total = 0, capacity = 0;
+};
+
+struct RuleOfThumb {
+  std::string id;
+  std::string formula;  // with numbers
+  std::string source;   // which seed article
+  std::int64_t bytes = 0;
+  double ratio_to_detailed = 0;
+};
+
+struct Assumption {
+  std::string name;
+  std::string value;
+  std::string why;
+};
+
+struct EstimateResult {
+  ParamCount params;
+  std::int64_t checkpoint_params = 0;  // as HF's safetensors metadata counts (incl. FP8 block scales)
+  std::string weights_format;
+  std::int64_t weight_bytes = 0;  // loaded weights, whole model
+  std::vector<ClassBytes> weights_by_class;
+  std::string weights_explain;
+
+  std::int64_t kv_bytes_per_token = 0;
+  std::int64_t kv_bytes_per_sequence = 0;  // context_tokens, tp = 1
+  std::int64_t kv_bytes = 0;               // the workload's KV, all GPUs together
+  std::string kv_explain;
+  std::int64_t kv_naive_bytes = 0;  // the "no GQA" formula: all attention heads cached
+  std::string kv_naive_explain;
+
+  std::int64_t data_parallel = 1;
+  std::int64_t sequences_per_replica = 1;
+  std::vector<GpuUsage> per_gpu;
+  std::vector<LineItem> breakdown;  // the busiest GPU, line by line
+  bool fits = false;
+  std::string verdict;
+  nlohmann::json engine_report = nlohmann::json::object();  // what the engine itself would print
+  std::int64_t host_bytes = 0;                              // system RAM for the model (offloaded layers, host buffers)
+  std::string host_explain;
+  std::vector<RuleOfThumb> rules_of_thumb;
+  std::vector<Assumption> assumptions;
+  std::vector<std::string> warnings;
+};
+
+Expected<EstimateResult> estimate(const EstimateInput& input);
+
+}  // namespace vramplan

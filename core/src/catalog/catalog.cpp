@@ -1,0 +1,177 @@
+#include "vramplan/catalog/catalog.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "vramplan/api/json_read.hpp"
+
+namespace vramplan {
+namespace {
+
+std::string lower(const std::string& s) {
+  std::string out = s;
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Normalises user spellings: case, spaces/underscores as hyphens.
+std::string key(const std::string& s) {
+  std::string out = lower(s);
+  for (auto& c : out)
+    if (c == ' ' || c == '_') c = '-';
+  return out;
+}
+
+std::string tail(const std::string& id) {
+  auto slash = id.rfind('/');
+  return slash == std::string::npos ? id : id.substr(slash + 1);
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+template <class Entry>
+const Entry* find_entry(const std::vector<Entry>& entries, const std::string& query, bool with_tail) {
+  const std::string q = key(query);
+  if (q.empty()) return nullptr;
+  for (const auto& e : entries)
+    if (key(e.id) == q) return &e;
+  for (const auto& e : entries)
+    for (const auto& a : e.aliases)
+      if (key(a) == q) return &e;
+  if (with_tail) {
+    for (const auto& e : entries)
+      if (key(tail(e.id)) == q) return &e;
+  }
+  for (const auto& e : entries)
+    if (key(e.name) == q) return &e;
+  return nullptr;
+}
+
+template <class Entry>
+std::vector<std::string> closest(const std::vector<Entry>& entries, const std::string& query, std::size_t n) {
+  const std::string q = key(query);
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  for (const auto& e : entries) {
+    std::size_t best = edit_distance(q, key(tail(e.id)));
+    for (const auto& a : e.aliases) best = std::min(best, edit_distance(q, key(a)));
+    if (!q.empty() && key(e.id).find(q) != std::string::npos) best = 0;
+    scored.emplace_back(best, e.id);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < scored.size() && i < n; ++i) out.push_back(scored[i].second);
+  return out;
+}
+
+}  // namespace
+
+const ModelEntry* Catalog::find_model(const std::string& q) const { return find_entry(models, q, true); }
+const GpuEntry* Catalog::find_gpu(const std::string& q) const { return find_entry(gpus, q, false); }
+std::vector<std::string> Catalog::closest_models(const std::string& q, std::size_t n) const {
+  return closest(models, q, n);
+}
+std::vector<std::string> Catalog::closest_gpus(const std::string& q, std::size_t n) const {
+  return closest(gpus, q, n);
+}
+
+Expected<GpuEntry> parse_gpu_entry(const nlohmann::json& j, const std::string& field) {
+  if (!j.is_object())
+    return make_error(
+        ErrorCode::invalid_field, field,
+        "gpu must be a catalog id or an object with name and memory_bytes, got " + describe_json_value(j));
+  JsonReader r(j, field);
+  GpuEntry g;
+  g.id = r.string("id", "");
+  g.name = r.string("name", g.id.empty() ? "custom GPU" : g.id);
+  if (g.name.size() > 120) g.name = g.name.substr(0, 120);
+  if (g.id.empty()) g.id = "custom";
+  g.aliases = r.string_list("aliases");
+  g.vendor = r.string("vendor", "");
+  g.segment = r.string("segment", "");
+  g.memory_bytes = r.integer("memory_bytes", 0, 1, std::int64_t{1} << 50, true);
+  g.usable_fraction = r.number("usable_fraction", 1.0, 0.01, 1.0);
+  // Catalog entries give GB/s and TFLOPS; inline objects may give bytes/s and FLOPS as API.md says.
+  g.bandwidth_bytes_per_s = r.number("bandwidth_gb_s", 0, 0, 1e6) * 1e9;
+  if (r.has("bandwidth_bytes_per_s")) g.bandwidth_bytes_per_s = r.number("bandwidth_bytes_per_s", 0, 0, 1e15);
+  g.bf16_flops = r.number("bf16_tflops", 0, 0, 1e6) * 1e12;
+  if (r.has("bf16_flops")) g.bf16_flops = r.number("bf16_flops", 0, 0, 1e19);
+  g.fp16_flops = r.number("fp16_tflops", 0, 0, 1e6) * 1e12;
+  g.fp8_flops = r.number("fp8_tflops", 0, 0, 1e6) * 1e12;
+  if (r.has("fp8_flops")) g.fp8_flops = r.number("fp8_flops", 0, 0, 1e19);
+  g.int8_ops = r.number("int8_tops", 0, 0, 1e6) * 1e12;
+  g.fp4_flops = r.number("fp4_tflops", 0, 0, 1e6) * 1e12;
+  g.interconnect = r.string("interconnect", "");
+  g.interconnect_bytes_per_s = r.number("interconnect_gb_s", 0, 0, 1e6) * 1e9;
+  if (r.has("interconnect_bytes_per_s")) g.interconnect_bytes_per_s = r.number("interconnect_bytes_per_s", 0, 0, 1e15);
+  g.gpus_per_node = static_cast<int>(r.integer("gpus_per_node", 8, 1, 1024));
+  g.price_per_hour = r.number("price_usd_per_hour", 0, 0, 1e6);
+  if (r.has("source")) {
+    if (j["source"].is_string())
+      g.source = j["source"].get<std::string>();
+    else if (j["source"].is_array() && !j["source"].empty() && j["source"][0].is_string())
+      g.source = j["source"][0].get<std::string>();
+  }
+  if (!r.ok()) return r.error();
+  return g;
+}
+
+Expected<Catalog> parse_catalog(const std::string& models_json, const std::string& gpus_json) {
+  Catalog c;
+  auto models = nlohmann::json::parse(models_json, nullptr, false);
+  if (models.is_discarded() || !models.is_object() || !models.contains("models") || !models["models"].is_array())
+    return make_error(ErrorCode::invalid_json, "models.json", "models.json must be an object with a 'models' list");
+  for (std::size_t i = 0; i < models["models"].size(); ++i) {
+    const auto& m = models["models"][i];
+    const std::string field = "models[" + std::to_string(i) + "]";
+    if (!m.is_object()) return make_error(ErrorCode::invalid_json, field, "entry is not an object");
+    JsonReader r(m, field);
+    ModelEntry e;
+    e.id = r.string("id", "", true);
+    e.name = r.string("name", e.id);
+    e.aliases = r.string_list("aliases");
+    e.family = r.string("family", "");
+    e.official_params = r.integer("official_params", 0, 0, std::int64_t{1} << 52);
+    e.official_params_source = r.string("official_params_source", "");
+    e.source = r.string("source", "", true);
+    if (!m.contains("config") || !m["config"].is_object())
+      return make_error(ErrorCode::invalid_json, field + ".config", "config must be an object");
+    e.config = m["config"];
+    if (m.contains("checkpoint") && m["checkpoint"].is_object()) {
+      JsonReader ck(m["checkpoint"], field + ".checkpoint");
+      e.extra_mtp_layers = ck.integer("mtp_layers", 0, 0, 64);
+      e.stores_tied_lm_head = ck.boolean("stores_tied_lm_head", false);
+      if (!ck.ok()) return ck.error();
+    }
+    if (!r.ok()) return r.error();
+    c.models.push_back(std::move(e));
+  }
+  auto gpus = nlohmann::json::parse(gpus_json, nullptr, false);
+  if (gpus.is_discarded() || !gpus.is_object() || !gpus.contains("gpus") || !gpus["gpus"].is_array())
+    return make_error(ErrorCode::invalid_json, "gpus.json", "gpus.json must be an object with a 'gpus' list");
+  for (std::size_t i = 0; i < gpus["gpus"].size(); ++i) {
+    auto g = parse_gpu_entry(gpus["gpus"][i], "gpus[" + std::to_string(i) + "]");
+    if (!g) return g.error();
+    c.gpus.push_back(std::move(g.value()));
+  }
+  return c;
+}
+
+const Catalog& builtin_catalog() {
+  static const Catalog catalog = [] {
+    auto parsed = parse_catalog(embedded_models_json(), embedded_gpus_json());
+    return parsed ? parsed.value() : Catalog{};  // a broken catalog fails the catalog test, not the process
+  }();
+  return catalog;
+}
+
+}  // namespace vramplan

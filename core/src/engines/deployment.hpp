@@ -1,0 +1,68 @@
+#pragma once
+// Private to the core: what every engine profile starts from (the model split over the GPUs),
+// and the interface each profile implements.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vramplan/engines/estimate.hpp"
+
+namespace vramplan {
+
+using I64 = std::int64_t;
+
+struct Deployment {
+  const EstimateInput* in = nullptr;
+  const Architecture* arch = nullptr;
+  // Every tensor group of the model (a view: the list lives in estimate() or the caller's cache).
+  struct TensorList {
+    const std::vector<TensorGroup>* list = nullptr;
+    std::vector<TensorGroup>::const_iterator begin() const { return list->begin(); }
+    std::vector<TensorGroup>::const_iterator end() const { return list->end(); }
+  } tensors;
+  I64 tp = 1, pp = 1, dp = 1;
+  I64 seqs = 1;                             // sequences per replica
+  std::vector<std::pair<I64, I64>> ranges;  // layer range of each PP stage
+  std::vector<I64> stage_weights;           // weight bytes on one GPU of each stage
+  std::vector<KvLayerCost> costs;           // per layer, on one TP rank
+  std::string weights_explain;              // the whole model's weights, class by class
+  bool explain = true;                      // build line items with their formulas
+};
+
+struct StageOutcome {
+  GpuUsage usage;
+  std::vector<LineItem> items;
+};
+
+struct EngineOutcome {
+  std::vector<StageOutcome> stages;  // one per PP stage
+  nlohmann::json report = nlohmann::json::object();
+  std::vector<Assumption> assumptions;
+  std::vector<std::string> warnings;
+  std::string verdict;   // empty: the common "total vs capacity" verdict
+  bool has_fit = false;  // the engine decides fit itself (vLLM: the KV pool must hold the workload)
+  bool fits = false;
+  I64 host_bytes = 0;  // system RAM the engine uses for the model (llama.cpp host buffers, offload)
+  std::string host_explain;
+};
+
+// Shared pieces the profiles reuse.
+I64 ceil_div64(I64 a, I64 b);
+std::string kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence);
+// Transient bytes per token of one forward pass on one rank: residual stream + the widest intermediate.
+I64 activation_bytes_per_token(const Architecture& a, I64 tp);
+std::string activation_per_token_explain(const Architecture& a, I64 tp);
+
+Expected<EngineOutcome> run_generic(const Deployment& d);
+Expected<EngineOutcome> run_vllm(const Deployment& d);
+Expected<EngineOutcome> run_sglang(const Deployment& d);
+Expected<EngineOutcome> run_llamacpp(const Deployment& d);
+Expected<EngineOutcome> run_trtllm(const Deployment& d);
+Expected<EngineOutcome> run_tgi(const Deployment& d);
+Expected<EngineOutcome> run_lmdeploy(const Deployment& d);
+Expected<EngineOutcome> run_transformers(const Deployment& d);
+Expected<EngineOutcome> run_ktransformers(const Deployment& d);
+
+}  // namespace vramplan

@@ -1,0 +1,413 @@
+// The generic engine's memory model. Per GPU: weights (its TP shard of its PP stage's layers),
+// KV cache (its heads, its layers, its replica's sequences), activations of one forward pass,
+// and overhead (CUDA context, NCCL, allocator reserve). Every line carries its formula.
+#include "vramplan/engines/estimate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "deployment.hpp"
+#include "vramplan/common/units.hpp"
+#include "vramplan/engines/engines.hpp"
+#include "vramplan/engines/rules_of_thumb.hpp"
+
+namespace vramplan {
+namespace {
+
+using I = std::int64_t;
+
+I ceil_div(I a, I b) { return (a + b - 1) / b; }
+
+// vLLM's get_pp_indices: even split, the remainder going to the stages before the last.
+std::vector<std::pair<I, I>> pp_ranges(I layers, I pp) {
+  std::vector<I> sizes(static_cast<std::size_t>(pp), layers / pp);
+  I rem = layers % pp;
+  for (I i = 2; i < rem + 2; ++i) sizes[static_cast<std::size_t>(pp - i)] += 1;
+  std::vector<std::pair<I, I>> out;
+  I start = 0;
+  for (I s : sizes) {
+    out.emplace_back(start, start + s);
+    start += s;
+  }
+  return out;
+}
+
+// Bytes one TP rank holds of a tensor group's total `bytes`.
+I shard_bytes(I bytes, Shard shard, I tp, const Architecture& a) {
+  if (tp <= 1) return bytes;
+  switch (shard) {
+    case Shard::replicated:
+      return bytes;
+    case Shard::column:
+    case Shard::row:
+      return ceil_div(bytes, tp);
+    case Shard::kv_heads:
+      return a.num_kv_heads >= tp ? ceil_div(bytes, tp) : ceil_div(bytes, a.num_kv_heads);
+  }
+  return bytes;
+}
+
+bool loaded(const TensorGroup& g, const GenericOptions& o) {
+  if (g.mtp) return o.include_mtp_weights;
+  if (g.cls == TensorClass::vision) return o.include_vision_weights;
+  return true;
+}
+
+std::string kind_label(AttentionKind k) {
+  switch (k) {
+    case AttentionKind::full:
+      return "full-attention";
+    case AttentionKind::sliding:
+      return "sliding-window";
+    case AttentionKind::chunked:
+      return "chunked-local";
+    case AttentionKind::mla:
+      return "MLA";
+    case AttentionKind::linear:
+      return "linear-attention";
+  }
+  return "";
+}
+
+std::string kv_dtype_text(const KvDtype& d) {
+  if (d.block_elems == 1) return fmt_int(d.block_bytes) + " B (" + d.id + ")";
+  return d.id + " (" + fmt_int(d.block_bytes) + " B per " + fmt_int(d.block_elems) + " values)";
+}
+
+// "64 full-attention layers x 2 (K,V) x 8 KV heads x 128 head_dim x 2 B (bf16) = 262,144 B/token"
+std::string kv_layers_explain(const Architecture& a, const std::vector<KvLayerCost>& costs, const KvDtype& d, I context,
+                              I tp) {
+  struct Group {
+    AttentionKind kind;
+    I window;
+    I count = 0;
+    I per_token = 0;
+    I state = 0;
+    I heads = 0;
+  };
+  std::vector<Group> groups;
+  for (const auto& c : costs) {
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Group& g) { return g.kind == c.kind && g.window == c.window; });
+    if (it == groups.end()) {
+      groups.push_back({c.kind, c.window});
+      it = groups.end() - 1;
+    }
+    it->count += 1;
+    it->per_token = c.k_bytes_per_token + c.v_bytes_per_token;
+    it->state = c.state_bytes;
+    it->heads = c.heads_per_rank;
+  }
+  std::string text;
+  for (const auto& g : groups) {
+    std::string part;
+    const std::string n = fmt_int(g.count) + " " + kind_label(g.kind) + " layers";
+    if (g.kind == AttentionKind::mla) {
+      part = n + " x (kv_lora_rank " + fmt_int(a.kv_lora_rank) + " + qk_rope_head_dim " + fmt_int(a.qk_rope_head_dim) +
+             ") x " + kv_dtype_text(d) + " x " + fmt_int(context) + " tokens";
+      if (tp > 1) part += " (latent replicated on each of " + fmt_int(tp) + " TP ranks)";
+    } else if (g.kind == AttentionKind::linear) {
+      part = n + " x constant state " + fmt_int(g.state) + " B per sequence (" + fmt_int(g.heads) + " value heads x " +
+             fmt_int(a.linear.key_head_dim) + " x " + fmt_int(a.linear.value_head_dim) + " + conv window)";
+    } else {
+      const I held = (g.kind == AttentionKind::full) ? context : std::min(context, g.window);
+      part = n + " x 2 (K,V) x " + fmt_int(g.heads) + " KV heads" + (tp > 1 ? " per rank" : "") + " x " +
+             fmt_int(a.head_dim) + " head_dim x " + kv_dtype_text(d) + " x " + fmt_int(held) + " tokens";
+      if (g.kind != AttentionKind::full) part += " (min(" + fmt_int(context) + ", window " + fmt_int(g.window) + "))";
+    }
+    const I bytes = g.kind == AttentionKind::linear ? g.count * g.state
+                                                    : g.count * g.per_token *
+                                                          (g.kind == AttentionKind::full || g.kind == AttentionKind::mla
+                                                               ? context
+                                                               : std::min(context, g.window));
+    part += " = " + fmt_int(bytes) + " B";
+    text += (text.empty() ? "" : "; ") + part;
+  }
+  return text;
+}
+
+}  // namespace
+
+I64 ceil_div64(I64 a, I64 b) { return (a + b - 1) / b; }
+
+std::string kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence) {
+  const auto [first, last] = d.ranges[stage];
+  std::vector<KvLayerCost> stage_costs(d.costs.begin() + first, d.costs.begin() + last);
+  const I64 seq =
+      kv_bytes_per_sequence(d.costs, context, static_cast<std::size_t>(first), static_cast<std::size_t>(last));
+  if (bytes_per_sequence) *bytes_per_sequence = seq;
+  if (!d.explain) return std::string();
+  return kv_layers_explain(*d.arch, stage_costs, d.in->kv, context, d.tp) + "; per sequence " + fmt_int(seq) + " B";
+}
+
+namespace {
+I64 widest_intermediate(const Architecture& a, I64 tp) {
+  const I64 heads_rank = a.num_heads / tp;
+  const I64 kvh_rank = a.is_mla() ? heads_rank : (a.num_kv_heads >= tp ? a.num_kv_heads / tp : 1);
+  const I64 attn_width = a.is_mla() ? heads_rank * (a.q_head_dim() + a.qk_nope_head_dim + 2 * a.v_head_dim)
+                                    : heads_rank * a.head_dim + 2 * kvh_rank * a.head_dim + heads_rank * a.v_head_dim;
+  I64 mlp_width = 3 * ceil_div64(a.intermediate_size, tp);
+  if (a.is_moe()) {
+    const I64 moe = a.experts_per_token * 3 * ceil_div64(a.moe_intermediate_size, tp) +
+                    3 * ceil_div64(a.shared_expert_intermediate_size, tp) + 2 * a.num_experts;
+    mlp_width = std::max(mlp_width, moe);
+  }
+  return std::max(attn_width, mlp_width);
+}
+}  // namespace
+
+I64 activation_bytes_per_token(const Architecture& a, I64 tp) {
+  return element_bytes_16bit(a) * (2 * a.hidden_size + widest_intermediate(a, tp));
+}
+
+std::string activation_per_token_explain(const Architecture& a, I64 tp) {
+  return fmt_int(element_bytes_16bit(a)) + " B x (2 x hidden " + fmt_int(a.hidden_size) + " + widest intermediate " +
+         fmt_int(widest_intermediate(a, tp)) + (tp > 1 ? " per rank" : "") +
+         ") = " + fmt_int(activation_bytes_per_token(a, tp)) + " B per token";
+}
+
+Expected<EstimateResult> estimate(const EstimateInput& in) {
+  const Architecture& a = in.arch;
+  const GenericOptions& o = in.options;
+  EstimateResult r;
+  r.warnings = a.warnings;
+
+  // --- parallelism -------------------------------------------------------------------------
+  const I tp = in.tp, pp = in.pp;
+  if (in.count % (tp * pp) != 0)
+    return make_error(ErrorCode::invalid_field, "hardware.count",
+                      "count (" + fmt_int(in.count) + ") must be a multiple of tensor_parallel x pipeline_parallel (" +
+                          fmt_int(tp) + " x " + fmt_int(pp) + ")");
+  // Head-divisibility binds only engines that split heads across GPUs.
+  const EngineTraits* engine = find_engine(in.engine);
+  if (engine && engine->splits_heads && !tp_valid(a, tp)) {
+    if (a.num_heads % tp != 0)
+      return make_error(ErrorCode::invalid_field, "hardware.tensor_parallel",
+                        "tensor_parallel (" + fmt_int(tp) + ") must divide the number of attention heads (" +
+                            fmt_int(a.num_heads) + ")");
+    return make_error(ErrorCode::invalid_field, "hardware.tensor_parallel",
+                      "tensor_parallel (" + fmt_int(tp) + ") and the number of KV heads (" + fmt_int(a.num_kv_heads) +
+                          ") must divide one another");
+  }
+  if (pp > a.num_layers)
+    return make_error(
+        ErrorCode::invalid_field, "hardware.pipeline_parallel",
+        "pipeline_parallel (" + fmt_int(pp) + ") exceeds the number of layers (" + fmt_int(a.num_layers) + ")");
+  const I dp = in.count / (tp * pp);
+  const I seqs = ceil_div(in.concurrency, dp);
+  r.data_parallel = dp;
+  r.sequences_per_replica = seqs;
+
+  // --- parameters and weights ----------------------------------------------------------------
+  std::vector<TensorGroup> enumerated;
+  if (!in.tensors) enumerated = enumerate_tensors(a);
+  const std::vector<TensorGroup>& tensors = in.tensors ? *in.tensors : enumerated;
+  r.params = count_params(tensors);
+  r.checkpoint_params = r.params.total;
+  const WeightFormat native = native_weight_format(a);
+  for (const auto& g : tensors) r.checkpoint_params += checkpoint_scale_elements(native, g, a);
+  if (a.tie_word_embeddings && a.checkpoint_stores_tied_lm_head) r.checkpoint_params += a.vocab_size * a.hidden_size;
+  r.weights_format = in.weights.id;
+
+  const auto ranges = pp_ranges(a.num_layers, pp);
+  std::vector<I> stage_weights(static_cast<std::size_t>(pp), 0);
+  std::map<int, ClassBytes> by_class;
+  // Where the bytes go beyond the nominal "parameters x bits": 16-bit tensors and quantisation metadata.
+  double nominal = 0, kept_16bit_extra = 0, metadata = 0;
+  for (const auto& g : tensors) {
+    if (!loaded(g, o)) continue;
+    const TensorBytes whole = tensor_bytes(in.weights, g, a);
+    const double nominal_part = static_cast<double>(g.total_params()) * in.weights.data_bits / 8.0;
+    nominal += nominal_part;
+    if (whole.quantized)
+      metadata += static_cast<double>(whole.bytes) - nominal_part;
+    else
+      kept_16bit_extra += static_cast<double>(whole.bytes) - nominal_part;
+    const TensorClass cls = g.mtp ? TensorClass::mtp : g.cls;
+    auto& cb = by_class[static_cast<int>(cls)];
+    cb.cls = cls;
+    cb.params += g.total_params();
+    cb.bytes += whole.bytes;
+    if (cb.storage.empty())
+      cb.storage = whole.storage;
+    else if (cb.storage.find(whole.storage) == std::string::npos && cb.storage.size() < 80)
+      cb.storage += ", " + whole.storage;
+    r.weight_bytes += whole.bytes;
+    if (g.layers.empty()) {
+      const std::size_t stage = g.pp_stage_hint == 0 ? 0 : static_cast<std::size_t>(pp - 1);
+      stage_weights[stage] += shard_bytes(whole.bytes, g.shard, tp, a);
+      continue;
+    }
+    for (std::size_t s = 0; s < ranges.size(); ++s) {
+      TensorGroup part = g;
+      part.layers.clear();
+      for (int l : g.layers)
+        if (l >= ranges[s].first && l < ranges[s].second) part.layers.push_back(l);
+      if (part.layers.empty()) continue;
+      const I bytes = part.layers.size() == g.layers.size() ? whole.bytes : tensor_bytes(in.weights, part, a).bytes;
+      stage_weights[s] += shard_bytes(bytes, g.shard, tp, a);
+    }
+  }
+  std::string wexp;
+  for (auto& [k, cb] : by_class) {
+    (void)k;
+    r.weights_by_class.push_back(cb);
+    if (in.explain)
+      wexp += (wexp.empty() ? "" : " + ") + std::string(to_string(cb.cls)) + " " + fmt_int(cb.params) + " params as " +
+              cb.storage + " = " + fmt_int(cb.bytes) + " B";
+  }
+  if (in.explain) r.weights_explain = wexp + " = " + fmt_int(r.weight_bytes) + " B (" + fmt_gb(r.weight_bytes) + ")";
+  if (in.explain && in.weights.kind != FormatKind::plain && in.weights.kind != FormatKind::gguf) {
+    r.weights_explain += ". Nominal " + fmt_int(in.weights.data_bits) + "-bit size " + fmt_gb(static_cast<I>(nominal)) +
+                         "; " + fmt_gb(static_cast<I>(kept_16bit_extra)) +
+                         " more because embeddings, lm_head, norms, routers and biases stay 16-bit, and " +
+                         fmt_gb(static_cast<I>(metadata)) + " of scales, zero points and indices";
+  }
+  if (!o.include_mtp_weights && r.params.per_class[static_cast<int>(TensorClass::mtp)] > 0)
+    r.warnings.push_back("the " + fmt_int(a.num_mtp_layers) + " multi-token-prediction layer(s) (" +
+                         fmt_int(r.params.per_class[static_cast<int>(TensorClass::mtp)]) +
+                         " params) are counted in params but not loaded (engines load them only for speculative "
+                         "decoding; set engine_options.include_mtp_weights to load them)");
+
+  // --- KV cache ------------------------------------------------------------------------------
+  const auto costs1 = kv_layer_costs(a, in.kv, 1);
+  const auto costs = kv_layer_costs(a, in.kv, tp);
+  for (const auto& c : costs1)
+    r.kv_bytes_per_token += c.k_bytes_per_token + c.v_bytes_per_token;  // = kv_bytes_per_token()
+  r.kv_bytes_per_sequence = kv_bytes_per_sequence(costs1, in.context_tokens, 0, costs1.size());
+  if (in.explain)
+    r.kv_explain = kv_layers_explain(a, costs1, in.kv, in.context_tokens, 1) + "; per sequence " +
+                   fmt_int(r.kv_bytes_per_sequence) + " B x " + fmt_int(in.concurrency) +
+                   (in.concurrency == 1 ? " sequence = " : " sequences = ") +
+                   fmt_int(r.kv_bytes_per_sequence * in.concurrency) + " B (" +
+                   fmt_gb(r.kv_bytes_per_sequence * in.concurrency) + ")";
+  {
+    // The formula that ignores GQA/MLA/windows: every attention head cached in every layer.
+    const I naive_per_token = 2 * a.num_layers * a.num_heads * a.q_head_dim() * in.kv.block_bytes / in.kv.block_elems;
+    r.kv_naive_bytes = naive_per_token * in.context_tokens * in.concurrency;
+    const double ratio = r.kv_bytes_per_sequence > 0 ? static_cast<double>(r.kv_naive_bytes) /
+                                                           static_cast<double>(r.kv_bytes_per_sequence * in.concurrency)
+                                                     : 0.0;
+    if (in.explain)
+      r.kv_naive_explain = "2 x " + fmt_int(a.num_layers) + " layers x " + fmt_int(a.num_heads) +
+                           " attention heads x " + fmt_int(a.q_head_dim()) + " head_dim x " + kv_dtype_text(in.kv) +
+                           " x " + fmt_int(in.context_tokens) + " tokens x " + fmt_int(in.concurrency) + " = " +
+                           fmt_int(r.kv_naive_bytes) + " B (" + fmt_gb(r.kv_naive_bytes) + "), " + fmt_num(ratio, 1) +
+                           "x the real figure: it caches all " + fmt_int(a.num_heads) + " query heads";
+    if (!in.explain) {
+    } else if (a.is_mla())
+      r.kv_naive_explain +=
+          ", while MLA caches one " + fmt_int(a.kv_lora_rank + a.qk_rope_head_dim) + "-wide latent per layer";
+    else if (a.num_kv_heads < a.num_heads)
+      r.kv_naive_explain += ", while GQA caches only " + fmt_int(a.num_kv_heads) + " KV heads";
+    if (in.explain && std::any_of(a.layers.begin(), a.layers.end(), [](const LayerSpec& l) {
+          return l.attention == AttentionKind::sliding || l.attention == AttentionKind::chunked ||
+                 l.attention == AttentionKind::linear;
+        }))
+      r.kv_naive_explain += ", and ignores the layers that keep only a window or a fixed state";
+  }
+
+  // --- the engine's own rule, stage by stage --------------------------------------------------
+  Deployment d;
+  d.in = &in;
+  d.arch = &a;
+  d.tensors.list = &tensors;
+  d.tp = tp;
+  d.pp = pp;
+  d.dp = dp;
+  d.seqs = seqs;
+  d.ranges = ranges;
+  d.stage_weights = stage_weights;
+  d.costs = costs;
+  d.weights_explain = r.weights_explain;
+  d.explain = in.explain;
+  Expected<EngineOutcome> ran = in.engine == "vllm"                                   ? run_vllm(d)
+                                : in.engine == "sglang"                               ? run_sglang(d)
+                                : (in.engine == "llama.cpp" || in.engine == "ollama") ? run_llamacpp(d)
+                                : in.engine == "tensorrt-llm"                         ? run_trtllm(d)
+                                : in.engine == "tgi"                                  ? run_tgi(d)
+                                : in.engine == "lmdeploy"                             ? run_lmdeploy(d)
+                                : in.engine == "transformers"                         ? run_transformers(d)
+                                : in.engine == "ktransformers"                        ? run_ktransformers(d)
+                                                                                      : run_generic(d);
+  if (!ran) return ran.error();
+  EngineOutcome& eo = ran.value();
+  const I capacity = in.gpu.capacity_bytes();
+  std::vector<GpuUsage> stage_usage;
+  for (auto& st : eo.stages) {
+    st.usage.capacity = capacity;
+    st.usage.total = st.usage.weights + st.usage.kv_cache + st.usage.activations + st.usage.overhead;
+    stage_usage.push_back(st.usage);
+  }
+  // Every GPU of a replica: tp ranks per stage, identical by symmetry.
+  for (I rep = 0; rep < dp; ++rep)
+    for (I s = 0; s < pp; ++s)
+      for (I t = 0; t < tp; ++t) {
+        GpuUsage u = stage_usage[static_cast<std::size_t>(s)];
+        u.index = static_cast<int>(r.per_gpu.size());
+        u.tp_rank = static_cast<int>(t);
+        u.replica = static_cast<int>(rep);
+        r.per_gpu.push_back(u);
+      }
+  std::size_t worst = 0;
+  for (std::size_t s = 1; s < stage_usage.size(); ++s)
+    if (stage_usage[s].total > stage_usage[worst].total) worst = s;
+  r.breakdown = eo.stages[worst].items;
+  if (in.explain)
+    r.breakdown.push_back({"total", "Total per GPU", stage_usage[worst].total,
+                           "weights + KV cache + activations + overhead = " + fmt_int(stage_usage[worst].total) +
+                               " B (" + fmt_gb(stage_usage[worst].total) + ")"});
+  // The workload's KV on all GPUs (what the sequences need, whatever pool an engine preallocates).
+  for (I s = 0; s < pp; ++s) {
+    const auto [first, last] = ranges[static_cast<std::size_t>(s)];
+    r.kv_bytes += kv_bytes_per_sequence(costs, in.context_tokens, static_cast<std::size_t>(first),
+                                        static_cast<std::size_t>(last)) *
+                  seqs * tp * dp;
+  }
+  r.engine_report = eo.report;
+  r.host_bytes = eo.host_bytes;
+  r.host_explain = eo.host_explain;
+  for (auto& w : eo.warnings) r.warnings.push_back(std::move(w));
+
+  const auto& wu = stage_usage[worst];
+  const bool memory_fits =
+      std::all_of(stage_usage.begin(), stage_usage.end(), [](const GpuUsage& u) { return u.total <= u.capacity; });
+  r.fits = memory_fits && (!eo.has_fit || eo.fits);
+  const std::string hw = fmt_int(in.count) + " x " + in.gpu.name;
+  if (!in.explain) {
+    if (capacity <= 0) r.fits = false;
+  } else if (capacity <= 0) {
+    r.fits = false;
+    r.verdict = "Cannot tell: the GPU's memory is unknown. Needs " + fmt_gb(wu.total) + " per GPU.";
+  } else if (!eo.verdict.empty()) {
+    r.verdict = eo.verdict;
+  } else if (r.fits) {
+    r.verdict = "Fits on " + hw + ": " + fmt_gb(wu.total) + " of " + fmt_gb(capacity) + " per GPU, " +
+                fmt_gb(capacity - wu.total) + " free per GPU.";
+  } else {
+    r.verdict = "Does not fit on " + hw + ": needs " + fmt_gb(wu.total) + " per GPU, the GPU has " + fmt_gb(capacity) +
+                " (short by " + fmt_gb(wu.total - capacity) + ").";
+  }
+
+  I detailed = 0;
+  for (const auto& u : r.per_gpu) detailed += u.total;
+  // The seeds multiply the parameters the engine loads (no MTP module unless asked for).
+  I loaded_params = r.params.total;
+  if (!o.include_mtp_weights) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::mtp)];
+  if (!o.include_vision_weights) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::vision)];
+  if (in.explain)
+    r.rules_of_thumb = rules_of_thumb(loaded_params, in.weights, r.kv_bytes_per_sequence * in.concurrency, detailed);
+
+  r.assumptions = eo.assumptions;
+  r.assumptions.insert(r.assumptions.begin(), {"include_vision_weights", o.include_vision_weights ? "true" : "false",
+                                               "multimodal checkpoints load their vision tower"});
+  r.assumptions.insert(r.assumptions.begin(), {"include_mtp_weights", o.include_mtp_weights ? "true" : "false",
+                                               "MTP modules are loaded only for speculative decoding"});
+  if (in.context_tokens > a.max_position_embeddings && a.max_position_embeddings > 0)
+    r.warnings.push_back("context_tokens (" + fmt_int(in.context_tokens) +
+                         ") exceeds the model's max_position_embeddings (" + fmt_int(a.max_position_embeddings) + ")");
+  return r;
+}
+
+}  // namespace vramplan

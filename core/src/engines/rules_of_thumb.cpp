@@ -1,0 +1,56 @@
+#include "vramplan/engines/rules_of_thumb.hpp"
+
+#include <cmath>
+
+#include "vramplan/common/units.hpp"
+#include "vramplan/formats/gguf.hpp"
+
+namespace vramplan {
+
+double nominal_bytes_per_param(const WeightFormat& fmt) {
+  if (fmt.kind == FormatKind::gguf) {
+    // The base type's bits per weight (Q4_K_M -> Q4_K = 4.5 bpw).
+    std::string base = fmt.gguf_ftype;
+    for (const char* suffix : {"_M", "_S", "_L", "_XL"}) {
+      const std::string s = suffix;
+      if (base.size() > s.size() && base.compare(base.size() - s.size(), s.size(), s) == 0 && !gguf::find_type(base))
+        base = base.substr(0, base.size() - s.size());
+    }
+    if (const auto* t = gguf::find_type(base)) return static_cast<double>(t->block_bytes) / t->block_elems;
+    return 0.5;
+  }
+  return fmt.data_bits / 8.0;
+}
+
+std::vector<RuleOfThumb> rules_of_thumb(std::int64_t params, const WeightFormat& fmt, std::int64_t kv_bytes,
+                                        std::int64_t detailed_total) {
+  const double bpp = nominal_bytes_per_param(fmt);
+  const double w = static_cast<double>(params) * bpp;
+  const double kv = static_cast<double>(kv_bytes);
+  const std::string w_text = fmt_int(params) + " params x " + fmt_num(bpp, bpp == std::floor(bpp) ? 0 : 3) + " B";
+  std::vector<RuleOfThumb> out;
+  auto add = [&](const char* id, double bytes, std::string formula, const char* source) {
+    RuleOfThumb r;
+    r.id = id;
+    r.bytes = static_cast<std::int64_t>(std::llround(bytes));
+    r.formula = std::move(formula) + " = " + fmt_gb(r.bytes);
+    r.source = source;
+    r.ratio_to_detailed = detailed_total > 0 ? bytes / static_cast<double>(detailed_total) : 0.0;
+    out.push_back(std::move(r));
+  };
+  add("weights_only", w, w_text,
+      "seeds 000/001: memory = parameters x bytes per parameter (FP16 2 B, FP8/INT8 1 B, INT4 0.5 B)");
+  add("weights_x1.2", w * 1.2, "1.2 x (" + w_text + ")", "seed 003: inference memory = 1.2 x model memory");
+  add("weights_plus_kv_x1.2", (w + kv) * 1.2,
+      "1.2 x (" + fmt_gb(static_cast<std::int64_t>(w)) + " + KV " + fmt_gb(kv_bytes) + ")",
+      "seed 002: total = (parameters + KV cache) x 1.2");
+  add("weights_x1.2_plus_kv_plus_4gb", w * 1.2 + kv + 4e9,
+      "1.2 x " + fmt_gb(static_cast<std::int64_t>(w)) + " + KV " + fmt_gb(kv_bytes) + " + 4 GB",
+      "seed 000: total = weights x 1.2 + KV cache (max concurrency) + 4 GB system reserve");
+  add("weights_plus_kv_plus_3gib", w + kv + 3.0 * 1073741824.0,
+      fmt_gb(static_cast<std::int64_t>(w)) + " + KV " + fmt_gb(kv_bytes) + " + 3 GiB",
+      "seed 001: estimate_vram() = weights + KV + 3 GB system overhead (its GB are GiB)");
+  return out;
+}
+
+}  // namespace vramplan

@@ -1,0 +1,376 @@
+// vLLM's memory rule (V1 engine, with the V0 differences), read from vLLM's source and logs:
+//   requested = total_gpu_memory x gpu_memory_utilization                       (gpu_worker.init_device)
+//   available_kv = requested - (weights + peak activation + non-torch memory)   (determine_available_memory)
+//   num_blocks = available // page_size // layers                              (kv_cache_utils.get_num_blocks)
+// See shared/reference/ENGINES.md A1/A2 for the versions and commits these come from.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "deployment.hpp"
+#include "vramplan/api/json_read.hpp"
+#include "vramplan/common/units.hpp"
+
+namespace vramplan {
+namespace {
+
+constexpr double kGiB = 1073741824.0;
+
+std::string gib(double bytes) { return fmt_num(bytes / kGiB, 2) + " GiB"; }
+
+struct VllmOptions {
+  bool v0 = false;
+  double gpu_memory_utilization = 0.9;
+  I64 total_gpu_memory_bytes = -1;  // as torch.cuda.mem_get_info reports it
+  // nvidia-smi total minus what CUDA reports as total: 0.47 GiB (H100: 81559 MiB vs 79.18 GiB, llm-d logs),
+  // 0.42 GiB (RTX 3090: 24576 MiB vs 23.58 GiB, vllm#10517), 0.57 GiB (L40S: 46068 MiB vs 44.42 GiB, vllm#15815).
+  I64 cuda_reserved_bytes = 500LL << 20;
+  I64 block_size = 16;
+  I64 max_model_len = -1;
+  I64 max_num_seqs = 256;
+  I64 max_num_batched_tokens = -1;
+  bool enforce_eager = false;
+  // CUDA graph pool: measured after the KV cache is allocated, so not deducted (llm-d rows: -0.88 .. +0.39 GiB).
+  I64 cudagraph_bytes = 256LL << 20;
+  bool cudagraph_memory_subtracted = false;  // newer builds with VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=1
+  I64 kv_cache_memory_bytes = -1;
+  I64 num_gpu_blocks_override = -1;
+  double cpu_offload_gb = 0;
+  double swap_space_gb = 4;
+  I64 non_torch_bytes = -1;
+  I64 activation_bytes = -1;
+};
+
+Expected<VllmOptions> parse_options(const Deployment& d, std::vector<std::string>& warnings) {
+  VllmOptions o;
+  const auto& j = d.in->engine_options;
+  static const char* const kKnown[] = {"engine_version",
+                                       "gpu_memory_utilization",
+                                       "total_gpu_memory_bytes",
+                                       "cuda_reserved_bytes",
+                                       "block_size",
+                                       "max_model_len",
+                                       "max_num_seqs",
+                                       "max_num_batched_tokens",
+                                       "enforce_eager",
+                                       "cudagraph_bytes",
+                                       "cudagraph_memory_subtracted",
+                                       "kv_cache_memory_bytes",
+                                       "num_gpu_blocks_override",
+                                       "cpu_offload_gb",
+                                       "swap_space",
+                                       "non_torch_bytes",
+                                       "activation_bytes",
+                                       "include_mtp_weights",
+                                       "include_vision_weights"};
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool ok = false;
+    for (const char* k : kKnown) ok = ok || it.key() == k;
+    if (!ok) warnings.push_back("unknown vLLM option 'engine_options." + it.key().substr(0, 40) + "' was ignored");
+  }
+  JsonReader r(j, "engine_options");
+  const std::string version = r.string("engine_version", "v1");
+  if (version != "v1" && version != "v0")
+    return make_error(ErrorCode::invalid_field, "engine_options.engine_version",
+                      "engine_version must be \"v1\" or \"v0\", got '" + version.substr(0, 20) + "'");
+  o.v0 = version == "v0";
+  o.gpu_memory_utilization = r.number("gpu_memory_utilization", 0.9, 0.01, 1.0);
+  o.total_gpu_memory_bytes = r.integer("total_gpu_memory_bytes", -1, 1, std::int64_t{1} << 50);
+  o.cuda_reserved_bytes = r.integer("cuda_reserved_bytes", o.cuda_reserved_bytes, 0, std::int64_t{1} << 40);
+  o.block_size = r.integer("block_size", 16, 1, 1 << 16);
+  o.max_model_len = r.integer("max_model_len", d.in->context_tokens, 1, std::int64_t{1} << 24);
+  // V1 defaults depend on the GPU (vllm/engine/arg_utils.py, _set_default_args, v0.9-v0.11): on GPUs with
+  // >= 70 GiB the API server uses max_num_seqs 1024 and max_num_batched_tokens 8192, else 256 and 2048.
+  const bool large_gpu = d.in->gpu.memory_bytes >= 70LL * 1073741824LL;
+  o.max_num_seqs = r.integer("max_num_seqs", (!o.v0 && large_gpu) ? 1024 : 256, 1, 1 << 20);
+  o.max_num_batched_tokens =
+      r.integer("max_num_batched_tokens", o.v0 ? std::max<I64>(o.max_model_len, 2048) : (large_gpu ? 8192 : 2048), 1,
+                std::int64_t{1} << 24);
+  o.enforce_eager = r.boolean("enforce_eager", false);
+  o.cudagraph_bytes = r.integer("cudagraph_bytes", o.cudagraph_bytes, 0, std::int64_t{1} << 40);
+  o.cudagraph_memory_subtracted = r.boolean("cudagraph_memory_subtracted", false);
+  o.kv_cache_memory_bytes = r.integer("kv_cache_memory_bytes", -1, 0, std::int64_t{1} << 50);
+  o.num_gpu_blocks_override = r.integer("num_gpu_blocks_override", -1, 0, std::int64_t{1} << 40);
+  o.cpu_offload_gb = r.number("cpu_offload_gb", 0, 0, 1e6);
+  o.swap_space_gb = r.number("swap_space", 4, 0, 1e6);
+  o.non_torch_bytes = r.integer("non_torch_bytes", -1, 0, std::int64_t{1} << 40);
+  o.activation_bytes = r.integer("activation_bytes", -1, 0, std::int64_t{1} << 50);
+  if (!r.ok()) return r.error();
+  if (o.enforce_eager) o.cudagraph_bytes = 0;
+  return o;
+}
+
+// KV cache groups of vLLM's hybrid allocator: layers of one attention kind share a page size;
+// with several kinds, layers are grouped in groups of the smallest kind's size.
+struct KvGroup {
+  AttentionKind kind;
+  I64 window;
+  I64 layers;
+  I64 bytes_per_token;  // one layer, one rank
+};
+
+}  // namespace
+
+Expected<EngineOutcome> run_vllm(const Deployment& d) {
+  const EstimateInput& in = *d.in;
+  const Architecture& a = *d.arch;
+  EngineOutcome out;
+  auto parsed = parse_options(d, out.warnings);
+  if (!parsed) return parsed.error();
+  const VllmOptions& o = parsed.value();
+  if (in.gpu.memory_bytes <= 0 && o.total_gpu_memory_bytes < 0)
+    return make_error(ErrorCode::invalid_field, "hardware.gpu",
+                      "the vLLM profile needs a GPU (its rule starts from the GPU's total memory)");
+  const double total = o.total_gpu_memory_bytes > 0
+                           ? static_cast<double>(o.total_gpu_memory_bytes)
+                           : static_cast<double>(in.gpu.capacity_bytes() - o.cuda_reserved_bytes);
+  const double requested = total * o.gpu_memory_utilization;
+  const I64 non_torch = o.non_torch_bytes >= 0
+                            ? o.non_torch_bytes
+                            : (d.tp * d.pp > 1 ? static_cast<I64>(0.30 * kGiB) : static_cast<I64>(0.14 * kGiB));
+  const I64 profile_tokens = o.max_num_batched_tokens;
+  // The profile run ends with a dummy sampler pass over max_num_seqs rows of logits: fp32 logits and
+  // probabilities plus int64 sort indices for top-p/top-k = 16 B per vocabulary entry.
+  const I64 sampler = o.max_num_seqs * a.vocab_size * 16;
+  const I64 activation =
+      o.activation_bytes >= 0 ? o.activation_bytes : profile_tokens * activation_bytes_per_token(a, d.tp) + sampler;
+  const I64 offload = static_cast<I64>(o.cpu_offload_gb * kGiB);
+
+  // Page size and groups (per rank), per stage: vLLM takes the minimum over workers.
+  I64 min_blocks = -1;
+  std::vector<KvGroup> groups_worst;
+  I64 page_worst = 0, group_size_worst = 1, available_worst = 0;
+  bool first_stage = true;
+  for (I64 s = 0; s < d.pp; ++s) {
+    StageOutcome st;
+    const auto [first, last] = d.ranges[static_cast<std::size_t>(s)];
+    auto& u = st.usage;
+    u.pp_stage = static_cast<int>(s);
+    const I64 weights_full = d.stage_weights[static_cast<std::size_t>(s)];
+    const I64 weights = std::max<I64>(0, weights_full - offload);
+    const double cudagraph_sub = o.cudagraph_memory_subtracted ? static_cast<double>(o.cudagraph_bytes) : 0.0;
+    const double available_d = o.kv_cache_memory_bytes >= 0
+                                   ? static_cast<double>(o.kv_cache_memory_bytes)
+                                   : requested - static_cast<double>(weights + activation + non_torch) - cudagraph_sub;
+    const I64 available = static_cast<I64>(std::floor(available_d));
+
+    std::vector<KvGroup> kinds;
+    for (I64 l = first; l < last; ++l) {
+      const auto& c = d.costs[static_cast<std::size_t>(l)];
+      if (c.kind == AttentionKind::linear) continue;
+      auto it = std::find_if(kinds.begin(), kinds.end(),
+                             [&](const KvGroup& g) { return g.kind == c.kind && g.window == c.window; });
+      if (it == kinds.end())
+        kinds.push_back({c.kind, c.window, 1, c.k_bytes_per_token + c.v_bytes_per_token});
+      else
+        ++it->layers;
+    }
+    if (std::any_of(d.costs.begin() + first, d.costs.begin() + last,
+                    [](const KvLayerCost& c) { return c.kind == AttentionKind::linear; }) &&
+        first_stage)
+      out.warnings.push_back(
+          "vLLM pads linear-attention (Mamba-style) state pages to the attention page size; "
+          "this profile counts attention layers only, so its block figures are approximate");
+    I64 group_size = 0;
+    for (const auto& k : kinds) group_size = group_size == 0 ? k.layers : std::min(group_size, k.layers);
+    group_size = std::max<I64>(1, group_size);
+    const I64 page = kinds.empty() ? 1 : o.block_size * kinds.front().bytes_per_token;
+    I64 num_blocks = available > 0 ? available / page / group_size : 0;
+    if (o.num_gpu_blocks_override >= 0) num_blocks = o.num_gpu_blocks_override;
+    if (min_blocks < 0 || num_blocks < min_blocks) {
+      min_blocks = num_blocks;
+      groups_worst = kinds;
+      page_worst = page;
+      group_size_worst = group_size;
+      available_worst = available;
+    }
+    first_stage = false;
+
+    u.weights = weights;
+    u.kv_cache = std::max<I64>(0, num_blocks) * page * group_size;
+    u.activations = activation;
+    u.overhead = non_torch + o.cudagraph_bytes;
+    if (d.explain)
+      st.items.push_back({"weights", d.tp * d.pp > 1 ? "Weights on this GPU" : "Weights", weights,
+                          (offload > 0 ? fmt_int(weights_full) + " B - cpu_offload_gb " + fmt_num(o.cpu_offload_gb, 2) +
+                                             " GiB = " + fmt_int(weights) + " B; "
+                                       : "") +
+                              (d.tp * d.pp > 1 ? "this GPU's shard; whole model: " : "") + d.weights_explain});
+    if (d.explain)
+      st.items.push_back(
+          {"kv_cache", "KV cache pool (preallocated)", u.kv_cache,
+           "available = requested " + gib(requested) + " - weights " + gib(static_cast<double>(weights)) +
+               " - peak activation " + gib(static_cast<double>(activation)) + " - non-torch " +
+               gib(static_cast<double>(non_torch)) + (cudagraph_sub > 0 ? " - CUDA graphs " + gib(cudagraph_sub) : "") +
+               " = " + gib(available_d) + "; page = block_size " + fmt_int(o.block_size) + " x " +
+               (kinds.empty() ? std::string("0") : fmt_int(kinds.front().bytes_per_token)) +
+               " B per token per layer = " + fmt_int(page) + " B; num_gpu_blocks = floor(" +
+               fmt_int(std::max<I64>(0, available)) + " / " + fmt_int(page) + " / " + fmt_int(group_size) +
+               " layers per group) = " + fmt_int(num_blocks) +
+               "; pool = blocks x page x layers = " + fmt_int(u.kv_cache) + " B"});
+    if (d.explain)
+      st.items.push_back({"activations", "Peak activation (profile run)", activation,
+                          o.activation_bytes >= 0
+                              ? "set by engine_options.activation_bytes"
+                              : "profile run of max_num_batched_tokens " + fmt_int(profile_tokens) + " x " +
+                                    activation_per_token_explain(a, d.tp) + " + sampler max_num_seqs " +
+                                    fmt_int(o.max_num_seqs) + " x vocab " + fmt_int(a.vocab_size) +
+                                    " x 16 B (fp32 logits + probs, int64 sort indices) = " + fmt_int(activation) +
+                                    " B"});
+    if (d.explain)
+      st.items.push_back({"overhead.non_torch", "Non-torch memory (CUDA context, NCCL)", non_torch,
+                          "non_torch_bytes = " + gib(static_cast<double>(non_torch)) +
+                              " (llm-d H100 logs 0.13-0.14 GiB on 1 GPU; vllm#15815 0.30 GiB at TP 2)"});
+    if (d.explain)
+      st.items.push_back({"overhead.cudagraph", "CUDA graphs", o.cudagraph_bytes,
+                          o.enforce_eager
+                              ? "enforce_eager: no CUDA graphs"
+                              : "cudagraph_bytes = " + gib(static_cast<double>(o.cudagraph_bytes)) +
+                                    (o.cudagraph_memory_subtracted
+                                         ? " (subtracted before sizing the KV cache)"
+                                         : " (captured after the KV cache is sized: on top of the requested memory)")});
+    out.stages.push_back(std::move(st));
+  }
+
+  // Blocks one request of max_model_len (and of the workload's context) needs.
+  auto blocks_for = [&](I64 len) {
+    I64 blocks = 0;
+    for (const auto& g : groups_worst) {
+      const I64 groups_of_kind = ceil_div64(g.layers, group_size_worst);
+      I64 per = 0;
+      if (g.kind == AttentionKind::sliding || g.kind == AttentionKind::chunked)
+        per = ceil_div64(std::min(g.window - 1 + o.max_num_batched_tokens, len), o.block_size) + 1;
+      else
+        per = ceil_div64(len, o.block_size);
+      blocks += per * groups_of_kind;
+    }
+    return blocks;
+  };
+  const I64 num_groups = [&] {
+    I64 n = 0;
+    for (const auto& g : groups_worst) n += ceil_div64(g.layers, group_size_worst);
+    return std::max<I64>(1, n);
+  }();
+  const I64 blocks = std::max<I64>(0, min_blocks);
+  const I64 per_request = std::max<I64>(1, blocks_for(o.max_model_len));
+  const bool uniform = groups_worst.size() <= 1;
+  const I64 kv_tokens = uniform ? blocks * o.block_size : blocks / num_groups * o.block_size;
+  const double max_concurrency = o.v0
+                                     ? static_cast<double>(blocks * o.block_size) / static_cast<double>(o.max_model_len)
+                                     : static_cast<double>(blocks) / static_cast<double>(per_request);
+  const I64 workload_blocks = blocks_for(in.context_tokens) * d.seqs;
+  const I64 pool_bytes_per_block = page_worst * group_size_worst;
+
+  nlohmann::json report = {{"engine", "vllm"},
+                           {"engine_version", o.v0 ? "v0" : "v1"},
+                           {"total_gpu_memory_bytes", static_cast<I64>(total)},
+                           {"requested_memory_bytes", static_cast<I64>(requested)},
+                           {"weights_bytes", out.stages.front().usage.weights},
+                           {"peak_activation_bytes", activation},
+                           {"non_torch_bytes", non_torch},
+                           {"cudagraph_bytes", o.cudagraph_bytes},
+                           {"available_kv_cache_bytes", std::max<I64>(0, available_worst)},
+                           {"block_size", o.block_size},
+                           {"page_size_bytes", page_worst},
+                           {"num_gpu_blocks", blocks},
+                           {"kv_cache_tokens", kv_tokens},
+                           {"max_model_len", o.max_model_len},
+                           {"max_concurrency", std::floor(max_concurrency * 100.0) / 100.0},
+                           {"blocks_per_request", per_request}};
+  if (o.v0) {
+    const I64 cpu_page = pool_bytes_per_block;
+    report["num_cpu_blocks"] = cpu_page > 0 ? static_cast<I64>(o.swap_space_gb * kGiB) / cpu_page : 0;
+  }
+  std::vector<std::string> log;
+  if (d.explain)
+    log.push_back("Available KV cache memory: " + fmt_num(static_cast<double>(available_worst) / kGiB, 2) + " GiB");
+  if (o.v0 && d.explain)
+    log.push_back("# GPU blocks: " + fmt_int(blocks) +
+                  ", # CPU blocks: " + std::to_string(report["num_cpu_blocks"].get<I64>()));
+  if (d.explain) {
+    log.push_back("GPU KV cache size: " + fmt_int(kv_tokens) + " tokens");
+    log.push_back("Maximum concurrency for " + fmt_int(o.max_model_len) +
+                  " tokens per request: " + fmt_num(std::floor(max_concurrency * 100.0) / 100.0, 2) + "x");
+  }
+
+  // vLLM's startup checks.
+  const std::string hw = fmt_int(in.count) + " x " + in.gpu.name;
+  out.has_fit = true;
+  if (available_worst <= 0 || blocks == 0) {
+    out.fits = false;
+    out.verdict = "vLLM would not start on " + hw + ": no memory left for the KV cache (available " +
+                  gib(static_cast<double>(available_worst)) +
+                  "). Raise gpu_memory_utilization, use more GPUs or a "
+                  "smaller weight format.";
+    log.push_back(
+        "ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` "
+        "when initializing the engine.");
+  } else if (per_request > blocks) {
+    // The largest max_model_len whose blocks fit (vLLM binary-searches the same quantity).
+    I64 lo = 0, hi = o.max_model_len;
+    while (lo < hi) {
+      const I64 mid = lo + (hi - lo + 1) / 2;
+      if (blocks_for(mid) <= blocks)
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+    out.fits = false;
+    report["estimated_max_model_len"] = lo;
+    const double needed = static_cast<double>(per_request * pool_bytes_per_block);
+    log.push_back(
+        "ValueError: To serve at least one request with the model's max seq len (" + fmt_int(o.max_model_len) + "), (" +
+        fmt_num(needed / kGiB, 2) + " GiB KV cache is needed, which is larger than the available KV cache memory (" +
+        fmt_num(static_cast<double>(available_worst) / kGiB, 2) +
+        " GiB). Based on the available memory, the estimated maximum model length is " + std::to_string(lo) + ".");
+    out.verdict = "vLLM would not start on " + hw + ": max_model_len " + fmt_int(o.max_model_len) + " needs " +
+                  fmt_num(needed / kGiB, 2) + " GiB of KV cache, only " +
+                  fmt_num(static_cast<double>(available_worst) / kGiB, 2) + " GiB is available (estimated maximum " +
+                  "model length " + fmt_int(lo) + ").";
+  } else if (!d.explain) {
+    out.fits = workload_blocks <= blocks;
+  } else if (workload_blocks > blocks) {
+    out.fits = false;
+    const I64 at_once = blocks / std::max<I64>(1, blocks_for(in.context_tokens));
+    out.verdict = "vLLM starts on " + hw + ", but its KV cache (" + fmt_int(kv_tokens) + " tokens) holds only " +
+                  fmt_int(at_once * d.dp) + " of the " + fmt_int(in.concurrency) + " concurrent sequences of " +
+                  fmt_int(in.context_tokens) + " tokens; the rest would wait or be preempted.";
+  } else {
+    out.fits = true;
+    const I64 at_once = blocks / std::max<I64>(1, blocks_for(in.context_tokens));
+    out.verdict = "Fits on " + hw + " with vLLM: the KV cache holds " + fmt_int(kv_tokens) + " tokens per replica, " +
+                  fmt_int(at_once * d.dp) + " sequences of " + fmt_int(in.context_tokens) + " tokens at once (" +
+                  fmt_int(in.concurrency) + " requested).";
+  }
+  report["workload_blocks"] = workload_blocks;
+  report["log_lines"] = log;
+  out.report = report;
+  if (offload > 0) {
+    out.host_bytes = offload * d.tp * d.pp * d.dp;
+    out.host_explain =
+        "cpu_offload_gb " + fmt_num(o.cpu_offload_gb, 2) + " GiB per GPU x " + fmt_int(d.tp * d.pp * d.dp) + " GPUs";
+  }
+  if (d.explain)
+    out.assumptions = {
+        {"engine", o.v0 ? "vllm (V0 engine)" : "vllm (V1 engine)",
+         "rule read from vllm/v1/worker/gpu_worker.py and v1/core/kv_cache_utils.py"},
+        {"gpu_memory_utilization", fmt_num(o.gpu_memory_utilization, 2), "vLLM default 0.9"},
+        {"total_gpu_memory", gib(total),
+         o.total_gpu_memory_bytes > 0 ? "given"
+                                      : "catalog memory minus cuda_reserved_bytes (CUDA reports less than nvidia-smi)"},
+        {"block_size", fmt_int(o.block_size), "vLLM default 16 on CUDA"},
+        {"max_model_len", fmt_int(o.max_model_len),
+         "defaults to the workload's context_tokens here (vLLM's own default is the model's maximum)"},
+        {"max_num_seqs", fmt_int(o.max_num_seqs),
+         "vLLM API-server default: 1024 on GPUs >= 70 GiB, else 256 (V0: 256)"},
+        {"max_num_batched_tokens", fmt_int(o.max_num_batched_tokens),
+         o.v0 ? "V0: max(max_model_len, 2048) without chunked prefill"
+              : "V1 API-server default: 8192 on GPUs >= 70 GiB, else 2048"},
+        {"non_torch_bytes", gib(static_cast<double>(non_torch)), "CUDA context + NCCL outside PyTorch's allocator"},
+        {"cudagraph_bytes", gib(static_cast<double>(o.cudagraph_bytes)),
+         "not deducted from the KV budget in these versions"},
+    };
+  return out;
+}
+
+}  // namespace vramplan

@@ -1,0 +1,312 @@
+// Weight formats: what each stores per tensor, including scales, zero points and the tensors
+// it leaves in 16 bits.
+#include "vramplan/formats/formats.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "vramplan/formats/gguf.hpp"
+
+namespace vramplan {
+namespace {
+
+using I = std::int64_t;
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+I ceil_div(I a, I b) { return (a + b - 1) / b; }
+
+WeightFormat make(const char* id, const char* label, FormatKind kind, int bits, int group = 0) {
+  WeightFormat f;
+  f.id = id;
+  f.label = label;
+  f.kind = kind;
+  f.data_bits = bits;
+  f.group_size = group;
+  return f;
+}
+
+std::vector<WeightFormat> build_base_formats() {
+  std::vector<WeightFormat> v;
+  v.push_back(make("fp32", "FP32", FormatKind::plain, 32));
+  v.push_back(make("fp16", "FP16", FormatKind::plain, 16));
+  v.push_back(make("bf16", "BF16", FormatKind::plain, 16));
+  v.push_back(make("fp8", "FP8 (E4M3, per-tensor scale)", FormatKind::fp8, 8));
+  {
+    auto f = make("fp8-block", "FP8 (E4M3, 128x128 block scales)", FormatKind::fp8, 8);
+    f.block_rows = 128;
+    f.block_cols = 128;
+    v.push_back(f);
+  }
+  v.push_back(make("int8", "INT8 W8A8 (per-channel scale)", FormatKind::int8, 8));
+  {
+    auto f = make("gptq-int4", "GPTQ INT4 g128", FormatKind::grouped, 4, 128);
+    f.act_order_index = true;
+    v.push_back(f);
+  }
+  {
+    auto f = make("gptq-int8", "GPTQ INT8 g128", FormatKind::grouped, 8, 128);
+    f.act_order_index = true;
+    v.push_back(f);
+  }
+  v.push_back(make("awq-int4", "AWQ INT4 g128", FormatKind::grouped, 4, 128));
+  v.push_back(make("nf4", "bitsandbytes NF4 (block 64)", FormatKind::bnb, 4, 64));
+  {
+    auto f = make("nf4-dq", "bitsandbytes NF4 + double quant", FormatKind::bnb, 4, 64);
+    f.double_quant = true;
+    v.push_back(f);
+  }
+  v.push_back(make("fp4", "bitsandbytes FP4 (block 64)", FormatKind::bnb, 4, 64));
+  v.push_back(make("mxfp4", "MXFP4 (E2M1, E8M0 scale per 32)", FormatKind::microscaled, 4, 32));
+  v.push_back(make("nvfp4", "NVFP4 (E2M1, E4M3 scale per 16)", FormatKind::microscaled, 4, 16));
+  return v;
+}
+
+const std::vector<WeightFormat>& base_formats() {
+  static const std::vector<WeightFormat> formats = build_base_formats();
+  return formats;
+}
+
+struct Alias {
+  const char* name;
+  const char* id;
+};
+const Alias kAliases[] = {
+    {"float32", "fp32"},   {"f32", "fp32"},       {"float16", "fp16"},
+    {"half", "fp16"},      {"f16", "fp16"},       {"bfloat16", "bf16"},
+    {"fp8_e4m3", "fp8"},   {"fp8-e4m3", "fp8"},   {"e4m3", "fp8"},
+    {"w8a8", "int8"},      {"w8a8-int8", "int8"}, {"int4", "gptq-int4"},
+    {"gptq", "gptq-int4"}, {"awq", "awq-int4"},   {"bnb-nf4", "nf4"},
+    {"bnb-4bit", "nf4"},   {"qlora", "nf4-dq"},   {"fp8-block128", "fp8-block"},
+};
+
+bool quantizable(const TensorGroup& g, const WeightFormat& fmt) {
+  if (!g.matrix) return false;
+  switch (g.cls) {
+    case TensorClass::attention:
+    case TensorClass::mlp:
+    case TensorClass::experts:
+    case TensorClass::shared_experts:
+      break;
+    default:
+      return false;  // embeddings, lm_head, router, norms and vision towers stay 16-bit
+  }
+  for (const auto& m : fmt.modules_not_converted) {
+    // Checkpoint module patterns like "model.layers.*.self_attn" or "model.layers.*.mlp.router".
+    std::string key = m;
+    auto star = key.rfind('*');
+    if (star != std::string::npos) key = key.substr(star + 1);
+    if (!key.empty() && key.front() == '.') key.erase(0, 1);
+    if (!key.empty() && g.name.find(key) != std::string::npos) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::int64_t element_bytes_16bit(const Architecture& arch) {
+  return (arch.dtype == "float32" || arch.dtype == "fp32") ? 4 : 2;
+}
+
+std::vector<std::string> weight_format_ids() {
+  std::vector<std::string> ids;
+  for (const auto& f : base_formats()) ids.push_back(f.id);
+  for (const char* t :
+       {"Q8_0", "Q6_K",   "Q5_K_M", "Q5_K_S", "Q4_K_M",  "Q4_K_S", "Q4_0",    "Q3_K_M", "Q3_K_L", "Q3_K_S",
+        "Q2_K", "IQ4_XS", "IQ4_NL", "IQ3_M",  "IQ3_XXS", "IQ2_M",  "IQ2_XXS", "IQ1_S",  "F16",    "BF16"})
+    ids.push_back(std::string("gguf-") + t);
+  return ids;
+}
+
+Expected<WeightFormat> find_weight_format(const std::string& id_in, const std::string& field) {
+  std::string id = lower(id_in);
+  for (const auto& a : kAliases)
+    if (id == a.name) id = a.id;
+  if (id.rfind("gguf-", 0) == 0 || id.rfind("gguf:", 0) == 0 || id.rfind("gguf_", 0) == 0) {
+    std::string t = upper(id.substr(5));
+    if (gguf::is_ftype(t) || gguf::find_type(t)) {
+      WeightFormat f;
+      f.id = "gguf-" + t;
+      f.label = "GGUF " + t;
+      f.kind = FormatKind::gguf;
+      f.gguf_ftype = t;
+      return f;
+    }
+  } else if (id.size() >= 3 && (id[0] == 'q' || id.rfind("iq", 0) == 0) && gguf::is_ftype(upper(id))) {
+    WeightFormat f;
+    f.id = "gguf-" + upper(id);
+    f.label = "GGUF " + upper(id);
+    f.kind = FormatKind::gguf;
+    f.gguf_ftype = upper(id);
+    return f;
+  }
+  for (const auto& f : base_formats())
+    if (f.id == id) return f;
+  std::string list;
+  for (const auto& f : base_formats()) list += (list.empty() ? "" : ", ") + f.id;
+  std::string shown = id_in.substr(0, 40);
+  return make_error(
+      ErrorCode::unknown_format, field,
+      "unknown weight format '" + shown + "'; use one of " + list + ", or gguf-<TYPE> (e.g. gguf-Q4_K_M)");
+}
+
+WeightFormat native_weight_format(const Architecture& arch) {
+  const auto& q = arch.quant;
+  WeightFormat f;
+  if (q.method == "fp8") {
+    f = *find_weight_format(q.block_rows > 0 ? "fp8-block" : "fp8", "");
+    if (q.block_rows > 0) {
+      f.block_rows = q.block_rows;
+      f.block_cols = q.block_cols;
+    }
+  } else if (q.method == "gptq" || q.method == "awq") {
+    const int bits = q.bits > 0 ? q.bits : 4;
+    auto found = find_weight_format(q.method + "-int" + std::to_string(bits), "");
+    f = found ? *found : *find_weight_format("gptq-int4", "");
+    if (!found) f.data_bits = bits;
+    if (q.group_size != 0) f.group_size = q.group_size;
+    f.label = (q.method == "gptq" ? "GPTQ INT" : "AWQ INT") + std::to_string(bits) +
+              (f.group_size > 0 ? " g" + std::to_string(f.group_size) : " per-channel");
+  } else if (q.method == "mxfp4") {
+    f = *find_weight_format("mxfp4", "");
+  } else if (q.method == "bitsandbytes") {
+    f = *find_weight_format("nf4", "");
+  } else if (arch.dtype == "float32") {
+    f = *find_weight_format("fp32", "");
+  } else if (arch.dtype == "float16") {
+    f = *find_weight_format("fp16", "");
+  } else {
+    f = *find_weight_format("bf16", "");
+  }
+  f.modules_not_converted = q.modules_not_converted;
+  return f;
+}
+
+namespace {
+gguf::MixContext mix_context(const Architecture& arch) {
+  gguf::MixContext ctx;
+  ctx.n_layer = arch.num_layers;
+  ctx.n_head = arch.num_heads;
+  ctx.n_head_kv = arch.num_kv_heads;
+  ctx.n_expert = arch.num_experts;
+  ctx.has_output = !arch.tie_word_embeddings;
+  ctx.is_70b_class = arch.num_layers == 80 && arch.hidden_size == 8192;
+  return ctx;
+}
+}  // namespace
+
+std::int64_t tensor_bytes_in_layer(const WeightFormat& fmt, const TensorGroup& g, int layer, const Architecture& arch) {
+  if (fmt.kind == FormatKind::gguf && g.matrix) {
+    const auto& t = gguf::tensor_type(fmt.gguf_ftype, g.gguf_role, layer, g.rows, g.cols, mix_context(arch));
+    return g.per_layer * g.rows * gguf::row_bytes(t, g.cols);
+  }
+  // Every other format stores each layer's copy the same way.
+  const I layers = g.layers.empty() ? 1 : static_cast<I>(g.layers.size());
+  return tensor_bytes(fmt, g, arch).bytes / layers;
+}
+
+TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& g, const Architecture& arch) {
+  TensorBytes out;
+  const I n = g.instances();
+  const I elems = g.elements();
+  const I e16 = fmt.kind == FormatKind::plain ? fmt.data_bits / 8 : element_bytes_16bit(arch);
+  if (fmt.kind == FormatKind::gguf) {
+    const gguf::MixContext ctx = mix_context(arch);
+    if (!g.matrix) {
+      out.bytes = n * elems * 4;
+      out.storage = "F32";
+      return out;
+    }
+    // Each layer may get its own type (use_more_bits); experts of one layer are one 3-D tensor.
+    std::string first;
+    bool mixed = false;
+    auto add_layer = [&](int layer) {
+      const auto& t = gguf::tensor_type(fmt.gguf_ftype, g.gguf_role, layer, g.rows, g.cols, ctx);
+      out.bytes += g.per_layer * g.rows * gguf::row_bytes(t, g.cols);
+      if (first.empty())
+        first = t.name;
+      else if (first != t.name)
+        mixed = true;
+    };
+    if (g.layers.empty()) add_layer(-1);
+    for (int l : g.layers) add_layer(l);
+    out.storage = mixed ? "mixed (" + first + "/...)" : first;
+    return out;
+  }
+  if (!quantizable(g, fmt)) {
+    out.bytes = n * elems * e16;
+    out.storage = e16 == 4 ? "fp32" : (arch.dtype == "float16" ? "fp16" : "bf16");
+    if (fmt.kind == FormatKind::plain) out.storage = fmt.id;
+    return out;
+  }
+  out.quantized = true;
+  switch (fmt.kind) {
+    case FormatKind::plain:
+      out.bytes = n * elems * (fmt.data_bits / 8);
+      out.storage = fmt.id;
+      break;
+    case FormatKind::fp8: {
+      I scales = fmt.block_rows > 0 ? ceil_div(g.rows, fmt.block_rows) * ceil_div(g.cols, fmt.block_cols) : 1;
+      out.bytes = n * (elems + scales * 4);
+      out.storage = fmt.block_rows > 0 ? "fp8 + fp32 scale per " + std::to_string(fmt.block_rows) + "x" +
+                                             std::to_string(fmt.block_cols) + " block"
+                                       : "fp8 + fp32 per-tensor scale";
+      break;
+    }
+    case FormatKind::int8:
+      out.bytes = n * (elems + g.rows * 4);
+      out.storage = "int8 + fp32 scale per output channel";
+      break;
+    case FormatKind::grouped: {
+      const I groups = fmt.group_size > 0 ? ceil_div(g.cols, fmt.group_size) : 1;
+      const I packed = ceil_div(elems * fmt.data_bits, 8);
+      const I scales = groups * g.rows * 2;                          // fp16 scale per group per column
+      const I zeros = ceil_div(groups * g.rows * fmt.data_bits, 8);  // packed zero points
+      const I gidx = fmt.act_order_index ? g.cols * 4 : 0;           // GPTQ g_idx, int32 per input feature
+      out.bytes = n * (packed + scales + zeros + gidx);
+      out.storage = "int" + std::to_string(fmt.data_bits) +
+                    (fmt.group_size > 0 ? " g" + std::to_string(fmt.group_size) : " per-channel") +
+                    " + fp16 scales + packed zeros" + (gidx ? " + g_idx" : "");
+      break;
+    }
+    case FormatKind::bnb: {
+      const I blocks = ceil_div(elems, fmt.group_size);
+      I bytes = ceil_div(elems, 2) + 16 * 4;  // 4-bit codes + the 16-entry quant map
+      if (fmt.double_quant)
+        bytes += blocks + ceil_div(blocks, 256) * 4 + 256 * 4 + 4;  // uint8 absmax, nested fp32
+      else
+        bytes += blocks * 4;  // fp32 absmax per block
+      out.bytes = n * bytes;
+      out.storage = std::string(fmt.id == "fp4" ? "fp4" : "nf4") + " + absmax per 64" +
+                    (fmt.double_quant ? " (8-bit, double quant)" : " (fp32)");
+      break;
+    }
+    case FormatKind::microscaled: {
+      const I scales = ceil_div(elems, fmt.group_size);
+      I bytes = ceil_div(elems, 2) + scales;
+      if (fmt.id == "nvfp4") bytes += 8;  // fp32 global weight scale and input scale per tensor
+      out.bytes = n * bytes;
+      out.storage = fmt.id == "nvfp4" ? "fp4 + fp8 scale per 16" : "fp4 + e8m0 scale per 32";
+      break;
+    }
+    case FormatKind::gguf:
+      break;
+  }
+  return out;
+}
+
+}  // namespace vramplan
+
+namespace vramplan {
+std::int64_t checkpoint_scale_elements(const WeightFormat& fmt, const TensorGroup& g, const Architecture& arch) {
+  if (fmt.kind != FormatKind::fp8 || fmt.block_rows <= 0 || !quantizable(g, fmt)) return 0;
+  (void)arch;
+  return g.instances() * ceil_div(g.rows, fmt.block_rows) * ceil_div(g.cols, fmt.block_cols);
+}
+}  // namespace vramplan

@@ -1,0 +1,124 @@
+#include "vramplan/serving/perf.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace vramplan {
+
+PerfModel make_perf_model(const Architecture& a, const WeightFormat& w, const KvDtype& kv, const GpuEntry& gpu,
+                          std::int64_t tp, std::int64_t pp, const std::vector<std::int64_t>& by_class,
+                          std::int64_t active_params, std::int64_t embedding_params, const PerfFactors& factors) {
+  PerfModel m;
+  m.f = factors;
+  m.tp = tp;
+  m.pp = pp;
+  m.hidden = a.hidden_size;
+  m.layers = a.num_layers;
+  m.num_experts = a.num_experts;
+  m.experts_per_token = a.experts_per_token;
+  const double gpus = static_cast<double>(tp * pp);
+  double experts = 0, dense = 0;
+  for (std::size_t c = 0; c < by_class.size(); ++c) {
+    const auto cls = static_cast<TensorClass>(c);
+    if (cls == TensorClass::mtp || cls == TensorClass::vision || cls == TensorClass::embedding) continue;
+    (cls == TensorClass::experts ? experts : dense) += static_cast<double>(by_class[c]);
+  }
+  m.weight_bytes_dense_per_gpu = dense / gpus;
+  m.weight_bytes_experts_per_gpu = experts / gpus;
+  m.flops_per_token_linear = 2.0 * static_cast<double>(active_params - embedding_params);
+  // Causal attention reads every cached position: 2 matmuls x 2 FLOPs x heads x head_dim per layer.
+  double attn = 0;
+  for (const auto& l : a.layers)
+    if (l.attention != AttentionKind::linear) attn += 4.0 * static_cast<double>(a.num_heads * a.q_head_dim());
+  m.attention_flops_per_token_ctx = attn;
+  for (const auto& c : kv_layer_costs(a, kv, tp))
+    m.kv_bytes_per_token_per_gpu += c.k_bytes_per_token + c.v_bytes_per_token;
+  m.kv_bytes_per_token_per_gpu /= pp;
+  // The format's compute path: FP8 and INT8 checkpoints use the low-precision tensor cores when the GPU has
+  // them; weight-only formats (GPTQ/AWQ/NF4/GGUF/MXFP4 on most GPUs) dequantise to 16-bit.
+  const double half = gpu.bf16_flops > 0 ? gpu.bf16_flops : gpu.fp16_flops;
+  m.flops = half;
+  m.compute_path = "bf16";
+  if (w.kind == FormatKind::fp8 && gpu.fp8_flops > 0) {
+    m.flops = gpu.fp8_flops;
+    m.compute_path = "fp8";
+  } else if (w.kind == FormatKind::int8 && gpu.int8_ops > 0) {
+    m.flops = gpu.int8_ops;
+    m.compute_path = "int8";
+  }
+  m.bandwidth = gpu.bandwidth_bytes_per_s;
+  m.link = gpu.interconnect_bytes_per_s;
+  const std::string& ic = gpu.interconnect;
+  m.nvlink_class = ic.find("NVLink") != std::string::npos || ic.find("xGMI") != std::string::npos ||
+                   ic.find("Infinity") != std::string::npos || ic.find("HCCS") != std::string::npos;
+  return m;
+}
+
+PerfFigures perf_figures(const PerfModel& m, std::int64_t prompt, double batch, double context) {
+  PerfFigures out;
+  const double gpus_tp = static_cast<double>(m.tp);
+  const double flops = std::max(1.0, m.flops);
+  const double bw = std::max(1.0, m.bandwidth * m.f.mbu);
+  const double link = std::max(1.0, m.link * m.f.comm_efficiency);
+  const double lat = m.f.allreduce_latency_s * (m.nvlink_class ? 1.0 : 3.0);
+  // Ring all-reduce moves 2 (tp-1)/tp of the message; two per layer (attention and MLP outputs).
+  auto allreduce = [&](double tokens) {
+    if (m.tp <= 1) return 0.0;
+    const double bytes = tokens * static_cast<double>(m.hidden) * 2.0;
+    return 2.0 * static_cast<double>(m.layers) * (lat + 2.0 * (gpus_tp - 1.0) / gpus_tp * bytes / link);
+  };
+  auto p2p = [&](double tokens) {
+    if (m.pp <= 1) return 0.0;
+    return static_cast<double>(m.pp - 1) * (m.f.p2p_latency_s + tokens * static_cast<double>(m.hidden) * 2.0 / link);
+  };
+
+  // Prefill: compute-bound; the stages run one after another for one prompt.
+  const double p = static_cast<double>(prompt);
+  const double prefill_flops = m.flops_per_token_linear * p + m.attention_flops_per_token_ctx * p * p / 2.0;
+  out.prefill_compute_s = prefill_flops / (gpus_tp * flops * m.f.prefill_mfu);
+  const double prefill_memory =
+      (m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu) * static_cast<double>(m.pp) / bw;
+  out.prefill_comm_s = allreduce(p) + p2p(p);
+  out.prefill_s = std::max(out.prefill_compute_s, prefill_memory) + out.prefill_comm_s;
+
+  // Decode step: every stage reads its weights (routed experts only where some token of the batch goes:
+  // 1 - (1 - k/E)^batch of them, for uniform routing) and the batch's KV cache.
+  double expert_share = 1.0;
+  if (m.num_experts > 0)
+    expert_share =
+        1.0 - std::pow(1.0 - static_cast<double>(m.experts_per_token) / static_cast<double>(m.num_experts), batch);
+  const double weights =
+      (m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu * expert_share) * static_cast<double>(m.pp);
+  const double kv = batch * context * static_cast<double>(m.kv_bytes_per_token_per_gpu) * static_cast<double>(m.pp);
+  out.decode_memory_s = (weights + kv) / bw;
+  out.decode_compute_s = batch * (m.flops_per_token_linear + m.attention_flops_per_token_ctx * context) /
+                         (gpus_tp * flops * m.f.decode_mfu);
+  out.decode_comm_s = allreduce(batch) + p2p(batch);
+  out.decode_step_s = std::max(out.decode_memory_s, out.decode_compute_s) + out.decode_comm_s;
+  return out;
+}
+
+double decode_step_s(const PerfModel& m, double batch, double context) {
+  const double gpus_tp = static_cast<double>(m.tp);
+  const double bw = std::max(1.0, m.bandwidth * m.f.mbu);
+  const double link = std::max(1.0, m.link * m.f.comm_efficiency);
+  const double lat = m.f.allreduce_latency_s * (m.nvlink_class ? 1.0 : 3.0);
+  double expert_share = 1.0;
+  if (m.num_experts > 0)
+    expert_share =
+        1.0 - std::pow(1.0 - static_cast<double>(m.experts_per_token) / static_cast<double>(m.num_experts), batch);
+  const double pp = static_cast<double>(m.pp);
+  const double memory = ((m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu * expert_share) * pp +
+                         batch * context * static_cast<double>(m.kv_bytes_per_token_per_gpu) * pp) /
+                        bw;
+  const double compute = batch * (m.flops_per_token_linear + m.attention_flops_per_token_ctx * context) /
+                         (gpus_tp * std::max(1.0, m.flops) * m.f.decode_mfu);
+  double comm = 0;
+  if (m.tp > 1)
+    comm += 2.0 * static_cast<double>(m.layers) *
+            (lat + 2.0 * (gpus_tp - 1.0) / gpus_tp * batch * static_cast<double>(m.hidden) * 2.0 / link);
+  if (m.pp > 1) comm += (pp - 1.0) * (m.f.p2p_latency_s + batch * static_cast<double>(m.hidden) * 2.0 / link);
+  return std::max(memory, compute) + comm;
+}
+
+}  // namespace vramplan
