@@ -11,7 +11,7 @@
 #include "catch.hpp"
 #include "vramplan/formats/gguf.hpp"
 
-#ifdef VRAMPLAN_SHARED_DIR
+#ifdef VRAMPLAN_REFERENCE_DIR
 #include <nlohmann/json.hpp>
 #endif
 
@@ -134,10 +134,10 @@ TEST_CASE("gguf: ggml type sizes", "[gguf]") {
   CHECK(find_type("Q7_0") == nullptr);
 }
 
-#ifdef VRAMPLAN_SHARED_DIR
+#ifdef VRAMPLAN_REFERENCE_DIR
 TEST_CASE("gguf: type sizes agree with engine_cases.json gguf_type_sizes", "[gguf]") {
-  // Source: shared/reference/engine_cases.json (gguf_type_sizes), compiled from ggml-common.h.
-  std::ifstream in(std::string(VRAMPLAN_SHARED_DIR) + "/reference/engine_cases.json");
+  // Source: docs/reference/engine_cases.json (gguf_type_sizes), compiled from ggml-common.h.
+  std::ifstream in(std::string(VRAMPLAN_REFERENCE_DIR) + "/engine_cases.json");
   if (!in) {
     WARN("engine_cases.json not found; skipped");
     return;

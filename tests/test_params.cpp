@@ -23,138 +23,195 @@ struct OfficialCount {
 // metadata counts: FP8 block scales (DeepSeek-V3), vision towers, MTP modules.
 const OfficialCount kOfficial[] = {
     {"meta-llama/Llama-2-7b-hf", 6738415616,
-     "/work/shared/reference/catalog_facts.json (params.exact 6738415616, several independent public files). HF "
-     "safetensors metadata total of the NousRes..."},
+     "docs/reference/catalog_facts.json (params.exact 6738415616, several independent public files). HF safetensors "
+     "metadata total of the NousResearch/Llama-2-7b-hf mirror is 6738417664 (github.com/debaditc/kvfit @bd4ccabf) = "
+     "6738415616 + 2048 rotary inv_freq buffer elements (32 layers x 64) that old checkpoints serialized."},
     {"meta-llama/Meta-Llama-3-8B", 8030261248,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (Llama-3-8B "
-     "entry, read from the Meta-Llama-3-8B-In..."},
+     "entry, read from the Meta-Llama-3-8B-Instruct fixture; same tensor shapes as the base model); also "
+     "docs/reference/catalog_facts.json"},
     {"meta-llama/Meta-Llama-3-70B", 70553706496,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (Llama-3-70B; "
-     "catalog_facts: read from NousResearch..."},
+     "catalog_facts: read from NousResearch/Meta-Llama-3-70B fixture)"},
     {"meta-llama/Llama-3.1-8B-Instruct", 8030261248,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (Llama-3.1-8B, "
-     "repo meta-llama/Llama-3.1-8B-Instruc..."},
+     "repo meta-llama/Llama-3.1-8B-Instruct); also public GitHub file with a KNOWN_MODELS table 'HF model id -> "
+     "(license, exact params)', annotated 'HF Hub API 2026-09-25: tags license:* and safetensors.total' (repository "
+     "not named by the search index; find_string id 71142266638)"},
     {"meta-llama/Llama-3.1-70B-Instruct", 70553706496,
-     "/work/shared/reference/catalog_facts.json: meta-llama/Llama-3.1-70B checkpoint bytes 141107412992 = 2 x "
-     "70553706496 (bf16, same shapes as the Instr..."},
+     "docs/reference/catalog_facts.json: meta-llama/Llama-3.1-70B checkpoint bytes 141107412992 = 2 x 70553706496 "
+     "(bf16, same shapes as the Instruct model) and github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF "
+     "safetensors metadata totals) Llama-3-70B count (same tensor shapes)"},
     {"meta-llama/Llama-3.1-405B", 405853388800,
-     "/work/shared/reference/catalog_facts.json (public GitHub file: 'meta-llama/Llama-3.1-405B': (405853388800, "
+     "docs/reference/catalog_facts.json (public GitHub file: 'meta-llama/Llama-3.1-405B': (405853388800, "
      "'b906e4dc...'))"},
     {"meta-llama/Llama-3.2-1B", 1235814400,
      "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
-     "2026-09-25: tags license:* and safeten..."},
+     "2026-09-25: tags license:* and safetensors.total' (repository not named by the search index; find_string id "
+     "71142266638) (meta-llama/Llama-3.2-1B-Instruct: 1235814400; base has identical shapes); same constant "
+     "LLAMA_3_2_1B_PARAMETER_COUNT = 1235814400 in a GPTQModel parameter-count test"},
     {"meta-llama/Llama-3.2-3B", 3212749824,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (Llama-3.2-3B, "
-     "repo Llama-3.2-3B-Instruct; same sha..."},
+     "repo Llama-3.2-3B-Instruct; same shapes); also docs/reference/catalog_facts.json"},
     {"meta-llama/Llama-3.3-70B-Instruct", 70553706496,
      "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
-     "2026-09-25: tags license:* and safeten..."},
+     "2026-09-25: tags license:* and safetensors.total' (repository not named by the search index; find_string id "
+     "71142266638) (meta-llama/Llama-3.3-70B-Instruct: 70553706496); also github.com/debaditc/kvfit @bd4ccabf "
+     "src/kvfit/data/models.json (HF safetensors metadata totals) (Llama-3.3-70B)"},
     {"meta-llama/Llama-4-Scout-17B-16E-Instruct", 108641793536,
      "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
-     "2026-09-25: tags license:* and safeten..."},
+     "2026-09-25: tags license:* and safetensors.total' (repository not named by the search index; find_string id "
+     "71142266638) (108641793536); also github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors "
+     "metadata totals) (Llama-4-Scout: 108641793536). Includes the vision encoder and projector."},
     {"meta-llama/Llama-4-Maverick-17B-128E-Instruct", 401583781376,
      "Fireworks AI docs example billing export row 'llama4-maverick-instruct-basic, Llama 4 Maverick Basic, "
-     "401583781376' (several public GitHub copies o..."},
+     "401583781376' (several public GitHub copies of the Fireworks docs, e.g. find_string id 16519339830) and a public "
+     "test asserting parameterCount(llama4-maverick IR) == 401583781376n; independently reproduced from this config "
+     "(text 400711848960 + vision/projector 871932416)."},
     {"mistralai/Mistral-7B-v0.1", 7241732096,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals); also "
-     "/work/shared/reference/catalog_facts.json"},
+     "docs/reference/catalog_facts.json"},
     {"mistralai/Mistral-7B-Instruct-v0.3", 7248023552,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) "
-     "(Mistral-7B-v0.3, repo mistralai/Mistral-7B-Instruc..."},
+     "(Mistral-7B-v0.3, repo mistralai/Mistral-7B-Instruct-v0.3); also public GitHub file with a KNOWN_MODELS table "
+     "'HF model id -> (license, exact params)', annotated 'HF Hub API 2026-09-25: tags license:* and "
+     "safetensors.total' (repository not named by the search index; find_string id 71142266638)"},
     {"mistralai/Mistral-Small-3.2-24B-Instruct-2506", 24011361280,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) "
-     "(Mistral-Small-3.2-24B). This total includes the Pi..."},
+     "(Mistral-Small-3.2-24B). This total includes the Pixtral vision tower + projector (438958080); the text decoder "
+     "alone is 23572403200 (keras-hub presets for the same 24B text architecture; llama.cpp n-params of text GGUFs)."},
     {"mistralai/Mixtral-8x7B-v0.1", 46702792704,
      "github.com/keras-team/keras-hub mixtral presets (mixtral_8_7b_en, the Mixtral-8x7B-v0.1 base: params "
-     "46702792704); same total returned by the HF AP..."},
+     "46702792704); same total returned by the HF API mock safetensors.total for Mixtral-8x7B-Instruct-v0.1 in a "
+     "public test; reproduced exactly from this config"},
     {"mistralai/Mixtral-8x22B-v0.1", 140620634112,
      "public GitHub file listing mistral-community/Mixtral-8x22B-v0.1 (community mirror of the official base) "
-     "total_params 140620634112 (find_string id 6..."},
+     "total_params 140620634112 (find_string id 69468411049); reproduced exactly from this config"},
     {"google/gemma-2-9b", 9241705984,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (Gemma-2-9B, "
-     "read for google/gemma-2-9b-it; base ha..."},
+     "read for google/gemma-2-9b-it; base has identical tensor shapes); reproduced exactly from this config"},
     {"google/gemma-2-27b", 27227128320,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (Gemma-2-27B, "
-     "read for google/gemma-2-27b-it; base ..."},
+     "read for google/gemma-2-27b-it; base has identical tensor shapes); reproduced exactly from this config"},
     {"google/gemma-3-1b-it", 999885952,
      "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
-     "2026-09-25: tags license:* and safeten..."},
+     "2026-09-25: tags license:* and safetensors.total' (repository not named by the search index; find_string id "
+     "71142266638) (google/gemma-3-1b-it: 999885952); same value in github.com/keras-team/keras-hub "
+     "keras_hub/src/models/gemma3/gemma3_presets.py (gemma3_instruct_1b); reproduced exactly from this config"},
     {"google/gemma-3-4b-it", 4300079472,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (Gemma-3-4B: "
-     "4300079472); also public GitHub file w..."},
+     "4300079472); also public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', "
+     "annotated 'HF Hub API 2026-09-25: tags license:* and safetensors.total' (repository not named by the search "
+     "index; find_string id 71142266638); text-only 3880099328 in keras-hub gemma3 presets (= text decoder with a "
+     "262144-row embedding). Reproduced exactly from this config + defaults incl. SigLIP tower and projector."},
     {"google/gemma-3-12b-it", 12187325040,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (Gemma-3-12B: "
-     "12187325040); text-only 11765788416 i..."},
+     "12187325040); text-only 11765788416 in keras-hub gemma3 presets. Reproduced exactly from this config + defaults "
+     "incl. SigLIP tower and projector."},
     {"google/gemma-3-27b-it", 27432406640,
-     "/work/shared/reference/catalog_facts.json (github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF "
-     "safetensors metadata totals); github...."},
+     "docs/reference/catalog_facts.json (github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF "
+     "safetensors metadata totals); github.com/ai-bot-pro/achatbot PR #150 '27432.40664 M parameters', includes vision "
+     "tower). Reproduced exactly from this config + defaults."},
     {"microsoft/Phi-3-mini-4k-instruct", 3821079552,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (Phi-3-mini: "
-     "3821079552); also public GitHub file w..."},
+     "3821079552); also public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', "
+     "annotated 'HF Hub API 2026-09-25: tags license:* and safetensors.total' (repository not named by the search "
+     "index; find_string id 71142266638); reproduced exactly from this config"},
     {"microsoft/Phi-3-medium-4k-instruct", 13960238080,
      "public GitHub benchmark file recording model_size 13960238080 for unsloth/Phi-3-medium-4k-instruct (a re-upload "
-     "of the same weights; find_string id..."},
+     "of the same weights; find_string id 14269230532); reproduced exactly from this config"},
     {"microsoft/phi-4", 14659507200,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (Phi-4: "
-     "14659507200); also public GitHub file with ..."},
+     "14659507200); also public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', "
+     "annotated 'HF Hub API 2026-09-25: tags license:* and safetensors.total' (repository not named by the search "
+     "index; find_string id 71142266638); reproduced exactly from this config"},
     {"deepseek-ai/DeepSeek-V3", 684531386000,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (HF safetensors "
-     "total; per /work/shared/reference/c..."},
+     "total; per docs/reference/catalog_facts.json). NOTE: the HF total counts the FP8 checkpoint's float32 "
+     "weight_scale_inv tensors and the MTP module (README: 685B on HF = 671B main + 14B MTP)."},
     {"moonshotai/Kimi-K2-Instruct", 1026408235864,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (Kimi-K2: "
-     "1026408235864) and public GitHub file wit..."},
+     "1026408235864) and public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', "
+     "annotated 'HF Hub API 2026-09-25: tags license:* and safetensors.total' (repository not named by the search "
+     "index; find_string id 71142266638) (same). HF total counts the FP8 checkpoint's float32 weight_scale_inv "
+     "tensors. Label from github.com/MoonshotAI/Kimi-K2 README (Model Summary)."},
     {"THUDM/glm-4-9b-chat-hf", 9399951360,
      "THUDM GLM-4 demo output 'You are served by GLM-4, with 9399951360 (9.4B) parameters.' (several public GitHub "
-     "copies, find_string id 42305816254) an..."},
+     "copies, find_string id 42305816254) and a load log 'glm-4-9b-chat ... 9399951360 trainable' (find_string id "
+     "29151670186); reproduced exactly from this config"},
     {"zai-org/GLM-4.5", 358337791296,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (GLM-4.5: "
-     "358337791296; includes the MTP layer). La..."},
+     "358337791296; includes the MTP layer). Label: github.com/zai-org/GLM-4.5 README (355B total, 32B active). "
+     "Reproduced exactly from this config when the MTP layer's own embedding and head copies are counted."},
     {"zai-org/GLM-4.5-Air", 110468824832,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (GLM-4.5-Air: "
-     "110468824832; includes the MTP layer)..."},
+     "110468824832; includes the MTP layer). Label: github.com/zai-org/GLM-4.5 README (106B total, 12B active). "
+     "Reproduced exactly from this config when the MTP layer's own embedding and head copies are counted."},
     {"Qwen/Qwen2.5-1.5B-Instruct", 1543714304,
      "HF API safetensors.total for Qwen/Qwen2.5-1.5B-Instruct @989aa798 "
-     "(github.com/daniel-p-green/alain-ai-learning-platform @1b337752 out/research-qwen..."},
+     "(github.com/daniel-p-green/alain-ai-learning-platform @1b337752 "
+     "out/research-qwen-qwen2-5-1-5b-instruct/sources/huggingface/model.json); same total in a model_inspector report "
+     "(code-index id 62511519683)"},
     {"Qwen/Qwen2.5-3B-Instruct", 3085938688,
      "HF API safetensors.total for Qwen/Qwen2.5-3B-Instruct @aa8e7253 "
-     "(github.com/daniel-p-green/alain-ai-learning-platform @1b337752 out/research-qwen-q..."},
+     "(github.com/daniel-p-green/alain-ai-learning-platform @1b337752 "
+     "out/research-qwen-qwen2-5-3b-instruct/sources/huggingface/model.json); same total in model_inspector report "
+     "(code-index id 62693603738)"},
     {"Qwen/Qwen2.5-7B-Instruct", 7615616512,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (exact totals from HF safetensors metadata); same "
-     "value in HF API safetensors.total ..."},
+     "value in HF API safetensors.total @a09a3545 (github.com/daniel-p-green/alain-ai-learning-platform @1b337752 "
+     "out/research-qwen-qwen2-5-7b-instruct/sources/huggingface/model.json)"},
     {"Qwen/Qwen2.5-72B-Instruct", 72706203648,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (exact totals from HF safetensors metadata); same "
-     "total (sum of 963 tensors in 37 sa..."},
+     "total (sum of 963 tensors in 37 safetensors files) in public GitHub file: model_inspector.py report "
+     "\"模型信息报告\" for /nfs/ofs-llm-ssd/models/opensource/Qwen2.5-72B-Instruct (prints the raw config.json and "
+     "sums every tensor in the safetensors files: \"参数总量 72,706,203,648\"; code-index id 62544871882)"},
     {"Qwen/QwQ-32B", 32763876352,
-     "sum of 771 tensors in 14 safetensors files: public GitHub file: model_inspector.py report '模型信息报告' for "
-     "/nfs/ofs-llm-ssd/models/opensource/QwQ-32B (..."},
+     "sum of 771 tensors in 14 safetensors files: public GitHub file: model_inspector.py report \"模型信息报告\" for "
+     "/nfs/ofs-llm-ssd/models/opensource/QwQ-32B (prints the raw config.json and sums every tensor in the safetensors "
+     "files: \"参数总量 32,763,876,352\"; code-index id 63012281180)"},
     {"Qwen/Qwen3-0.6B", 751632384,
      "HF API safetensors.total @c1899de2 (github.com/daniel-p-green/alain-ai-learning-platform @1b337752 "
-     "out/research-qwen-qwen3-0-6b/sources/huggingface..."},
+     "out/research-qwen-qwen3-0-6b/sources/huggingface/model.json); same total (311 tensors) in public GitHub file: "
+     "model_inspector.py report \"模型信息报告\" for /nfs/ofs-llm-ssd/models/opensource/Qwen3-0.6B (prints the raw "
+     "config.json and sums every tensor in the safetensors files: \"参数总量 751,632,384\"; code-index id "
+     "62516112186)"},
     {"Qwen/Qwen3-8B", 8190735360,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (exact totals from HF safetensors metadata)"},
     {"Qwen/Qwen3-14B", 14768307200,
-     "sum of 443 tensors in 8 safetensors files: public GitHub file: model_inspector.py report '模型信息报告' for "
-     "/nfs/ofs-llm-ssd/models/opensource/Qwen3-14B ..."},
+     "sum of 443 tensors in 8 safetensors files: public GitHub file: model_inspector.py report \"模型信息报告\" for "
+     "/nfs/ofs-llm-ssd/models/opensource/Qwen3-14B (prints the raw config.json and sums every tensor in the "
+     "safetensors files: \"参数总量 14,768,307,200\"; code-index id 62680091503)"},
     {"Qwen/Qwen3-32B", 32762123264,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (exact totals from HF safetensors metadata); same "
-     "in HF API safetensors.total @9216d..."},
+     "in HF API safetensors.total @9216db57 (github.com/daniel-p-green/alain-ai-learning-platform @1b337752 "
+     "out/research-qwen-qwen3-32b/sources/huggingface/model.json)"},
     {"Qwen/Qwen3-30B-A3B", 30532122624,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (exact totals from HF safetensors metadata) (the "
-     "architecture-identical Alibaba-NLP/..."},
+     "architecture-identical Alibaba-NLP/Tongyi-DeepResearch-30B-A3B has the same HF API total)"},
     {"Qwen/Qwen3-235B-A22B", 235093634560,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (exact totals from HF safetensors metadata)"},
     {"Qwen/Qwen3-Next-80B-A3B-Instruct", 81324862720,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (exact totals from HF safetensors metadata); same "
-     "in HF API safetensors.total @9c7f2..."},
+     "in HF API safetensors.total @9c7f2fbe (github.com/daniel-p-green/alain-ai-learning-platform @1b337752 "
+     "out/research-qwen-qwen3-next-80b-a3b-instruct/sources/huggingface/model.json) and in public GitHub file: "
+     "model_inspector.py report \"模型信息报告\" for /nfs/ofs-llm-ssd/models/opensource/Qwen3-Next-80B-A3B-Instruct "
+     "(prints the raw config.json and sums every tensor in the safetensors files: \"参数总量 81,324,862,720\"; "
+     "code-index id 62751147890)"},
     {"openai/gpt-oss-20b", 20914757184,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (exact totals from HF safetensors metadata) "
-     "(logical parameter count with MXFP4 expe..."},
+     "(logical parameter count with MXFP4 experts unpacked). HF API safetensors.total is 21,511,953,984 (BF16 "
+     "1,804,459,584 + U8 19,707,494,400) because it counts packed uint8 blocks/scales as elements "
+     "(github.com/daniel-p-green/alain-ai-learning-platform @1b337752 "
+     "out/research-openai-gpt-oss-20b/sources/huggingface/model.json)"},
     {"openai/gpt-oss-120b", 116829156672,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (exact totals from HF safetensors metadata) "
-     "(logical count, as in catalog_facts.json..."},
+     "(logical count, as in catalog_facts.json). HF API safetensors.total is 120,412,337,472 (BF16 2,167,371,072 + U8 "
+     "118,244,966,400), counting packed MXFP4 bytes (github.com/daniel-p-green/alain-ai-learning-platform @1b337752 "
+     "out/research-openai-gpt-oss-120b/sources/huggingface/model.json)"},
     {"deepseek-ai/DeepSeek-R1-Distill-Qwen-32B", 32763876352,
      "HF API safetensors.total (BF16) @711ad2ea (github.com/daniel-p-green/alain-ai-learning-platform @1b337752 "
-     "out/research-deepseek-ai-deepseek-r1-dist..."},
+     "out/research-deepseek-ai-deepseek-r1-distill-qwen-32b/sources/huggingface/model.json)"},
     {"mistralai/Mistral-Nemo-Instruct-2407", 12247782400,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (exact totals from HF safetensors metadata)"},
 };
@@ -197,7 +254,7 @@ TEST_CASE("params: catalog models match their official totals", "[params]") {
 }
 
 TEST_CASE("params: the issue's anchor counts", "[params]") {
-  // From the foundation issue, which cites shared/reference/catalog_facts.json.
+  // From the foundation issue, which cites docs/reference/catalog_facts.json.
   const OfficialCount anchors[] = {
       {"meta-llama/Meta-Llama-3-8B", 8030261248, "kvfit HF safetensors total"},
       {"Qwen/Qwen2.5-7B-Instruct", 7615616512, "kvfit HF safetensors total"},

@@ -1,5 +1,5 @@
-// The seed articles' worked examples (shared/seeds/). Where a seed's arithmetic is wrong, the row
-// asserts the correct figure and says why.
+// The seed articles' worked examples (docs/README.md lists the four articles: seed 000-003). Where a seed's arithmetic
+// is wrong, the row asserts the correct figure and says why.
 #include <cmath>
 
 #include "catch.hpp"

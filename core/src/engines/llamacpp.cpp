@@ -1,7 +1,7 @@
 // The llama.cpp / llama-server / Ollama profile: the buffers llama.cpp allocates, device by device,
 // computed the way llama.cpp sizes them and printed the way its log prints them.
 //
-// Rules and where they were read (ggml-org/llama.cpp; see also shared/reference/ENGINES.md §A4):
+// Rules and where they were read (ggml-org/llama.cpp; see also docs/reference/ENGINES.md §A4):
 //   * KV cache (src/llama-kv-cache.cpp, llama_kv_cache ctor): per layer that has KV,
 //       k = ggml_new_tensor_3d(type_k, n_embd_k_gqa, kv_size, n_stream),
 //       v = ggml_new_tensor_3d(type_v, n_embd_v_gqa, kv_size, n_stream), absent for MLA (`has_v = !is_mla`);

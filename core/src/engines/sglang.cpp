@@ -1,5 +1,5 @@
 // SGLang's memory rule (python/sglang/srt/model_executor/model_runner.py::profile_max_num_token,
-// mem_cache/memory_pool.py; shared/reference/ENGINES.md A3):
+// mem_cache/memory_pool.py; docs/reference/ENGINES.md A3):
 //   available = free memory right after the weights load (min over TP ranks)
 //   rest = available - total x (1 - mem_fraction_static)
 //   max_total_num_tokens = rest // cell_size,  cell_size = bytes of K and V of one token over all layers (one rank)

@@ -2,7 +2,7 @@
 //   requested = total_gpu_memory x gpu_memory_utilization                       (gpu_worker.init_device)
 //   available_kv = requested - (weights + peak activation + non-torch memory)   (determine_available_memory)
 //   num_blocks = available // page_size // layers                              (kv_cache_utils.get_num_blocks)
-// See shared/reference/ENGINES.md A1/A2 for the versions and commits these come from.
+// See docs/reference/ENGINES.md A1/A2 for the versions and commits these come from.
 #include <algorithm>
 #include <cmath>
 #include <map>
