@@ -4,15 +4,10 @@
 #include <cctype>
 
 #include "vramplan/api/json_read.hpp"
+#include "vramplan/common/strings.hpp"
 
 namespace vramplan {
 namespace {
-
-std::string lower(const std::string& s) {
-  std::string out = s;
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Normalises user spellings: case, spaces/underscores as hyphens.
 std::string key(const std::string& s) {

@@ -25,7 +25,9 @@ std::string fmt_num(double x, int decimals) {
 }
 
 std::string fmt_gb(std::int64_t bytes) { return fmt_num(static_cast<double>(bytes) / 1e9, 2) + " GB"; }
-std::string fmt_gib(std::int64_t bytes) { return fmt_num(static_cast<double>(bytes) / 1073741824.0, 2) + " GiB"; }
+std::string fmt_gib(std::int64_t bytes) { return fmt_gib(static_cast<double>(bytes)); }
+std::string fmt_gib(double bytes) { return fmt_num(bytes / kGiB, 2) + " GiB"; }
+std::string fmt_mib(std::int64_t bytes) { return fmt_num(static_cast<double>(bytes) / 1048576.0, 2) + " MiB"; }
 std::string fmt_bytes_both(std::int64_t bytes) { return fmt_gb(bytes) + " (" + fmt_gib(bytes) + ")"; }
 
 }  // namespace vramplan

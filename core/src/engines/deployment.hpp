@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "vramplan/common/strings.hpp"
 #include "vramplan/engines/estimate.hpp"
 
 namespace vramplan {
@@ -49,7 +50,6 @@ struct EngineOutcome {
 };
 
 // Shared pieces the profiles reuse.
-I64 ceil_div64(I64 a, I64 b);
 std::string kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence);
 // Transient bytes per token of one forward pass on one rank: residual stream + the widest intermediate.
 I64 activation_bytes_per_token(const Architecture& a, I64 tp);

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "deployment.hpp"
+#include "vramplan/common/strings.hpp"
 #include "vramplan/common/units.hpp"
 #include "vramplan/engines/engines.hpp"
 #include "vramplan/engines/rules_of_thumb.hpp"
@@ -16,8 +17,6 @@ namespace vramplan {
 namespace {
 
 using I = std::int64_t;
-
-I ceil_div(I a, I b) { return (a + b - 1) / b; }
 
 // vLLM's get_pp_indices: even split, the remainder going to the stages before the last.
 std::vector<std::pair<I, I>> pp_ranges(I layers, I pp) {
@@ -129,8 +128,6 @@ std::string kv_layers_explain(const Architecture& a, const std::vector<KvLayerCo
 
 }  // namespace
 
-I64 ceil_div64(I64 a, I64 b) { return (a + b - 1) / b; }
-
 std::string kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence) {
   const auto [first, last] = d.ranges[stage];
   std::vector<KvLayerCost> stage_costs(d.costs.begin() + first, d.costs.begin() + last);
@@ -147,10 +144,10 @@ I64 widest_intermediate(const Architecture& a, I64 tp) {
   const I64 kvh_rank = a.is_mla() ? heads_rank : (a.num_kv_heads >= tp ? a.num_kv_heads / tp : 1);
   const I64 attn_width = a.is_mla() ? heads_rank * (a.q_head_dim() + a.qk_nope_head_dim + 2 * a.v_head_dim)
                                     : heads_rank * a.head_dim + 2 * kvh_rank * a.head_dim + heads_rank * a.v_head_dim;
-  I64 mlp_width = 3 * ceil_div64(a.intermediate_size, tp);
+  I64 mlp_width = 3 * ceil_div(a.intermediate_size, tp);
   if (a.is_moe()) {
-    const I64 moe = a.experts_per_token * 3 * ceil_div64(a.moe_intermediate_size, tp) +
-                    3 * ceil_div64(a.shared_expert_intermediate_size, tp) + 2 * a.num_experts;
+    const I64 moe = a.experts_per_token * 3 * ceil_div(a.moe_intermediate_size, tp) +
+                    3 * ceil_div(a.shared_expert_intermediate_size, tp) + 2 * a.num_experts;
     mlp_width = std::max(mlp_width, moe);
   }
   return std::max(attn_width, mlp_width);

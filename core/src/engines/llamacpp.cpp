@@ -39,6 +39,7 @@
 
 #include "deployment.hpp"
 #include "vramplan/api/json_read.hpp"
+#include "vramplan/common/strings.hpp"
 #include "vramplan/common/units.hpp"
 #include "vramplan/formats/gguf.hpp"
 
@@ -48,7 +49,6 @@ namespace {
 using I = std::int64_t;
 using nlohmann::json;
 
-constexpr I kMiB = I{1} << 20;
 // llama.cpp's LLAMA_MAX_SEQ (src/llama-cparams.h): the most sequences (slots) one context holds.
 constexpr I kMaxSeq = 256;
 // n_ctx is a uint32_t in llama_context_params.
@@ -68,16 +68,7 @@ constexpr I kSmallInputsPerToken = 5 * 4;
 
 I gpad(I x, I n) { return n <= 1 ? x : (x + n - 1) / n * n; }  // GGML_PAD
 
-std::string mib(I bytes) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%.2f MiB", static_cast<double>(bytes) / 1048576.0);
-  return b;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+std::string mib(I bytes) { return fmt_mib(bytes); }
 
 // The KV cache types llama.cpp accepts for -ctk / -ctv (common/arg.cpp kv_cache_types).
 const char* const kCacheTypes[] = {"f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "iq4_nl", "q5_0", "q5_1"};

@@ -10,8 +10,7 @@
 namespace vramplan {
 namespace {
 
-constexpr double kGiB = 1073741824.0;
-std::string gib(double b) { return fmt_num(b / kGiB, 2) + " GiB"; }
+std::string gib(double b) { return fmt_gib(b); }
 
 void warn_unknown(const nlohmann::json& j, std::initializer_list<const char*> known, const std::string& engine,
                   std::vector<std::string>& warnings) {

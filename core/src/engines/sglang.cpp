@@ -13,8 +13,7 @@
 namespace vramplan {
 namespace {
 
-constexpr double kGiB = 1073741824.0;
-std::string gib(double bytes) { return fmt_num(bytes / kGiB, 2) + " GiB"; }
+std::string gib(double bytes) { return fmt_gib(bytes); }
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include <cctype>
 
+#include "vramplan/common/strings.hpp"
 #include "vramplan/engines/engines.hpp"
 
 namespace vramplan {
@@ -24,11 +25,6 @@ const char* const kAliases[][2] = {
     {"trtllm", "tensorrt-llm"},      {"trt-llm", "tensorrt-llm"},          {"hf", "transformers"},
     {"huggingface", "transformers"}, {"text-generation-inference", "tgi"}, {"turbomind", "lmdeploy"},
 };
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 

@@ -14,9 +14,7 @@
 namespace vramplan {
 namespace {
 
-constexpr double kGiB = 1073741824.0;
-
-std::string gib(double bytes) { return fmt_num(bytes / kGiB, 2) + " GiB"; }
+std::string gib(double bytes) { return fmt_gib(bytes); }
 
 struct VllmOptions {
   bool v0 = false;
@@ -236,19 +234,19 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
   auto blocks_for = [&](I64 len) {
     I64 blocks = 0;
     for (const auto& g : groups_worst) {
-      const I64 groups_of_kind = ceil_div64(g.layers, group_size_worst);
+      const I64 groups_of_kind = ceil_div(g.layers, group_size_worst);
       I64 per = 0;
       if (g.kind == AttentionKind::sliding || g.kind == AttentionKind::chunked)
-        per = ceil_div64(std::min(g.window - 1 + o.max_num_batched_tokens, len), o.block_size) + 1;
+        per = ceil_div(std::min(g.window - 1 + o.max_num_batched_tokens, len), o.block_size) + 1;
       else
-        per = ceil_div64(len, o.block_size);
+        per = ceil_div(len, o.block_size);
       blocks += per * groups_of_kind;
     }
     return blocks;
   };
   const I64 num_groups = [&] {
     I64 n = 0;
-    for (const auto& g : groups_worst) n += ceil_div64(g.layers, group_size_worst);
+    for (const auto& g : groups_worst) n += ceil_div(g.layers, group_size_worst);
     return std::max<I64>(1, n);
   }();
   const I64 blocks = std::max<I64>(0, min_blocks);

@@ -5,22 +5,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "vramplan/common/strings.hpp"
 #include "vramplan/formats/gguf.hpp"
 
 namespace vramplan {
 namespace {
 
 using I = std::int64_t;
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-I ceil_div(I a, I b) { return (a + b - 1) / b; }
 
 WeightFormat make(const char* id, const char* label, FormatKind kind, int bits, int group = 0) {
   WeightFormat f;

@@ -44,6 +44,8 @@
 #include <string>
 #include <vector>
 
+#include "vramplan/common/strings.hpp"
+
 namespace vramplan::gguf {
 namespace {
 
@@ -198,22 +200,6 @@ constexpr FtypeName kFtypes[] = {
     {"Q5_K", F::Q5_K_M, T::Q5_K},
 };
 
-constexpr char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
 bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
 const FtypeName* find_ftype(std::string_view name) {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "vramplan/common/strings.hpp"
+
 namespace vramplan {
 namespace {
 
@@ -23,8 +25,6 @@ const KvType kKvTypes[] = {
 const char* const kKvAliases[][2] = {{"f32", "fp32"},  {"float32", "fp32"},  {"f16", "fp16"},      {"float16", "fp16"},
                                      {"half", "fp16"}, {"bfloat16", "bf16"}, {"fp8_ds_mla", "fp8"}};
 
-I ceil_div(I a, I b) { return (a + b - 1) / b; }
-
 }  // namespace
 
 std::vector<std::string> kv_dtype_ids() {
@@ -34,8 +34,7 @@ std::vector<std::string> kv_dtype_ids() {
 }
 
 Expected<KvDtype> find_kv_dtype(const std::string& id_in, const Architecture& arch, const std::string& field) {
-  std::string id;
-  for (char c : id_in) id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string id = lower(id_in);
   for (const auto& a : kKvAliases)
     if (id == a[0]) id = a[1];
   if (id == "auto" || id.empty()) {
