@@ -65,3 +65,18 @@ TEST_CASE("fit: bad input gives the error object", "[fit]") {
   json g = json::parse(vramplan::fit_text("{"));
   CHECK(g["error"]["code"] == "invalid_json");
 }
+
+TEST_CASE("fit: a GGUF user is never offered a 'smaller' format that is larger than theirs", "[fit][bug]") {
+  // Regression: GGUF formats kept 16 data bits, so a Q4_K_M request got "weights=fp8" and "weights=awq-int4"
+  // as if they were smaller. Q4_K_M is about 4.8 bits per weight; FP8 (8) and AWQ INT4 (4 + scales) are not
+  // smaller choices for it.
+  json req = vt::request("meta-llama/Meta-Llama-3-70B", 8192, 1, "gguf-Q4_K_M", "nvidia-rtx-4090", 1);
+  REQUIRE_FALSE(vt::estimate(req)["fits"].get<bool>());
+  json f = vramplan::fit_json(req);
+  REQUIRE_FALSE(f.contains("error"));
+  for (const auto& s : f["suggestions"]) {
+    CAPTURE(s.dump());
+    CHECK(s["change"] != "weights=fp8");
+    CHECK(s["change"] != "weights=awq-int4");
+  }
+}

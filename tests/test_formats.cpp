@@ -122,3 +122,27 @@ TEST_CASE("formats: unknown ids are refused with the list of known ones", "[form
     CHECK(vramplan::find_weight_format(alias, "weights").ok());
   }
 }
+
+TEST_CASE("formats: GGUF formats carry the bits of the type most of their tensors get", "[formats][gguf]") {
+  // ggml-common.h block sizes: Q4_K 144 B per 256 values (4.5 bits), Q8_0 34 B per 32 (8.5), Q6_K 210 B
+  // per 256 (6.5625), IQ2_S 82 B per 256 (2.5625; IQ2_M files default to IQ2_S), F16 2 B (16).
+  struct Row {
+    const char* id;
+    int data_bits;
+    double bits_per_weight;
+  };
+  for (const Row& row : {Row{"gguf-Q4_K_M", 4, 4.5}, Row{"gguf-Q8_0", 8, 8.5}, Row{"gguf-Q6_K", 6, 6.5625},
+                         Row{"gguf-IQ2_M", 2, 2.5625}, Row{"gguf-F16", 16, 16.0}, Row{"q4_k_m", 4, 4.5}}) {
+    CAPTURE(row.id);
+    auto f = vramplan::find_weight_format(row.id, "weights");
+    REQUIRE(f.ok());
+    CHECK(f->data_bits == row.data_bits);
+    CHECK(f->bits_per_weight == row.bits_per_weight);
+    CHECK(f->compute_path == vramplan::ComputePath::bf16);  // llama.cpp dequantises to 16-bit
+  }
+  // The formats that run on low-precision tensor cores say so.
+  CHECK(vramplan::find_weight_format("fp8", "w")->compute_path == vramplan::ComputePath::fp8);
+  CHECK(vramplan::find_weight_format("int8", "w")->compute_path == vramplan::ComputePath::int8);
+  CHECK(vramplan::find_weight_format("nvfp4", "w")->compute_path == vramplan::ComputePath::fp4);
+  CHECK(vramplan::find_weight_format("awq-int4", "w")->compute_path == vramplan::ComputePath::bf16);
+}

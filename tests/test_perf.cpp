@@ -71,3 +71,34 @@ TEST_CASE("perf: decode is memory-bound at batch 1 and turns compute-bound with 
   const auto m2 = model_for("meta-llama/Llama-3.1-8B-Instruct", "nvidia-h100-sxm-80gb", 2);
   CHECK(vramplan::perf_figures(m2, 1000, 1, 1500).decode_step_s < one.decode_step_s);
 }
+
+TEST_CASE("perf: the link class comes from the catalog's link field, never from the interconnect prose",
+          "[perf][bug]") {
+  // Regression: "NVLink" used to be matched inside "PCIe 4.0 x16 (no NVLink)", so 13 PCIe cards paid
+  // NVLink-class all-reduce latency (decode 10.7 % too fast on an RTX 4090 pair). The cards below are
+  // PCIe boards whose NVLink bridge is absent or optional (vendor spec sheets, data/gpus.json sources);
+  // the SXM/NVL parts have NVLink, the AMD OAM parts xGMI, the Ascend parts HCCS.
+  const auto& catalog = vramplan::builtin_catalog();
+  for (const char* id : {"nvidia-rtx-3090", "nvidia-rtx-4090", "nvidia-rtx-5090", "nvidia-rtx-a6000",
+                         "nvidia-rtx-6000-ada", "nvidia-a10", "nvidia-l20", "nvidia-l40", "nvidia-l40s", "nvidia-a40",
+                         "nvidia-a100-pcie-40gb", "nvidia-h100-pcie-80gb", "amd-mi210"}) {
+    CAPTURE(id);
+    const auto* g = catalog.find_gpu(id);
+    REQUIRE(g != nullptr);
+    CHECK(g->link == vramplan::Link::pcie);
+    CHECK_FALSE(g->scale_up_link());
+  }
+  for (const char* id : {"nvidia-h100-sxm-80gb", "nvidia-a100-sxm-80gb", "nvidia-h100-nvl-94gb", "nvidia-b200",
+                         "amd-mi300x", "huawei-ascend-910b"}) {
+    CAPTURE(id);
+    CHECK(catalog.find_gpu(id)->scale_up_link());
+  }
+  // Two RTX 4090s at TP 2: every decode step pays 2 all-reduces per layer at PCIe latency, 3 x 10 us each
+  // (PerfFactors::allreduce_latency_s), not the NVLink-class 10 us.
+  const auto pcie = model_for("meta-llama/Llama-3.1-8B-Instruct", "nvidia-rtx-4090", 2);
+  CHECK_FALSE(pcie.nvlink_class);
+  auto as_nvlink = pcie;
+  as_nvlink.nvlink_class = true;
+  const double extra = vramplan::decode_step_s(pcie, 1, 1000) - vramplan::decode_step_s(as_nvlink, 1, 1000);
+  CHECK(extra == Approx(2.0 * 32 * (30e-6 - 10e-6)).epsilon(1e-9));
+}

@@ -68,7 +68,25 @@ std::vector<std::string> closest(const std::vector<Entry>& entries, const std::s
   return out;
 }
 
+const char* const kLinkNames[] = {"nvlink", "xgmi", "hccs", "metaxlink", "ethernet", "pcie", "none"};
+const char* const kBackendNames[] = {"cuda", "rocm", "metal", "cann", "synapse", "maca", "sycl"};
+
+template <class E, std::size_t N>
+bool parse_enum(const std::string& text, const char* const (&names)[N], E* out) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (text == names[i]) {
+      *out = static_cast<E>(i);
+      return true;
+    }
+  return false;
+}
+
 }  // namespace
+
+const char* to_string(Link link) { return kLinkNames[static_cast<int>(link)]; }
+const char* to_string(Backend backend) { return kBackendNames[static_cast<int>(backend)]; }
+bool parse_link(const std::string& text, Link* out) { return parse_enum(text, kLinkNames, out); }
+bool parse_backend(const std::string& text, Backend* out) { return parse_enum(text, kBackendNames, out); }
 
 const ModelEntry* Catalog::find_model(const std::string& q) const { return find_entry(models, q, true); }
 const GpuEntry* Catalog::find_gpu(const std::string& q) const { return find_entry(gpus, q, false); }
@@ -108,6 +126,15 @@ Expected<GpuEntry> parse_gpu_entry(const nlohmann::json& j, const std::string& f
   g.interconnect = r.string("interconnect", "");
   g.interconnect_bytes_per_s = r.number("interconnect_gb_s", 0, 0, 1e6) * 1e9;
   if (r.has("interconnect_bytes_per_s")) g.interconnect_bytes_per_s = r.number("interconnect_bytes_per_s", 0, 0, 1e15);
+  const std::string link = r.string("link", "pcie");
+  if (r.ok() && !parse_link(link, &g.link))
+    r.fail(ErrorCode::invalid_field, r.field("link"),
+           "link must be one of nvlink, xgmi, hccs, metaxlink, ethernet, pcie, none; got '" + link.substr(0, 40) + "'");
+  const std::string backend = r.string("backend", "cuda");
+  if (r.ok() && !parse_backend(backend, &g.backend))
+    r.fail(ErrorCode::invalid_field, r.field("backend"),
+           "backend must be one of cuda, rocm, metal, cann, synapse, maca, sycl; got '" + backend.substr(0, 40) + "'");
+  g.unified_memory = r.boolean("unified_memory", false);
   g.gpus_per_node = static_cast<int>(r.integer("gpus_per_node", 8, 1, 1024));
   g.price_per_hour = r.number("price_usd_per_hour", 0, 0, 1e6);
   if (r.has("source")) {

@@ -155,14 +155,22 @@ std::string layer_range(int first, int last) {
                        : "layers " + std::to_string(first) + "-" + std::to_string(last);
 }
 
+// llama.cpp names devices after its backend (CUDA0, ROCm0, Metal, CANN0, SYCL0); others are "GPU".
 std::string backend_prefix(const GpuEntry& g) {
-  const std::string v = lower(g.vendor);
-  if (v == "nvidia") return "CUDA";
-  if (v == "amd" || v == "hygon") return "ROCm";
-  if (v == "apple") return "Metal";
-  if (v == "huawei") return "CANN";
-  if (v == "intel") return "SYCL";
-  return "GPU";
+  switch (g.backend) {
+    case Backend::cuda:
+      return "CUDA";
+    case Backend::rocm:
+      return "ROCm";
+    case Backend::metal:
+      return "Metal";
+    case Backend::cann:
+      return "CANN";
+    case Backend::sycl:
+      return "SYCL";
+    default:
+      return "GPU";
+  }
 }
 
 // Reads a switch given as true/false, 1/0 or "on"/"off"/"auto"/"enabled"/"disabled".
@@ -890,7 +898,7 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
         " x (n_vocab " + fmt_int(a.vocab_size) + (o.output_has_embd ? " + n_embd " + fmt_int(n_embd) : std::string()) +
         ") x 4 B = " + fmt_int(plan.output_buf) + " B; total " + fmt_int(out.host_bytes) + " B (" +
         mib(out.host_bytes) + ")";
-  if (lower(in.gpu.vendor) == "apple" || in.gpu.usable_fraction < 1.0)
+  if (in.gpu.unified_memory || in.gpu.usable_fraction < 1.0)
     out.warnings.push_back("unified memory: the host buffers (" + mib(out.host_bytes) +
                            ") come out of the same memory as the GPU's share");
 

@@ -7,20 +7,8 @@
 
 namespace vramplan {
 
-double nominal_bytes_per_param(const WeightFormat& fmt) {
-  if (fmt.kind == FormatKind::gguf) {
-    // The base type's bits per weight (Q4_K_M -> Q4_K = 4.5 bpw).
-    std::string base = fmt.gguf_ftype;
-    for (const char* suffix : {"_M", "_S", "_L", "_XL"}) {
-      const std::string s = suffix;
-      if (base.size() > s.size() && base.compare(base.size() - s.size(), s.size(), s) == 0 && !gguf::find_type(base))
-        base = base.substr(0, base.size() - s.size());
-    }
-    if (const auto* t = gguf::find_type(base)) return static_cast<double>(t->block_bytes) / t->block_elems;
-    return 0.5;
-  }
-  return fmt.data_bits / 8.0;
-}
+// The format's nominal bits (GGUF: the main type's, Q4_K_M -> Q4_K = 4.5 bpw).
+double nominal_bytes_per_param(const WeightFormat& fmt) { return fmt.bits_per_weight / 8.0; }
 
 std::vector<RuleOfThumb> rules_of_thumb(std::int64_t params, const WeightFormat& fmt, std::int64_t kv_bytes,
                                         std::int64_t detailed_total) {

@@ -13,13 +13,30 @@ namespace {
 
 using I = std::int64_t;
 
-WeightFormat make(const char* id, const char* label, FormatKind kind, int bits, int group = 0) {
+WeightFormat make(const char* id, const char* label, FormatKind kind, int bits, int group = 0,
+                  ComputePath path = ComputePath::bf16) {
   WeightFormat f;
   f.id = id;
   f.label = label;
   f.kind = kind;
   f.data_bits = bits;
+  f.bits_per_weight = bits;
   f.group_size = group;
+  f.compute_path = path;
+  return f;
+}
+
+// A llama.cpp file type (Q4_K_M) or ggml type (MXFP4): its bits are those of the type most tensors get.
+WeightFormat make_gguf(const std::string& type) {
+  WeightFormat f;
+  f.id = "gguf-" + type;
+  f.label = "GGUF " + type;
+  f.kind = FormatKind::gguf;
+  f.gguf_ftype = type;
+  if (const auto* t = gguf::default_type(type)) {
+    f.bits_per_weight = 8.0 * t->block_bytes / t->block_elems;
+    f.data_bits = static_cast<int>(8 * t->block_bytes / t->block_elems);
+  }
   return f;
 }
 
@@ -28,14 +45,14 @@ std::vector<WeightFormat> build_base_formats() {
   v.push_back(make("fp32", "FP32", FormatKind::plain, 32));
   v.push_back(make("fp16", "FP16", FormatKind::plain, 16));
   v.push_back(make("bf16", "BF16", FormatKind::plain, 16));
-  v.push_back(make("fp8", "FP8 (E4M3, per-tensor scale)", FormatKind::fp8, 8));
+  v.push_back(make("fp8", "FP8 (E4M3, per-tensor scale)", FormatKind::fp8, 8, 0, ComputePath::fp8));
   {
-    auto f = make("fp8-block", "FP8 (E4M3, 128x128 block scales)", FormatKind::fp8, 8);
+    auto f = make("fp8-block", "FP8 (E4M3, 128x128 block scales)", FormatKind::fp8, 8, 0, ComputePath::fp8);
     f.block_rows = 128;
     f.block_cols = 128;
     v.push_back(f);
   }
-  v.push_back(make("int8", "INT8 W8A8 (per-channel scale)", FormatKind::int8, 8));
+  v.push_back(make("int8", "INT8 W8A8 (per-channel scale)", FormatKind::int8, 8, 0, ComputePath::int8));
   {
     auto f = make("gptq-int4", "GPTQ INT4 g128", FormatKind::grouped, 4, 128);
     f.act_order_index = true;
@@ -55,7 +72,7 @@ std::vector<WeightFormat> build_base_formats() {
   }
   v.push_back(make("fp4", "bitsandbytes FP4 (block 64)", FormatKind::bnb, 4, 64));
   v.push_back(make("mxfp4", "MXFP4 (E2M1, E8M0 scale per 32)", FormatKind::microscaled, 4, 32));
-  v.push_back(make("nvfp4", "NVFP4 (E2M1, E4M3 scale per 16)", FormatKind::microscaled, 4, 16));
+  v.push_back(make("nvfp4", "NVFP4 (E2M1, E4M3 scale per 16)", FormatKind::microscaled, 4, 16, ComputePath::fp4));
   return v;
 }
 
@@ -101,6 +118,20 @@ bool quantizable(const TensorGroup& g, const WeightFormat& fmt) {
 
 }  // namespace
 
+const char* to_string(ComputePath path) {
+  switch (path) {
+    case ComputePath::bf16:
+      return "bf16";
+    case ComputePath::fp8:
+      return "fp8";
+    case ComputePath::int8:
+      return "int8";
+    case ComputePath::fp4:
+      return "fp4";
+  }
+  return "bf16";
+}
+
 std::int64_t element_bytes_16bit(const Architecture& arch) {
   return (arch.dtype == "float32" || arch.dtype == "fp32") ? 4 : 2;
 }
@@ -121,21 +152,9 @@ Expected<WeightFormat> find_weight_format(const std::string& id_in, const std::s
     if (id == a.name) id = a.id;
   if (id.rfind("gguf-", 0) == 0 || id.rfind("gguf:", 0) == 0 || id.rfind("gguf_", 0) == 0) {
     std::string t = upper(id.substr(5));
-    if (gguf::is_ftype(t) || gguf::find_type(t)) {
-      WeightFormat f;
-      f.id = "gguf-" + t;
-      f.label = "GGUF " + t;
-      f.kind = FormatKind::gguf;
-      f.gguf_ftype = t;
-      return f;
-    }
+    if (gguf::is_ftype(t) || gguf::find_type(t)) return make_gguf(t);
   } else if (id.size() >= 3 && (id[0] == 'q' || id.rfind("iq", 0) == 0) && gguf::is_ftype(upper(id))) {
-    WeightFormat f;
-    f.id = "gguf-" + upper(id);
-    f.label = "GGUF " + upper(id);
-    f.kind = FormatKind::gguf;
-    f.gguf_ftype = upper(id);
-    return f;
+    return make_gguf(upper(id));
   }
   for (const auto& f : base_formats())
     if (f.id == id) return f;
@@ -160,7 +179,7 @@ WeightFormat native_weight_format(const Architecture& arch) {
     const int bits = q.bits > 0 ? q.bits : 4;
     auto found = find_weight_format(q.method + "-int" + std::to_string(bits), "");
     f = found ? *found : *find_weight_format("gptq-int4", "");
-    if (!found) f.data_bits = bits;
+    if (!found) f.data_bits = bits, f.bits_per_weight = bits;
     if (q.group_size != 0) f.group_size = q.group_size;
     f.label = (q.method == "gptq" ? "GPTQ INT" : "AWQ INT") + std::to_string(bits) +
               (f.group_size > 0 ? " g" + std::to_string(f.group_size) : " per-channel");

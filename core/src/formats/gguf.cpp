@@ -508,6 +508,11 @@ bool row_fits(const TypeInfo& type, std::int64_t n) {
 
 bool is_ftype(std::string_view name) { return find_ftype(name) != nullptr; }
 
+const TypeInfo* default_type(std::string_view ftype_or_type) {
+  if (const FtypeName* f = find_ftype(ftype_or_type)) return &info(f->default_type);
+  return find_type(ftype_or_type);
+}
+
 namespace {
 const TypeInfo& tensor_type_uncached(std::string_view ftype, std::string_view role, int layer, std::int64_t rows,
                                      std::int64_t cols, const MixContext& ctx);

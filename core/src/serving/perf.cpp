@@ -36,21 +36,20 @@ PerfModel make_perf_model(const Architecture& a, const WeightFormat& w, const Kv
   m.kv_bytes_per_token_per_gpu /= pp;
   // The format's compute path: FP8 and INT8 checkpoints use the low-precision tensor cores when the GPU has
   // them; weight-only formats (GPTQ/AWQ/NF4/GGUF/MXFP4 on most GPUs) dequantise to 16-bit.
-  const double half = gpu.bf16_flops > 0 ? gpu.bf16_flops : gpu.fp16_flops;
-  m.flops = half;
-  m.compute_path = "bf16";
-  if (w.kind == FormatKind::fp8 && gpu.fp8_flops > 0) {
-    m.flops = gpu.fp8_flops;
-    m.compute_path = "fp8";
-  } else if (w.kind == FormatKind::int8 && gpu.int8_ops > 0) {
-    m.flops = gpu.int8_ops;
-    m.compute_path = "int8";
+  m.flops = gpu.bf16_flops > 0 ? gpu.bf16_flops : gpu.fp16_flops;
+  m.compute_path = ComputePath::bf16;
+  const bool has_path = (w.compute_path == ComputePath::fp8 && gpu.has_fp8()) ||
+                        (w.compute_path == ComputePath::int8 && gpu.has_int8()) ||
+                        (w.compute_path == ComputePath::fp4 && gpu.has_fp4());
+  if (has_path) {
+    m.compute_path = w.compute_path;
+    m.flops = w.compute_path == ComputePath::fp8    ? gpu.fp8_flops
+              : w.compute_path == ComputePath::int8 ? gpu.int8_ops
+                                                    : gpu.fp4_flops;
   }
   m.bandwidth = gpu.bandwidth_bytes_per_s;
   m.link = gpu.interconnect_bytes_per_s;
-  const std::string& ic = gpu.interconnect;
-  m.nvlink_class = ic.find("NVLink") != std::string::npos || ic.find("xGMI") != std::string::npos ||
-                   ic.find("Infinity") != std::string::npos || ic.find("HCCS") != std::string::npos;
+  m.nvlink_class = gpu.scale_up_link();
   return m;
 }
 

@@ -556,7 +556,7 @@ json plan_json(const json& req, const Catalog& catalog) {
               {"cost_per_hour", cost > 0 ? json(cost) : json(nullptr)},
               {"cost_per_million_output_tokens",
                cost > 0 && tokens_per_hour > 0 ? json(cost / tokens_per_hour * 1e6) : json(nullptr)},
-              {"compute_path", model.compute_path},
+              {"compute_path", to_string(model.compute_path)},
               {"why", best.slo ? "meets the targets: TTFT " + ms(best.lat.ttft_s) + ", TPOT " + ms(best.lat.tpot_s) +
                                      " with " + std::to_string(replicas) + " replica(s)"
                                : best.why},

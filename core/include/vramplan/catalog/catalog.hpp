@@ -26,6 +26,15 @@ struct ModelEntry {
   std::string source;
 };
 
+// How the GPUs of one node are linked (data/gpus.json "link").
+enum class Link { nvlink, xgmi, hccs, metaxlink, ethernet, pcie, none };
+// The software stack engines run on (data/gpus.json "backend").
+enum class Backend { cuda, rocm, metal, cann, synapse, maca, sycl };
+const char* to_string(Link link);
+const char* to_string(Backend backend);
+bool parse_link(const std::string& text, Link* out);
+bool parse_backend(const std::string& text, Backend* out);
+
 struct GpuEntry {
   std::string id;  // lower-case slug
   std::string name;
@@ -41,10 +50,20 @@ struct GpuEntry {
   double int8_ops = 0;
   double fp4_flops = 0;
   double interconnect_bytes_per_s = 0;  // per GPU, per direction
-  std::string interconnect;
+  std::string interconnect;             // prose for people; `link` is what the code reads
+  Link link = Link::pcie;
+  Backend backend = Backend::cuda;
+  bool unified_memory = false;  // the GPU shares the host's memory (Apple silicon, GH200's Grace side aside)
   int gpus_per_node = 8;
   double price_per_hour = 0;  // indicative, USD; 0 = unknown
   std::string source;
+
+  // A scale-up fabric (NVLink, Infinity Fabric, HCCS): all-reduces pay NVLink-class latency.
+  bool scale_up_link() const { return link == Link::nvlink || link == Link::xgmi || link == Link::hccs; }
+  // Which tensor-core paths the GPU has: a published dense figure for that number format.
+  bool has_fp8() const { return fp8_flops > 0; }
+  bool has_int8() const { return int8_ops > 0; }
+  bool has_fp4() const { return fp4_flops > 0; }
 
   std::int64_t capacity_bytes() const {
     return static_cast<std::int64_t>(static_cast<double>(memory_bytes) * usable_fraction);

@@ -21,11 +21,20 @@ enum class FormatKind {
   gguf,         // a llama.cpp type or mix
 };
 
+// The tensor-core path a format's matmuls run on. Weight-only formats (GPTQ/AWQ, NF4, MXFP4 on most GPUs,
+// GGUF) dequantise to 16 bits; FP8 and INT8 W8A8 use 8-bit tensor cores, NVFP4 W4A4 the FP4 ones, where
+// the GPU has them (GpuEntry::has_fp8 ...).
+enum class ComputePath { bf16, fp8, int8, fp4 };
+const char* to_string(ComputePath path);
+
 struct WeightFormat {
   std::string id;     // canonical id: "bf16", "gptq-int4", "gguf-Q4_K_M"
   std::string label;  // for display
   FormatKind kind = FormatKind::plain;
-  int data_bits = 16;  // bits per quantised element
+  int data_bits = 16;           // bits per quantised element (GGUF: the whole bits of the mix's main type)
+  double bits_per_weight = 16;  // nominal bits per weight incl. in-block scales (GGUF Q4_K: 4.5), before
+                                // the tensors a format leaves in 16 bits and separate scale tensors
+  ComputePath compute_path = ComputePath::bf16;
   int group_size = 0;  // grouped / bnb / microscaled
   int block_rows = 0;  // fp8 block scales (0 = per tensor)
   int block_cols = 0;

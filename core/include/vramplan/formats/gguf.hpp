@@ -32,6 +32,10 @@ struct MixContext {
                                // mixes that cannot be made without one assume it regardless
 };
 
+// The type most tensors of a file type get (llama_ftype_get_default_type: Q4_K_M -> Q4_K, IQ2_M -> IQ2_S), or
+// the ggml type itself when `name` names one ("MXFP4"); nullptr if neither.
+const TypeInfo* default_type(std::string_view ftype_or_type);
+
 // Is `name` a llama.cpp file type such as "Q4_K_M", "Q8_0", "IQ4_XS", "F16" (case-insensitive)?
 bool is_ftype(std::string_view name);
 

@@ -37,7 +37,7 @@ struct PerfModel {
   double bandwidth = 0;  // bytes/s, one GPU
   double link = 0;       // interconnect bytes/s per direction
   bool nvlink_class = false;
-  std::string compute_path;  // "bf16", "fp8", "int8"
+  ComputePath compute_path = ComputePath::bf16;  // the path the format runs on this GPU
   PerfFactors f;
 };
 
