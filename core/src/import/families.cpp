@@ -1,0 +1,59 @@
+#include "families.hpp"
+
+namespace vramplan::import {
+namespace {
+
+using RC = RouterCorrection;
+using SL = SlidingLayout;
+
+constexpr const char* kGemma3TextDefaults =
+    R"({"vocab_size": 262208, "hidden_size": 2304, "intermediate_size": 9216, "num_hidden_layers": 26,
+        "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 256, "max_position_embeddings": 131072,
+        "sliding_window": 4096, "sliding_window_pattern": 6, "tie_word_embeddings": true})";
+
+// model_type, traits, norms per layer, router correction bias, sliding-window layout, defaults.
+const Family kFamilies[] = {
+    {"llama", 0, 2, RC::never, SL::every_layer, nullptr},
+    {"mistral", 0, 2, RC::never, SL::every_layer, nullptr},
+    {"mixtral", 0, 2, RC::never, SL::every_layer, nullptr},
+    {"mistral3", 0, 2, RC::never, SL::every_layer, nullptr},
+    {"qwen2", kQkvBias | kONeverBiased, 2, RC::never, SL::opt_in, nullptr},
+    {"qwen2_moe", kQkvBias | kONeverBiased | kSharedExpertGate, 2, RC::never, SL::opt_in, nullptr},
+    {"qwen3", kQkNorm, 2, RC::never, SL::opt_in, nullptr},
+    {"qwen3_moe", kQkNorm, 2, RC::never, SL::opt_in, nullptr},
+    {"qwen3_next", kQkNorm | kSharedExpertGate | kOutputGate | kMtpSharesEmbeddings, 2, RC::never, SL::opt_in, nullptr},
+    {"gemma", kTiedByDefault, 2, RC::never, SL::every_layer, nullptr},
+    {"gemma2", kTiedByDefault, 4, RC::never, SL::even_layers, nullptr},
+    {"gemma3_text", kQkNorm | kTiedByDefault, 4, RC::never, SL::pattern, kGemma3TextDefaults},
+    {"gemma3", kQkNorm | kTiedByDefault, 4, RC::never, SL::pattern, nullptr},
+    {"phi3", 0, 2, RC::never, SL::every_layer, nullptr},
+    {"phi", kQkvBias | kOAlwaysBiased | kLayerNormBias | kUngatedMlp, 1, RC::never, SL::every_layer, nullptr},
+    {"glm", kQkvBias | kONeverBiased, 2, RC::never, SL::every_layer, nullptr},
+    {"glm4", kQkvBias | kONeverBiased, 4, RC::never, SL::every_layer, nullptr},
+    {"glm4_moe", kQkvBias | kONeverBiased, 2, RC::always, SL::every_layer, nullptr},
+    {"deepseek_v2", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
+    {"deepseek_v3", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
+    {"kimi_k2", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
+    {"gpt_oss", kAttentionSinks | kRouterBias | kExpertBias, 2, RC::never, SL::every_layer, nullptr},
+    {"llama4_text", kSharedExpertIsDense, 2, RC::never, SL::rope_chunks, nullptr},
+    {"llama4", kSharedExpertIsDense, 2, RC::never, SL::rope_chunks, nullptr},
+    {"olmo2", kQkNorm | kQkNormFull, 2, RC::never, SL::every_layer, nullptr},
+    {"internlm2", 0, 2, RC::never, SL::every_layer, nullptr},
+    {"yi", 0, 2, RC::never, SL::every_layer, nullptr},
+};
+
+const Family kGeneric{"", 0, 2, RC::never, SL::every_layer, nullptr};
+
+}  // namespace
+
+const Family& find_family(const std::string& model_type, bool* known) {
+  for (const auto& f : kFamilies)
+    if (model_type == f.model_type) {
+      *known = true;
+      return f;
+    }
+  *known = false;
+  return kGeneric;
+}
+
+}  // namespace vramplan::import
