@@ -79,6 +79,7 @@ writeFileSync(path.join(outDir, 'worker.js'), workerJs);
 writeFileSync(path.join(outDir, 'app.css'), css);
 writeFileSync(path.join(outDir, 'vramplan_core.wasm'), wasm);
 cpSync(path.join(root, 'wasm', 'vramplan.js'), path.join(outDir, 'vramplan.js'));
+cpSync(path.join(root, 'wasm', 'vramplan.d.ts'), path.join(outDir, 'vramplan.d.ts'));
 cpSync(path.join(wasmDir, 'vramplan_core.js'), path.join(outDir, 'vramplan_core.js'));
 // The chunks app.js imports are preloaded beside it.
 const preloads = firstLoad.map((f) => `<link rel="modulepreload" href="${f}">`).join('\n');
