@@ -1,4 +1,5 @@
 // The same calls as bench.cpp, in the wasm module (after scripts/build-site): node bench/wasm-bench.mjs
+// VRAMPLAN_WASM_DIR=<dir with vramplan.js + vramplan_core.wasm> benches another build (before/after).
 import { loadWrapper } from '../tests/js/helpers.js';
 
 const vp = await loadWrapper();

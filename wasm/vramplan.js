@@ -4,8 +4,8 @@
 //   await init();                                   // once; options pass through to Emscripten
 //   const result = estimate({ model: 'Qwen/QwQ-32B', workload: { context_tokens: 16000 } });
 //
-// Requests and results are the JSON objects of API.md; they cross the boundary as JSON text (copied
-// into the module's heap, passed to its C export vp_<name>, the answer read back). Every
+// Requests and results are the JSON objects of API.md; they cross the boundary as JSON text (the
+// module's embind functions take and return std::string; embind copies the UTF-8 both ways). Every
 // function returns the parsed result or throws one VramplanError whose `.error` is the core's
 // {code, field, message}. Bad input never aborts the module, and an unexpected trap (a bug) only
 // costs the call that hit it: the instance is rebuilt before the next call.
@@ -21,7 +21,7 @@ export class VramplanError extends Error {
   }
 }
 
-let core = null; // {estimate, sweep, catalog, fit?, plan?, train?}: text -> text over the module instance
+let core = null; // {estimate, sweep, catalog, fit?, plan?, train?}: the instance's text -> text functions
 let loading = null; // the promise of the instance being built
 let lastOptions = {};
 
@@ -44,22 +44,11 @@ export function init(options = {}) {
 
 const NAMES = ['estimate', 'sweep', 'catalog', 'fit', 'plan', 'train'];
 
-/** The module's C exports as text -> text functions (only those this build has). */
+/** The module's embind functions (text -> text), only those this build has: the core has no train yet. */
 function exportsOf(m) {
   const out = {};
   for (const name of NAMES) {
-    const fn = m[`_vp_${name}`];
-    if (typeof fn !== 'function') continue;
-    out[name] = (text) => {
-      const size = m.lengthBytesUTF8(text) + 1;
-      const ptr = m._malloc(size);
-      try {
-        m.stringToUTF8(text, ptr, size);
-        return m.UTF8ToString(fn(ptr));
-      } finally {
-        m._free(ptr);
-      }
-    };
+    if (typeof m[name] === 'function') out[name] = m[name];
   }
   return out;
 }
@@ -105,25 +94,25 @@ export function sweep(request, axis, values) {
 
 /** The catalogs: {models, gpus, formats}; `which` = 'models' | 'gpus' | 'formats' | '' (all). */
 export function catalog(which = '') {
-  return JSON.parse(core ? core.catalog(which) : call('catalog', which));
+  return call('catalog', String(which));
 }
 
-/** Inverse questions (max context, max concurrency, GPUs that fit …) once the core has fit_text. */
+/** Inverse questions (max context, max concurrency, GPUs that fit …). */
 export function fit(request) {
   return call('fit', request);
 }
 
-/** Ranked deployment plans (API.md "Plan request") once the core has plan_text. */
+/** Ranked deployment plans (API.md "Plan request"). */
 export function plan(request) {
   return call('plan', request);
 }
 
-/** Training / fine-tuning memory once the core has train_text. */
+/** Training / fine-tuning memory: throws VramplanError `unsupported` until the core has train_text. */
 export function train(request) {
   return call('train', request);
 }
 
-/** Which optional entry points this build has, e.g. {fit: false, plan: false, train: false}. */
+/** Which optional entry points this build has, e.g. {fit: true, plan: true, train: false}. */
 export function capabilities() {
   return {
     fit: !!(core && core.fit),

@@ -1,12 +1,15 @@
 // Assembles the static site from the built wasm module and web/ (called by scripts/build-site):
-//   OUT/index.html, app.js (the page's ES modules + uPlot, bundled and minified), app.css,
-//   vramplan_core.wasm, vramplan.js + vramplan_core.js (the wrapper, for people embedding the
-//   module), worker.js (the planner's Web Worker: the wrapper + module glue, loaded when the Planner
-//   view first plans), sw.js (with its precache list), vramplan.html (everything inlined: works from
-//   file://, where the planner runs on the page's thread).
+//   OUT/index.html, app.js (the page's ES modules, bundled and minified), chunks/ (esbuild's code
+//   splitting: planview-*.js, the Planner view, fetched the first time the Planner is shown, and
+//   chunk-*.js, the modules app.js shares with it), app.css, vramplan_core.wasm, vramplan.js +
+//   vramplan.d.ts + vramplan_core.js (the wrapper, its TypeScript declarations and the module glue, for
+//   people embedding the module), worker.js (the planner's Web Worker: the wrapper + module glue,
+//   loaded when the Planner view first plans), sw.js (with its precache list), vramplan.html
+//   (everything inlined, the Planner too: works from file://, where the planner runs on the page's
+//   thread).
 import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,69 +29,107 @@ cpSync(path.join(root, 'wasm', 'vramplan.js'), path.join(stage, 'js', 'vramplan.
 cpSync(path.join(wasmDir, 'vramplan_core.js'), path.join(stage, 'js', 'vramplan_core.js'));
 
 mkdirSync(outDir, { recursive: true });
-// One minified ES-module bundle per entry point (the page, and the planner's worker).
-const bundleOf = (entry) =>
+// Minified ES modules. `split`: the page as app.js plus chunks/ (a dynamic import() becomes a chunk
+// fetched on demand; code it shares with app.js goes to a chunk app.js imports). Without it, one file
+// with the dynamic imports inlined (the single-file page, the worker).
+const bundleOf = (entry, name, split = false) =>
   build({
-    entryPoints: [path.join(stage, 'js', entry)],
+    entryPoints: { [name]: path.join(stage, 'js', entry) },
+    absWorkingDir: root,
     bundle: true,
     minify: true,
     format: 'esm',
+    splitting: split,
+    outdir: outDir,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
     target: ['es2020'],
     write: false,
+    metafile: true,
     legalComments: 'none',
     nodePaths: [path.join(root, 'node_modules')],
     logLevel: 'warning',
   });
-const bundle = await bundleOf('main.js');
-const appJs = bundle.outputFiles[0].text;
-const workerBundle = await bundleOf('worker.js');
+const rel = (file) => path.relative(outDir, file).split(path.sep).join('/');
+const split = await bundleOf('main.js', 'app', true);
+const appJs = split.outputFiles.find((f) => rel(f.path) === 'app.js').text;
+const chunks = split.outputFiles.filter((f) => rel(f.path).startsWith('chunks/'));
+// What the first view loads: app.js and the chunks it imports statically (the rest is on demand).
+// (The metafile names outputs relative to absWorkingDir, the repository root.)
+const staticImports = (file) =>
+  split.metafile.outputs[path.relative(root, path.join(outDir, file))].imports
+    .filter((i) => i.kind === 'import-statement')
+    .map((i) => rel(path.resolve(root, i.path)));
+const firstLoad = ['app.js'];
+for (let i = 0; i < firstLoad.length; i++) for (const f of staticImports(firstLoad[i])) if (!firstLoad.includes(f)) firstLoad.push(f);
+const lazyChunks = chunks.map((f) => rel(f.path)).filter((f) => !firstLoad.includes(f));
+const single = await bundleOf('main.js', 'app');
+const singleJs = single.outputFiles[0].text;
+const workerBundle = await bundleOf('worker.js', 'worker');
 const workerJs = workerBundle.outputFiles[0].text;
 const css = (await transform(readFileSync(path.join(root, 'web', 'css', 'app.css'), 'utf8'), { loader: 'css', minify: true })).code;
 const wasm = readFileSync(path.join(wasmDir, 'vramplan_core.wasm'));
 const html = readFileSync(path.join(root, 'web', 'index.html'), 'utf8');
 
 writeFileSync(path.join(outDir, 'app.js'), appJs);
+rmSync(path.join(outDir, 'chunks'), { recursive: true, force: true }); // a previous build's hashes
+mkdirSync(path.join(outDir, 'chunks'));
+for (const f of chunks) writeFileSync(f.path, f.contents);
 writeFileSync(path.join(outDir, 'worker.js'), workerJs);
 writeFileSync(path.join(outDir, 'app.css'), css);
 writeFileSync(path.join(outDir, 'vramplan_core.wasm'), wasm);
 cpSync(path.join(root, 'wasm', 'vramplan.js'), path.join(outDir, 'vramplan.js'));
+cpSync(path.join(root, 'wasm', 'vramplan.d.ts'), path.join(outDir, 'vramplan.d.ts'));
 cpSync(path.join(wasmDir, 'vramplan_core.js'), path.join(outDir, 'vramplan_core.js'));
-writeFileSync(path.join(outDir, 'index.html'), html.replace(/<!--\/?(STYLE|SCRIPT|WASM)-->\n?/g, ''));
+// The chunks app.js imports are preloaded beside it.
+const preloads = firstLoad.map((f) => `<link rel="modulepreload" href="${f}">`).join('\n');
+const page = html.replace('<link rel="modulepreload" href="app.js">', () => preloads);
+writeFileSync(path.join(outDir, 'index.html'), page.replace(/<!--\/?(STYLE|SCRIPT|WASM)-->\n?/g, ''));
 
-// worker.js is left out: a visit to the calculator never needs it, and offline the planner runs on the
-// page's own thread when the worker cannot load (core.js).
-const precache = ['./', 'index.html', 'app.js', 'app.css', 'vramplan_core.wasm'];
-const version = createHash('sha256').update(appJs).update(workerJs).update(css).update(wasm).update(html).digest('hex').slice(0, 12);
-const sw = readFileSync(path.join(root, 'web', 'sw.js'), 'utf8').replace('__VERSION__', version).replace('__FILES__', JSON.stringify(precache));
+// The service worker precaches what the calculator needs. The Planner's chunk and worker.js are cached
+// when first fetched: a visit to the calculator never needs them, and offline before that the
+// Planner says it cannot load (the worker's absence alone only moves the planner onto the page's thread).
+const precache = ['./', 'index.html', ...firstLoad, 'app.css', 'vramplan_core.wasm'];
+const onDemandFiles = [...lazyChunks, 'worker.js'];
+const hash = createHash('sha256');
+for (const part of [appJs, ...chunks.map((f) => f.contents), workerJs, css, wasm, html]) hash.update(part);
+const version = hash.digest('hex').slice(0, 12);
+const sw = readFileSync(path.join(root, 'web', 'sw.js'), 'utf8')
+  .replace('__VERSION__', version)
+  .replace('__FILES__', JSON.stringify(precache))
+  .replace('__ON_DEMAND__', JSON.stringify(onDemandFiles));
 writeFileSync(path.join(outDir, 'sw.js'), sw);
 
-// The single file: styles, script and the wasm (base64) inline; no preload hints, no service worker.
-const inlineJs = appJs.replace(/<\/script/gi, '<\\/script');
-const single = html
+// The single file: styles, script (the Planner inlined too) and the wasm (base64) inline; no preload
+// hints, no service worker.
+const inlineJs = singleJs.replace(/<\/script/gi, '<\\/script');
+const singleHtml = html
   .replace(/<!--STYLE-->[\s\S]*?<!--\/STYLE-->/, () => `<style>${css}</style>`)
   .replace(/<link rel="(modulepreload|preload)"[^>]*>\n?/g, '')
   .replace('<!--WASM-->', () => `<script type="application/octet-stream" id="vramplan-wasm">${wasm.toString('base64')}</script>`)
   .replace(/<!--SCRIPT-->[\s\S]*?<!--\/SCRIPT-->/, () => `<script type="module">${inlineJs}</script>`);
-writeFileSync(path.join(outDir, 'vramplan.html'), single);
+writeFileSync(path.join(outDir, 'vramplan.html'), singleHtml);
 
 // Page weight: what a first visit to index.html downloads.
 let raw = 0;
 let gz = 0;
 const rows = [];
-for (const f of ['index.html', 'app.js', 'app.css', 'vramplan_core.wasm', 'sw.js']) {
+for (const f of ['index.html', ...firstLoad, 'app.css', 'vramplan_core.wasm', 'sw.js']) {
   const b = readFileSync(path.join(outDir, f));
   const g = gzipSync(b, { level: 9 }).length;
   raw += b.length;
   gz += g;
   rows.push({ file: f, bytes: b.length, gzip: g });
 }
-// The planner's worker is fetched when the Planner view first plans (not by a visit to the calculator).
-const wb = readFileSync(path.join(outDir, 'worker.js'));
-const onDemand = [{ file: 'worker.js', bytes: wb.length, gzip: gzipSync(wb, { level: 9 }).length }];
+// The Planner view's chunk is fetched when the Planner is first shown, its worker when it first plans
+// (not by a visit to the calculator).
+const onDemand = onDemandFiles.map((file) => {
+  const b = readFileSync(path.join(outDir, file));
+  return { file, bytes: b.length, gzip: gzipSync(b, { level: 9 }).length };
+});
 const report = { files: rows, total_bytes: raw, total_gzip: gz, on_demand: onDemand, single_file_bytes: statSync(path.join(outDir, 'vramplan.html')).size, version };
 writeFileSync(path.join(outDir, 'weight.json'), `${JSON.stringify(report, null, 2)}\n`);
-for (const r of rows) console.log(`  ${r.file.padEnd(20)} ${String(r.bytes).padStart(8)} B  ${String(r.gzip).padStart(7)} B gzipped`);
-console.log(`  ${'page total'.padEnd(20)} ${String(raw).padStart(8)} B  ${String(gz).padStart(7)} B gzipped (budget 200000)`);
-for (const r of onDemand) console.log(`  ${r.file.padEnd(20)} ${String(r.bytes).padStart(8)} B  ${String(r.gzip).padStart(7)} B gzipped (Planner view, on demand)`);
-console.log(`  ${'vramplan.html'.padEnd(20)} ${String(report.single_file_bytes).padStart(8)} B  (single file)`);
-void readdirSync;
+for (const r of rows) console.log(`  ${r.file.padEnd(28)} ${String(r.bytes).padStart(8)} B  ${String(r.gzip).padStart(7)} B gzipped`);
+console.log(`  ${'first visit'.padEnd(28)} ${String(raw).padStart(8)} B  ${String(gz).padStart(7)} B gzipped (budget 200000)`);
+for (const r of onDemand) console.log(`  ${r.file.padEnd(28)} ${String(r.bytes).padStart(8)} B  ${String(r.gzip).padStart(7)} B gzipped (Planner view, on demand)`);
+console.log(`  ${'vramplan.html'.padEnd(28)} ${String(report.single_file_bytes).padStart(8)} B  (single file)`);

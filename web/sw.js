@@ -1,8 +1,10 @@
 // Service worker: after the first visit the page works offline. It precaches the site's own files
-// (the list and version are written by web/build.mjs) and answers from that cache first; it
-// never fetches anything but those same-origin files.
+// that the calculator needs (the lists and version are written by web/build.mjs) and answers from that
+// cache first; the Planner's chunk and worker (ON_DEMAND) join the cache the first time the page
+// fetches them. It never fetches anything but same-origin files the page asked for.
 const VERSION = '__VERSION__';
 const FILES = __FILES__;
+const ON_DEMAND = __ON_DEMAND__;
 const CACHE = `vramplan-${VERSION}`;
 
 self.addEventListener('install', (event) => {
@@ -28,7 +30,10 @@ self.addEventListener('fetch', (event) => {
         const page = await cache.match('./');
         if (page) return page;
       }
-      return fetch(req);
+      const res = await fetch(req);
+      const file = new URL(req.url).pathname.slice(new URL(self.registration.scope).pathname.length);
+      if (res.ok && ON_DEMAND.includes(file)) await cache.put(req, res.clone());
+      return res;
     }),
   );
 });

@@ -212,6 +212,46 @@ test('offline: after the first visit the service worker serves the page', async 
   await context.close();
 });
 
+test('first visit: within the page budget, and the Planner\'s chunk and worker are not fetched until the Planner is opened', async () => {
+  const weight = JSON.parse(readFileSync(path.join(site, 'weight.json'), 'utf8'));
+  assert.ok(weight.total_gzip <= 200000, `first visit ${weight.total_gzip} B gzipped, budget 200000`);
+  const firstVisit = weight.files.map((f) => f.file);
+  const onDemand = weight.on_demand.map((f) => f.file);
+  assert.ok(onDemand.some((f) => /^chunks\/planview-\w+\.js$/.test(f)), onDemand.join(' '));
+  assert.ok(onDemand.includes('worker.js'));
+  const { context, page, requests, errors } = await open(`${origin}/?model=Qwen/QwQ-32B&gpu=nvidia-h100-sxm-80gb&lang=en`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const files = (list) => [...new Set(list.filter((u) => u.startsWith(origin)).map((u) => new URL(u).pathname.slice(1).replace(/^$/, 'index.html')))];
+  const calc = files(requests);
+  // Everything the calculator fetched is counted in the first-visit weight, and nothing on demand is fetched.
+  assert.deepEqual(calc.filter((f) => !firstVisit.includes(f)), []);
+  assert.deepEqual(calc.filter((f) => onDemand.includes(f)), []);
+  // Opening the Planner fetches its chunk (then the worker, for the first plan) and draws the plan.
+  await page.click('#view-plan');
+  await page.waitForFunction(() => document.getElementById('plan-little').dataset.value !== '');
+  const planner = files(requests).filter((f) => !calc.includes(f));
+  assert.ok(planner.some((f) => /^chunks\/planview-\w+\.js$/.test(f)), planner.join(' '));
+  assert.deepEqual(planner.filter((f) => !onDemand.includes(f)), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('offline: the Planner works once its chunk was fetched (the service worker cached it)', async () => {
+  const { context, page } = await open(`${origin}/?model=Qwen/QwQ-32B&gpu=nvidia-h100-sxm-80gb&lang=en`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.waitForFunction(() => document.querySelector('[data-testid=per-gpu-total]').dataset.bytes !== '');
+  await page.click('#view-plan');
+  await page.waitForFunction(() => document.getElementById('plan-little').dataset.value !== '');
+  const online = await page.textContent('#plan-verdict');
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('plan-little').dataset.value !== '');
+  assert.equal(await page.textContent('#plan-verdict'), online);
+  await context.close();
+});
+
 test('the single-file build works from file:// with no request at all', async () => {
   const file = path.join(site, 'vramplan.html');
   const url = `${pathToFileURL(file).href}?model=Qwen/QwQ-32B&gpu=nvidia-h100-sxm-80gb&context=16000&lang=en`;

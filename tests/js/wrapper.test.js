@@ -86,6 +86,24 @@ test('optional entry points answer unsupported until the core has them', () => {
   }
 });
 
+test('the module binds fit and plan, and no train yet: train() throws `unsupported`', () => {
+  // The core has no training entry point (wasm/bindings.cpp binds exactly what it has).
+  assert.deepEqual(vp.capabilities(), { fit: true, plan: true, train: false });
+  assert.throws(() => vp.train({ model: 'Qwen/QwQ-32B' }), (e) => {
+    assert.ok(e instanceof vp.VramplanError);
+    assert.equal(e.code, 'unsupported');
+    assert.equal(e.error.code, 'unsupported');
+    assert.match(e.message, /train/);
+    return true;
+  });
+  assert.equal(vp.estimate(base).kv_cache.bytes, 4194304000);
+});
+
+test('non-ASCII text crosses the boundary both ways (UTF-8)', () => {
+  // A pasted config's name, and the error message that quotes an unknown model id.
+  assert.throws(() => vp.estimate({ ...base, model: 'модель-千问' }), (e) => e instanceof vp.VramplanError && e.code === 'unknown_model' && e.message.includes('модель-千问'));
+});
+
 test('a thousand estimates do not leak or slow down', () => {
   const t0 = performance.now();
   for (let i = 0; i < 1000; i++) vp.estimate({ ...base, workload: { context_tokens: 1000 + i, concurrency: 1 + (i % 7) } });

@@ -9,7 +9,6 @@ import { MemoryChart, svgToPNG } from './charts.js';
 import { PARTS } from './chartdata.js';
 import { Picker } from './picker.js';
 import { markdownTable, embedSnippet } from './exporting.js';
-import { createPlanView } from './planview.js';
 
 performance.mark('vramplan:module');
 const $ = (id) => document.getElementById(id);
@@ -46,7 +45,8 @@ let firstVerdict = false;
 const t = (key, params) => tr(lang, key, params);
 let tBound = t;
 const charts = {};
-let planView = null; // the Planner view (planview.js), made in start()
+let planView = null; // the Planner view (planview.js), made when the Planner is first shown (loadPlanView)
+let planViewLoading = null;
 let modelName = '';
 
 // ---------- rendering helpers ----------
@@ -221,6 +221,10 @@ function renderNow() {
 /** The Planner view: resolve the model (a quick estimate: aliases become ids, errors show at the
  * picker, and its own format is offered), then ask the planner once the inputs settle. */
 function renderPlanView() {
+  if (!planView) {
+    loadPlanView();
+    return;
+  }
   let info;
   try {
     const model = state.cfg ? { config: JSON.parse(state.cfg) } : state.model;
@@ -242,6 +246,27 @@ function renderPlanView() {
     $('plan-verdict').className = 'verdict bad';
   } else planView.request();
   writeURL();
+}
+
+/** planview.js (and what only it uses) is a chunk of its own, fetched the first time the Planner is shown:
+ * a visit to the calculator never downloads it. The single-file build has it inlined. */
+function loadPlanView() {
+  if (!planViewLoading) {
+    planViewLoading = import('./planview.js').then(({ createPlanView }) => {
+      planView = createPlanView({
+        core, h, dl, t: (k, p) => t(k, p), lang: () => lang, state: () => state, gb, update, copy, setError, renderBars, charts,
+        gpuName: (id) => (cat.gpus.find((g) => g.id === id) || { name: id }).name,
+      });
+      if (cat.gpus.length) planView.setCatalog(cat);
+      syncInputs();
+      schedule();
+    }, (e) => {
+      planViewLoading = null; // offline before the chunk was cached: try again on the next render
+      $('plan-verdict').textContent = `${t('err.internal')} ${e && e.message ? e.message : e}`;
+      $('plan-verdict').className = 'verdict bad';
+    });
+  }
+  return planViewLoading;
 }
 
 function setView(view, focus = false) {
@@ -644,7 +669,7 @@ function wire() {
   $('copy-link').addEventListener('click', () => copy(location.href.split('?')[0] + toQuery(state)));
   $('copy-md').addEventListener('click', () => last && copy(markdownTable(last.result, { lang, unit: state.unit, t })));
   $('copy-json').addEventListener('click', () => {
-    const p = state.view === 'plan' ? planView.current() : last;
+    const p = state.view === 'plan' ? planView && planView.current() : last;
     if (p) copy(JSON.stringify({ request: p.request, result: p.result }, null, 2));
   });
   el.embedW.addEventListener('input', updateEmbed);
@@ -668,7 +693,7 @@ function setLang(l) {
   applyTranslations(document, lang);
   fillSelects();
   refreshPickerItems();
-  planView.fillChoices();
+  if (planView) planView.fillChoices();
   syncInputs();
   schedule();
 }
@@ -767,10 +792,6 @@ async function start() {
   if (state.embed) state.view = ''; // embed mode shows the calculator's verdict and bars only
   document.body.classList.toggle('embed', state.embed);
   applyTranslations(document, lang);
-  planView = createPlanView({
-    core, h, dl, t: (k, p) => t(k, p), lang: () => lang, state: () => state, gb, update, copy, setError, renderBars, charts,
-    gpuName: (id) => (cat.gpus.find((g) => g.id === id) || { name: id }).name,
-  });
   wire();
   syncInputs();
   performance.mark('vramplan:start');
@@ -782,7 +803,7 @@ async function start() {
   performance.mark('vramplan:catalog');
   fillSelects();
   refreshPickerItems();
-  planView.setCatalog(cat);
+  if (planView) planView.setCatalog(cat);
   syncInputs();
   schedule(); // lists that needed the catalog (GPUs that fit)
   idle(() => {

@@ -1,0 +1,318 @@
+// TypeScript declarations for vramplan.js, the ES-module wrapper around the WebAssembly core.
+// Hand-written from API.md at the level of detail a caller needs: the documented request fields and
+// the result fields API.md promises. Results carry more fields than listed (the index signatures);
+// byte counts are plain numbers (exact up to 2^53). tests/js/dts.test.js checks that this file
+// declares exactly the functions vramplan.js exports.
+
+/** The error object of API.md: `{code, field, message}`. */
+export interface ErrorObject {
+  code: 'invalid_json' | 'invalid_field' | 'unknown_model' | 'unknown_gpu' | 'unknown_format' | 'unsupported' | 'internal' | (string & {});
+  /** The request field at fault, e.g. `workload.context_tokens`; '' when none. */
+  field: string;
+  /** Plain English, naming the field and the offending value. */
+  message: string;
+}
+
+/** Every failure of the wrapper's functions: bad input (the core's error object) or a trap. */
+export class VramplanError extends Error {
+  constructor(error: Partial<ErrorObject> | string);
+  readonly name: 'VramplanError';
+  readonly error: ErrorObject;
+  readonly code: ErrorObject['code'];
+  readonly field: string;
+}
+
+/** A warning with a stable code and the values it mentions as fields; `message` is the English text. */
+export interface Warning {
+  code: string;
+  message: string;
+  [k: string]: unknown;
+}
+/** Warnings as API.md has them; a core from before API.md's 2026-12 revision sends plain English strings. */
+export type Warnings = Array<Warning | string>;
+
+// ---------- requests ----------
+
+/** A catalog id (HF repo id, case-insensitive) or alias, or a HuggingFace config.json object. */
+export type ModelRef = string | { config: Record<string, unknown> };
+
+/** A GPU id or alias from the catalog, or a card the catalog lacks. */
+export type GpuRef =
+  | string
+  | {
+      name?: string;
+      memory_bytes: number;
+      bandwidth_bytes_per_s?: number;
+      bf16_flops?: number;
+      fp8_flops?: number;
+      interconnect_bytes_per_s?: number;
+    };
+
+export interface EstimateRequest {
+  model: ModelRef;
+  /** Weight format id (`bf16`, `fp8`, `awq-int4`, `gguf-Q4_K_M` …); default: the model's own dtype. */
+  weights?: string;
+  /** `auto` | `fp16` | `bf16` | `fp8` | `int8` | `q8_0` | `q4_0` … */
+  kv_cache_dtype?: string;
+  /** `generic` | `vllm` | `sglang` | `llama.cpp` | `transformers` | … */
+  engine?: string;
+  /** The engine's own knob names, e.g. gpu_memory_utilization, max_model_len, n_ctx. */
+  engine_options?: Record<string, number | string | boolean>;
+  workload?: { context_tokens?: number; concurrency?: number };
+  hardware?: { gpu?: GpuRef; count?: number; tensor_parallel?: number; pipeline_parallel?: number };
+}
+
+export type SweepAxis = 'context_tokens' | 'concurrency';
+
+export interface PlanRequest {
+  model: ModelRef;
+  /** `qps` (requests/s, Little's law gives the concurrency) or `concurrency` (requests in flight). */
+  workload: { qps?: number; concurrency?: number; prompt_tokens?: number; output_tokens?: number };
+  slo?: { ttft_ms?: number; tpot_ms?: number; min_output_tokens_per_s?: number };
+  /** Omitted: the whole catalog. */
+  candidates?: {
+    gpus?: string[];
+    vendors?: string[];
+    min_memory_gb?: number;
+    max_gpus?: number;
+    max_cost_per_hour?: number;
+    [k: string]: unknown;
+  };
+  /** Allowed weight formats; omitted: the model's own. */
+  weights?: string[];
+  kv_cache_dtypes?: string[];
+  engine?: string;
+  [k: string]: unknown;
+}
+
+/** API.md "Train request"; the core has no training entry point yet (train() throws `unsupported`). */
+export interface TrainRequest {
+  model: ModelRef;
+  method?: 'full' | 'lora' | 'qlora';
+  lora?: { rank?: number; targets?: string[] };
+  precision?: 'bf16-mixed' | 'fp16-mixed' | 'bf16' | 'fp32' | 'fp8-mixed';
+  optimizer?: 'adamw' | 'adamw-8bit' | 'paged-adamw-8bit' | 'adafactor' | 'sgd' | 'sgd-momentum' | 'lion';
+  parallel?: {
+    data_parallel?: number;
+    sharding?: 'none' | 'zero1' | 'zero2' | 'zero3' | 'fsdp-full' | 'fsdp-grad-op' | 'fsdp-hybrid';
+    tensor_parallel?: number;
+    pipeline_parallel?: number;
+    context_parallel?: number;
+    offload_optimizer?: 'none' | 'cpu' | 'nvme';
+    offload_params?: 'none' | 'cpu' | 'nvme';
+  };
+  batch?: { micro_batch_size?: number; sequence_length?: number; gradient_accumulation?: number };
+  activation_checkpointing?: 'none' | 'selective' | 'full';
+  attention?: 'flash' | 'sdpa' | 'eager';
+  hardware?: { gpu?: GpuRef; count?: number };
+}
+
+// ---------- results ----------
+
+/** One GPU's share, in bytes. */
+export interface PerGpu {
+  gpu: string;
+  weights: number;
+  kv_cache: number;
+  activations: number;
+  overhead: number;
+  total: number;
+  capacity: number;
+  [k: string]: unknown;
+}
+
+/** A figure the page shows, with its formula (`explain`) for the numbers substituted. */
+export interface BreakdownLine {
+  id: string;
+  label: string;
+  bytes: number;
+  explain: string;
+}
+
+export interface Assumption {
+  name: string;
+  value: number | string | boolean;
+  why: string;
+}
+
+export interface EstimateResult {
+  params: { total: number; active: number; [k: string]: unknown };
+  /** The whole model, all GPUs together. */
+  weights: { bytes: number; format: string; [k: string]: unknown };
+  kv_cache: {
+    /** What one more token of one sequence adds (all layers, no TP replication). */
+    bytes_per_token: number;
+    /** The workload's KV, all GPUs together. */
+    bytes: number;
+    dtype?: string;
+    [k: string]: unknown;
+  };
+  per_gpu: PerGpu[];
+  fits: boolean;
+  /** What the engine itself would print (vLLM: num_gpu_blocks, kv_cache_tokens, max_concurrency …). */
+  engine_report: Record<string, unknown>;
+  warnings: Warnings;
+  verdict?: string;
+  breakdown?: BreakdownLine[];
+  assumptions?: Assumption[];
+  model?: { id: string; name: string; [k: string]: unknown };
+  /** The request as the core resolved it (catalog ids for aliases). */
+  request?: { gpu: string; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+export interface SweepPoint {
+  value: number;
+  per_gpu_total: number;
+  weights: number;
+  kv_cache: number;
+  activations: number;
+  overhead: number;
+  capacity: number;
+  fits: boolean;
+}
+export interface SweepResult {
+  axis: SweepAxis;
+  points: SweepPoint[];
+}
+
+export interface FitResult {
+  /** The longest context that fits (for the request's concurrency). */
+  max_context_tokens: number;
+  /** The most sequences that fit (at the request's context). */
+  max_concurrency: number;
+  /** llama.cpp / ollama: the most layers n_gpu_layers can put on the GPUs, and the RAM for the rest. */
+  max_gpu_layers?: number;
+  max_gpu_layers_host_bytes?: number;
+  /** The fewest cards of each catalog GPU that fit. */
+  min_gpus?: Array<{ gpu: string; name: string; count: number; per_gpu_total: number; capacity: number; [k: string]: unknown }>;
+  suggestions?: Array<{ change: string; text: string; fits: boolean; per_gpu_total: number; capacity: number }>;
+  warnings: Warnings;
+  [k: string]: unknown;
+}
+
+export interface Plan {
+  gpu: string;
+  gpu_name?: string;
+  gpus_per_replica: number;
+  tensor_parallel: number;
+  pipeline_parallel: number;
+  replicas: number;
+  weights: string;
+  kv_cache_dtype: string;
+  per_gpu_total: number;
+  capacity: number;
+  fits: boolean;
+  ttft_ms: number;
+  tpot_ms: number;
+  meets_slo: boolean;
+  cost_per_hour: number | null;
+  launch_command: string;
+  [k: string]: unknown;
+}
+
+export interface RejectedFamily {
+  gpu: string;
+  gpus_per_replica: number;
+  weights: string;
+  reason: string;
+}
+
+export interface PlanResult {
+  /** From Little's law when qps is given. */
+  concurrency: number;
+  /** Every configuration that fits in memory, best first (those meeting the SLOs first). */
+  plans: Plan[];
+  rejected: RejectedFamily[];
+  /** Indices into `plans` of the cost / latency Pareto front. */
+  pareto?: number[];
+  assumptions?: Assumption[];
+  warnings?: Warnings;
+  [k: string]: unknown;
+}
+
+export interface TrainResult {
+  params: { total: number; trainable: number };
+  per_gpu: Array<{ weights: number; gradients: number; optimizer_states: number; activations: number; overhead: number; total: number; capacity: number }>;
+  host: { bytes: number };
+  fits: boolean;
+  warnings: Warnings;
+  [k: string]: unknown;
+}
+
+export interface CatalogModel {
+  id: string;
+  name: string;
+  family: string;
+  aliases: string[];
+  [k: string]: unknown;
+}
+export interface CatalogGpu {
+  id: string;
+  name: string;
+  vendor: string;
+  aliases: string[];
+  capacity_bytes: number;
+  [k: string]: unknown;
+}
+/** `catalog()` has all three lists; `catalog('gpus')` only `gpus`, and so on. */
+export interface CatalogResult {
+  models?: CatalogModel[];
+  gpus?: CatalogGpu[];
+  formats?: string[];
+}
+export type CatalogWhich = '' | 'models' | 'gpus' | 'formats';
+
+export interface Capabilities {
+  fit: boolean;
+  plan: boolean;
+  train: boolean;
+}
+
+// ---------- the functions ----------
+
+/** Options passed through to Emscripten's module factory, e.g. `{wasmBinary}` in node or offline. */
+export interface InitOptions {
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  locateFile?: (path: string, prefix: string) => string;
+  instantiateWasm?: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module?: WebAssembly.Module) => void) => unknown;
+  print?: (text: string) => void;
+  printErr?: (text: string) => void;
+  onAbort?: (what: unknown) => void;
+}
+
+/** The module's API (also the default export); `init()` resolves to it. */
+export interface Vramplan {
+  init: typeof init;
+  ready: typeof ready;
+  estimate: typeof estimate;
+  sweep: typeof sweep;
+  catalog: typeof catalog;
+  fit: typeof fit;
+  plan: typeof plan;
+  train: typeof train;
+  capabilities: typeof capabilities;
+  VramplanError: typeof VramplanError;
+}
+
+/** Builds the instance (once; later calls resolve to the same API). */
+export function init(options?: InitOptions): Promise<Vramplan>;
+/** Whether init() has finished and the instance is usable. */
+export function ready(): boolean;
+/** Memory for one deployment. Also accepts the request as JSON text. */
+export function estimate(request: EstimateRequest | string): EstimateResult;
+/** The request evaluated at each value of `axis`, in one call. */
+export function sweep(request: EstimateRequest, axis: SweepAxis, values: number[]): SweepResult;
+/** The catalogs: all of them, or one list. */
+export function catalog(which?: CatalogWhich): CatalogResult;
+/** Inverse questions: longest context, most sequences, fewest GPUs of each kind that fit. */
+export function fit(request: EstimateRequest | string): FitResult;
+/** Ranked deployment plans for a workload. */
+export function plan(request: PlanRequest | string): PlanResult;
+/** Training / fine-tuning memory; throws VramplanError `unsupported` while the core has no train. */
+export function train(request: TrainRequest | string): TrainResult;
+/** Which optional entry points this build has. */
+export function capabilities(): Capabilities;
+
+declare const vramplan: Vramplan;
+export default vramplan;
