@@ -1,6 +1,8 @@
 // KV cache, layer by layer: GQA, MLA, sliding windows, linear layers, quantised KV types, TP sharding.
 #include "catch.hpp"
 #include "support.hpp"
+#include "vramplan/import/config.hpp"
+#include "vramplan/model/cache.hpp"
 
 using vt::i64;
 using vt::json;
@@ -98,4 +100,60 @@ TEST_CASE("kv: tensor parallelism splits heads, replicates when heads < TP, repl
   // MLA: every rank holds the whole latent cache.
   auto [mla, mla_whole] = per_gpu_kv("deepseek-ai/DeepSeek-V3", "nvidia-h200-sxm-141gb", 8);
   CHECK(mla == mla_whole);
+}
+
+namespace {
+std::vector<vramplan::LayerCache> layout_of(const char* model, const char* kv, std::int64_t tp) {
+  const auto* entry = vramplan::builtin_catalog().find_model(model);
+  REQUIRE(entry != nullptr);
+  auto arch = vramplan::parse_hf_config(entry->config, "model");
+  REQUIRE(arch.ok());
+  auto dtype = vramplan::find_kv_dtype(kv, arch.value(), "kv");
+  REQUIRE(dtype.ok());
+  return vramplan::cache_layout(arch.value(), dtype.value(), tp);
+}
+}  // namespace
+
+TEST_CASE("kv: the cache descriptor lists each layer's components with what they hold", "[kv][descriptor]") {
+  using vramplan::CachePart;
+  using vramplan::Holds;
+  // Llama-3-8B (config.json: 8 KV heads x 128): K and V of every token; TP 4 splits the heads 2 per rank.
+  auto llama = layout_of("meta-llama/Meta-Llama-3-8B", "auto", 4);
+  REQUIRE(llama.size() == 32);
+  REQUIRE(llama[0].parts.size() == 2);
+  CHECK(llama[0].parts[0].part == CachePart::key);
+  CHECK(llama[0].parts[1].part == CachePart::value);
+  CHECK(llama[0].parts[0].heads == 2);
+  CHECK(llama[0].bytes_per_token() == 2 * 2 * 128 * 2);
+  CHECK(llama[0].bytes(1000) == 1000 * 2 * 2 * 128 * 2);
+
+  // DeepSeek-V3 (kv_lora_rank 512, qk_rope_head_dim 64): a latent and a RoPE key, no V, the same on every rank.
+  auto ds = layout_of("deepseek-ai/DeepSeek-V3", "auto", 8);
+  REQUIRE(ds[0].parts.size() == 2);
+  CHECK(ds[0].parts[0].part == CachePart::latent);
+  CHECK(ds[0].parts[1].part == CachePart::rope_key);
+  CHECK(ds[0].replicated());
+  CHECK(ds[0].k_bytes_per_token() == 576 * 2);
+  CHECK(ds[0].v_bytes_per_token() == 0);
+
+  // gemma-3-27b: 5 of every 6 layers hold a 1024-token window; the 6th every token.
+  auto gemma = layout_of("google/gemma-3-27b-it", "auto", 1);
+  CHECK(gemma[0].token_holds() == Holds::window);
+  CHECK(gemma[0].token_span() == 1024);
+  CHECK(gemma[5].token_holds() == Holds::every_token);
+  CHECK(gemma[0].bytes(4096) == 1024 * gemma[0].bytes_per_token());
+  CHECK(gemma[5].bytes(4096) == 4096 * gemma[5].bytes_per_token());
+
+  // Qwen3-Next gated DeltaNet layers (config: 16 key heads, 32 value heads, 128 x 128, conv kernel 4): a fixed
+  // state of 32 x 128 x 128 values plus (2 x 16 x 128 + 32 x 128) channels x 3 conv steps, per sequence.
+  auto next = layout_of("Qwen/Qwen3-Next-80B-A3B-Instruct", "auto", 1);
+  CHECK_FALSE(next[0].attends_to_context());
+  CHECK(next[0].bytes_per_token() == 0);
+  CHECK(next[0].state_bytes() == (32 * 128 * 128 + (2 * 16 * 128 + 32 * 128) * 3) * 2);
+  CHECK(next[0].bytes(1) == next[0].bytes(100000));
+  CHECK(next[3].attends_to_context());  // every 4th layer is full attention
+
+  // A quantised cache type rounds each row up to whole blocks: q8_0 keeps 34 B per 32 values.
+  auto q8 = layout_of("meta-llama/Meta-Llama-3-8B", "q8_0", 1);
+  CHECK(q8[0].parts[0].row_bytes() == 8 * 128 / 32 * 34);
 }

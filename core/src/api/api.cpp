@@ -264,19 +264,19 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
       {"by_class", wclasses},
       {"explain", r.weights_explain}};
   json layers = json::array();
-  for (const auto& c : kv_layer_costs(in.arch, in.kv, 1)) {
+  for (const auto& c : cache_layout(in.arch, in.kv, 1)) {
     bool merged = false;
     for (auto& l : layers)
-      if (l["kind"] == to_string(c.kind) && l["window"] == c.window) {
+      if (l["kind"] == to_string(c.kind) && l["window"] == c.token_span()) {
         l["count"] = l["count"].get<std::int64_t>() + 1;
         merged = true;
       }
     if (!merged)
       layers.push_back({{"kind", to_string(c.kind)},
-                        {"window", c.window},
+                        {"window", c.token_span()},
                         {"count", 1},
-                        {"bytes_per_token", c.k_bytes_per_token + c.v_bytes_per_token},
-                        {"state_bytes", c.state_bytes}});
+                        {"bytes_per_token", c.bytes_per_token()},
+                        {"state_bytes", c.state_bytes()}});
   }
   out["kv_cache"] = {{"dtype", in.kv.id},
                      {"bytes_per_token", r.kv_bytes_per_token},

@@ -27,7 +27,7 @@ struct Deployment {
   I64 seqs = 1;                             // sequences per replica
   std::vector<std::pair<I64, I64>> ranges;  // layer range of each PP stage
   std::vector<I64> stage_weights;           // weight bytes on one GPU of each stage
-  std::vector<KvLayerCost> costs;           // per layer, on one TP rank
+  std::vector<LayerCache> cache;            // per layer, on one TP rank
   std::string weights_explain;              // the whole model's weights, class by class
   bool explain = true;                      // build line items with their formulas
 };

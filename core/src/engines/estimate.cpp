@@ -53,89 +53,17 @@ bool loaded(const TensorGroup& g, const GenericOptions& o) {
   return true;
 }
 
-std::string kind_label(AttentionKind k) {
-  switch (k) {
-    case AttentionKind::full:
-      return "full-attention";
-    case AttentionKind::sliding:
-      return "sliding-window";
-    case AttentionKind::chunked:
-      return "chunked-local";
-    case AttentionKind::mla:
-      return "MLA";
-    case AttentionKind::linear:
-      return "linear-attention";
-  }
-  return "";
-}
-
-std::string kv_dtype_text(const KvDtype& d) {
-  if (d.block_elems == 1) return fmt_int(d.block_bytes) + " B (" + d.id + ")";
-  return d.id + " (" + fmt_int(d.block_bytes) + " B per " + fmt_int(d.block_elems) + " values)";
-}
-
-// "64 full-attention layers x 2 (K,V) x 8 KV heads x 128 head_dim x 2 B (bf16) = 262,144 B/token"
-std::string kv_layers_explain(const Architecture& a, const std::vector<KvLayerCost>& costs, const KvDtype& d, I context,
-                              I tp) {
-  struct Group {
-    AttentionKind kind;
-    I window;
-    I count = 0;
-    I per_token = 0;
-    I state = 0;
-    I heads = 0;
-  };
-  std::vector<Group> groups;
-  for (const auto& c : costs) {
-    auto it = std::find_if(groups.begin(), groups.end(),
-                           [&](const Group& g) { return g.kind == c.kind && g.window == c.window; });
-    if (it == groups.end()) {
-      groups.push_back({c.kind, c.window});
-      it = groups.end() - 1;
-    }
-    it->count += 1;
-    it->per_token = c.k_bytes_per_token + c.v_bytes_per_token;
-    it->state = c.state_bytes;
-    it->heads = c.heads_per_rank;
-  }
-  std::string text;
-  for (const auto& g : groups) {
-    std::string part;
-    const std::string n = fmt_int(g.count) + " " + kind_label(g.kind) + " layers";
-    if (g.kind == AttentionKind::mla) {
-      part = n + " x (kv_lora_rank " + fmt_int(a.kv_lora_rank) + " + qk_rope_head_dim " + fmt_int(a.qk_rope_head_dim) +
-             ") x " + kv_dtype_text(d) + " x " + fmt_int(context) + " tokens";
-      if (tp > 1) part += " (latent replicated on each of " + fmt_int(tp) + " TP ranks)";
-    } else if (g.kind == AttentionKind::linear) {
-      part = n + " x constant state " + fmt_int(g.state) + " B per sequence (" + fmt_int(g.heads) + " value heads x " +
-             fmt_int(a.linear.key_head_dim) + " x " + fmt_int(a.linear.value_head_dim) + " + conv window)";
-    } else {
-      const I held = (g.kind == AttentionKind::full) ? context : std::min(context, g.window);
-      part = n + " x 2 (K,V) x " + fmt_int(g.heads) + " KV heads" + (tp > 1 ? " per rank" : "") + " x " +
-             fmt_int(a.head_dim) + " head_dim x " + kv_dtype_text(d) + " x " + fmt_int(held) + " tokens";
-      if (g.kind != AttentionKind::full) part += " (min(" + fmt_int(context) + ", window " + fmt_int(g.window) + "))";
-    }
-    const I bytes = g.kind == AttentionKind::linear ? g.count * g.state
-                                                    : g.count * g.per_token *
-                                                          (g.kind == AttentionKind::full || g.kind == AttentionKind::mla
-                                                               ? context
-                                                               : std::min(context, g.window));
-    part += " = " + fmt_int(bytes) + " B";
-    text += (text.empty() ? "" : "; ") + part;
-  }
-  return text;
-}
-
 }  // namespace
 
 std::string kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence) {
-  const auto [first, last] = d.ranges[stage];
-  std::vector<KvLayerCost> stage_costs(d.costs.begin() + first, d.costs.begin() + last);
-  const I64 seq =
-      kv_bytes_per_sequence(d.costs, context, static_cast<std::size_t>(first), static_cast<std::size_t>(last));
+  const auto first = static_cast<std::size_t>(d.ranges[stage].first);
+  const auto last = static_cast<std::size_t>(d.ranges[stage].second);
+  const I64 seq = kv_bytes_per_sequence(d.cache, context, first, last);
   if (bytes_per_sequence) *bytes_per_sequence = seq;
   if (!d.explain) return std::string();
-  return kv_layers_explain(*d.arch, stage_costs, d.in->kv, context, d.tp) + "; per sequence " + fmt_int(seq) + " B";
+  return render(Text(Msg::kv_explain_stage)
+                    .text("layers", explain_cache(d.cache, first, last, context, d.tp))
+                    .integer("per_sequence", seq));
 }
 
 namespace {
@@ -268,17 +196,16 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
                          "decoding; set engine_options.include_mtp_weights to load them)");
 
   // --- KV cache ------------------------------------------------------------------------------
-  const auto costs1 = kv_layer_costs(a, in.kv, 1);
-  const auto costs = kv_layer_costs(a, in.kv, tp);
-  for (const auto& c : costs1)
-    r.kv_bytes_per_token += c.k_bytes_per_token + c.v_bytes_per_token;  // = kv_bytes_per_token()
-  r.kv_bytes_per_sequence = kv_bytes_per_sequence(costs1, in.context_tokens, 0, costs1.size());
+  const auto layout1 = cache_layout(a, in.kv, 1);
+  const auto layout = cache_layout(a, in.kv, tp);
+  for (const auto& l : layout1) r.kv_bytes_per_token += l.bytes_per_token();  // = kv_bytes_per_token()
+  r.kv_bytes_per_sequence = kv_bytes_per_sequence(layout1, in.context_tokens, 0, layout1.size());
   if (in.explain)
-    r.kv_explain = kv_layers_explain(a, costs1, in.kv, in.context_tokens, 1) + "; per sequence " +
-                   fmt_int(r.kv_bytes_per_sequence) + " B x " + fmt_int(in.concurrency) +
-                   (in.concurrency == 1 ? " sequence = " : " sequences = ") +
-                   fmt_int(r.kv_bytes_per_sequence * in.concurrency) + " B (" +
-                   fmt_gb(r.kv_bytes_per_sequence * in.concurrency) + ")";
+    r.kv_explain = render(Text(Msg::kv_explain_total)
+                              .text("layers", explain_cache(layout1, 0, layout1.size(), in.context_tokens, 1))
+                              .integer("per_sequence", r.kv_bytes_per_sequence)
+                              .integer("sequences", in.concurrency)
+                              .integer("total", r.kv_bytes_per_sequence * in.concurrency));
   {
     // The formula that ignores GQA/MLA/windows: every attention head cached in every layer.
     const I naive_per_token = 2 * a.num_layers * a.num_heads * a.q_head_dim() * in.kv.block_bytes / in.kv.block_elems;
@@ -286,23 +213,27 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
     const double ratio = r.kv_bytes_per_sequence > 0 ? static_cast<double>(r.kv_naive_bytes) /
                                                            static_cast<double>(r.kv_bytes_per_sequence * in.concurrency)
                                                      : 0.0;
-    if (in.explain)
-      r.kv_naive_explain = "2 x " + fmt_int(a.num_layers) + " layers x " + fmt_int(a.num_heads) +
-                           " attention heads x " + fmt_int(a.q_head_dim()) + " head_dim x " + kv_dtype_text(in.kv) +
-                           " x " + fmt_int(in.context_tokens) + " tokens x " + fmt_int(in.concurrency) + " = " +
-                           fmt_int(r.kv_naive_bytes) + " B (" + fmt_gb(r.kv_naive_bytes) + "), " + fmt_num(ratio, 1) +
-                           "x the real figure: it caches all " + fmt_int(a.num_heads) + " query heads";
-    if (!in.explain) {
-    } else if (a.is_mla())
-      r.kv_naive_explain +=
-          ", while MLA caches one " + fmt_int(a.kv_lora_rank + a.qk_rope_head_dim) + "-wide latent per layer";
-    else if (a.num_kv_heads < a.num_heads)
-      r.kv_naive_explain += ", while GQA caches only " + fmt_int(a.num_kv_heads) + " KV heads";
-    if (in.explain && std::any_of(a.layers.begin(), a.layers.end(), [](const LayerSpec& l) {
-          return l.attention == AttentionKind::sliding || l.attention == AttentionKind::chunked ||
-                 l.attention == AttentionKind::linear;
-        }))
-      r.kv_naive_explain += ", and ignores the layers that keep only a window or a fixed state";
+    if (in.explain) {
+      Text t(Msg::kv_naive);
+      t.integer("layers", a.num_layers)
+          .integer("heads", a.num_heads)
+          .integer("head_dim", a.q_head_dim())
+          .text("dtype", explain_dtype(in.kv))
+          .integer("tokens", in.context_tokens)
+          .integer("sequences", in.concurrency)
+          .integer("bytes", r.kv_naive_bytes)
+          .number("ratio", ratio);
+      if (a.is_mla())
+        t.text("real", Text(Msg::kv_naive_mla).integer("width", a.kv_lora_rank + a.qk_rope_head_dim));
+      else if (a.num_kv_heads < a.num_heads)
+        t.text("real", Text(Msg::kv_naive_gqa).integer("kv_heads", a.num_kv_heads));
+      const bool windows_or_states = std::any_of(layout1.begin(), layout1.end(), [](const LayerCache& l) {
+        return std::any_of(l.parts.begin(), l.parts.end(),
+                           [](const CacheComponent& p) { return p.holds != Holds::every_token; });
+      });
+      if (windows_or_states) t.text("windows", Text(Msg::kv_naive_windows));
+      r.kv_naive_explain = render(t);
+    }
   }
 
   // --- the engine's own rule, stage by stage --------------------------------------------------
@@ -316,7 +247,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   d.seqs = seqs;
   d.ranges = ranges;
   d.stage_weights = stage_weights;
-  d.costs = costs;
+  d.cache = layout;
   d.weights_explain = r.weights_explain;
   d.explain = in.explain;
   Expected<EngineOutcome> ran = in.engine == "vllm"                                   ? run_vllm(d)
@@ -358,7 +289,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   // The workload's KV on all GPUs (what the sequences need, whatever pool an engine preallocates).
   for (I s = 0; s < pp; ++s) {
     const auto [first, last] = ranges[static_cast<std::size_t>(s)];
-    r.kv_bytes += kv_bytes_per_sequence(costs, in.context_tokens, static_cast<std::size_t>(first),
+    r.kv_bytes += kv_bytes_per_sequence(layout, in.context_tokens, static_cast<std::size_t>(first),
                                         static_cast<std::size_t>(last)) *
                   seqs * tp * dp;
   }

@@ -51,7 +51,7 @@ Expected<EngineOutcome> run_ktransformers(const Deployment& d) {
     }
   }
   I64 kv_per_token = 0;
-  for (const auto& c : d.costs) kv_per_token += c.k_bytes_per_token + c.v_bytes_per_token;
+  for (const auto& l : d.cache) kv_per_token += l.bytes_per_token();
   const I64 kv = kv_per_token * cache_lens;
   const I64 act =
       std::min(chunk, in.context_tokens * d.seqs) * activation_bytes_per_token(a, 1) + d.seqs * a.vocab_size * 4;

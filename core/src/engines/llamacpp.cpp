@@ -445,36 +445,38 @@ Expected<EngineOutcome> run_llamacpp(const Deployment& d) {
                            ") -- possible training context overflow (llama.cpp's own warning)");
 
   // --- per-layer KV --------------------------------------------------------------------------------
+  // From the cache descriptor (llama.cpp has no tensor parallelism: the whole model's widths). K rows hold
+  // the key, or MLA's latent + shared RoPE key (V is a view of K there: has_v = !is_mla); recurrent layers
+  // hold R (conv) and S (SSM) state rows.
   std::vector<LayerKv> kv(static_cast<std::size_t>(n_layer));
   bool any_swa = false, any_base = false, any_rec = false;
-  for (I il = 0; il < n_layer; ++il) {
+  const std::vector<LayerCache> layout = cache_layout(a, in.kv, 1);
+  for (I il = 0; il < n_layer && static_cast<std::size_t>(il) < layout.size(); ++il) {
     auto& L = kv[static_cast<std::size_t>(il)];
-    const LayerSpec spec =
-        static_cast<std::size_t>(il) < a.layers.size() ? a.layers[static_cast<std::size_t>(il)] : LayerSpec{};
-    switch (spec.attention) {
-      case AttentionKind::linear: {
-        const auto& l = a.linear;
-        L.recurrent = true;
-        L.r_row = std::max<I>(0, l.conv_kernel - 1) *
-                  (2 * l.num_key_heads * l.key_head_dim + l.num_value_heads * l.value_head_dim);
-        L.s_row = l.num_value_heads * l.key_head_dim * l.value_head_dim;
-        any_rec = true;
-        break;
+    for (const auto& p : layout[static_cast<std::size_t>(il)].parts) {
+      switch (p.part) {
+        case CachePart::value:
+          L.v_row += p.values();
+          break;
+        case CachePart::conv_state:
+          L.r_row += p.values();
+          break;
+        case CachePart::ssm_state:
+          L.s_row += p.values();
+          break;
+        default:
+          L.k_row += p.values();
       }
-      case AttentionKind::mla:
+      if (p.holds == Holds::per_sequence) {
+        L.recurrent = true;
+      } else {
         L.has_kv = true;
-        L.k_row = a.kv_lora_rank + a.qk_rope_head_dim;  // the latent + the shared RoPE key
-        L.v_row = 0;                                    // V is a view of K (has_v = !is_mla)
-        any_base = true;
-        break;
-      default:
-        L.has_kv = true;
-        L.k_row = a.head_dim * a.num_kv_heads;
-        L.v_row = a.v_head_dim * a.num_kv_heads;
-        L.swa = spec.attention == AttentionKind::sliding || spec.attention == AttentionKind::chunked;
-        L.window = spec.window;
-        (L.swa ? any_swa : any_base) = true;
+        L.swa = p.holds == Holds::window || p.holds == Holds::chunk;
+        L.window = p.span;
+      }
     }
+    if (L.recurrent) any_rec = true;
+    if (L.has_kv) (L.swa ? any_swa : any_base) = true;
     if (L.has_kv) {
       if (!gguf::row_fits(*tk, L.k_row))
         return make_error(ErrorCode::invalid_field, "engine_options.cache_type_k",

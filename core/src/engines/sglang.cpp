@@ -58,10 +58,7 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
     StageOutcome st;
     const auto [first, last] = d.ranges[static_cast<std::size_t>(s)];
     I64 cell = 0;
-    for (I64 l = first; l < last; ++l) {
-      const auto& c = d.costs[static_cast<std::size_t>(l)];
-      cell += c.k_bytes_per_token + c.v_bytes_per_token;
-    }
+    for (I64 l = first; l < last; ++l) cell += d.cache[static_cast<std::size_t>(l)].bytes_per_token();
     const I64 weights = d.stage_weights[static_cast<std::size_t>(s)];
     const double available = total - static_cast<double>(pre_weights + weights);
     const double rest = available - total * (1.0 - mfs);
@@ -101,8 +98,8 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
     out.stages.push_back(std::move(st));
   }
   const I64 tokens = std::max<I64>(0, min_tokens);
-  const I64 per_layer_k = d.costs.empty() ? 0 : d.costs.front().k_bytes_per_token;
-  const I64 per_layer_v = d.costs.empty() ? 0 : d.costs.front().v_bytes_per_token;
+  const I64 per_layer_k = d.cache.empty() ? 0 : d.cache.front().k_bytes_per_token();
+  const I64 per_layer_v = d.cache.empty() ? 0 : d.cache.front().v_bytes_per_token();
   const I64 layers = a.num_layers / d.pp;
   const double k_size = static_cast<double>((tokens + page_size) * per_layer_k * layers);
   const double v_size = static_cast<double>((tokens + page_size) * per_layer_v * layers);

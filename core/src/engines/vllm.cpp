@@ -101,7 +101,7 @@ Expected<VllmOptions> parse_options(const Deployment& d, std::vector<std::string
 // KV cache groups of vLLM's hybrid allocator: layers of one attention kind share a page size;
 // with several kinds, layers are grouped in groups of the smallest kind's size.
 struct KvGroup {
-  AttentionKind kind;
+  Holds holds;
   I64 window;
   I64 layers;
   I64 bytes_per_token;  // one layer, one rank
@@ -153,19 +153,22 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
     const I64 available = static_cast<I64>(std::floor(available_d));
 
     std::vector<KvGroup> kinds;
+    bool state_only_layers = false;
     for (I64 l = first; l < last; ++l) {
-      const auto& c = d.costs[static_cast<std::size_t>(l)];
-      if (c.kind == AttentionKind::linear) continue;
-      auto it = std::find_if(kinds.begin(), kinds.end(),
-                             [&](const KvGroup& g) { return g.kind == c.kind && g.window == c.window; });
+      const LayerCache& c = d.cache[static_cast<std::size_t>(l)];
+      if (!c.attends_to_context()) {
+        state_only_layers = true;
+        continue;
+      }
+      auto it = std::find_if(kinds.begin(), kinds.end(), [&](const KvGroup& g) {
+        return g.holds == c.token_holds() && g.window == c.token_span();
+      });
       if (it == kinds.end())
-        kinds.push_back({c.kind, c.window, 1, c.k_bytes_per_token + c.v_bytes_per_token});
+        kinds.push_back({c.token_holds(), c.token_span(), 1, c.bytes_per_token()});
       else
         ++it->layers;
     }
-    if (std::any_of(d.costs.begin() + first, d.costs.begin() + last,
-                    [](const KvLayerCost& c) { return c.kind == AttentionKind::linear; }) &&
-        first_stage)
+    if (state_only_layers && first_stage)
       out.warnings.push_back(
           "vLLM pads linear-attention (Mamba-style) state pages to the attention page size; "
           "this profile counts attention layers only, so its block figures are approximate");
@@ -236,7 +239,7 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
     for (const auto& g : groups_worst) {
       const I64 groups_of_kind = ceil_div(g.layers, group_size_worst);
       I64 per = 0;
-      if (g.kind == AttentionKind::sliding || g.kind == AttentionKind::chunked)
+      if (g.holds == Holds::window || g.holds == Holds::chunk)
         per = ceil_div(std::min(g.window - 1 + o.max_num_batched_tokens, len), o.block_size) + 1;
       else
         per = ceil_div(len, o.block_size);

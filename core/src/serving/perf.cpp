@@ -28,11 +28,11 @@ PerfModel make_perf_model(const Architecture& a, const WeightFormat& w, const Kv
   m.flops_per_token_linear = 2.0 * static_cast<double>(active_params - embedding_params);
   // Causal attention reads every cached position: 2 matmuls x 2 FLOPs x heads x head_dim per layer.
   double attn = 0;
-  for (const auto& l : a.layers)
-    if (l.attention != AttentionKind::linear) attn += 4.0 * static_cast<double>(a.num_heads * a.q_head_dim());
+  const auto layout = cache_layout(a, kv, tp);
+  for (const auto& l : layout)
+    if (l.attends_to_context()) attn += 4.0 * static_cast<double>(a.num_heads * a.q_head_dim());
   m.attention_flops_per_token_ctx = attn;
-  for (const auto& c : kv_layer_costs(a, kv, tp))
-    m.kv_bytes_per_token_per_gpu += c.k_bytes_per_token + c.v_bytes_per_token;
+  for (const auto& l : layout) m.kv_bytes_per_token_per_gpu += l.bytes_per_token();
   m.kv_bytes_per_token_per_gpu /= pp;
   // The format's compute path: FP8 and INT8 checkpoints use the low-precision tensor cores when the GPU has
   // them; weight-only formats (GPTQ/AWQ/NF4/GGUF/MXFP4 on most GPUs) dequantise to 16-bit.

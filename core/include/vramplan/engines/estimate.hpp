@@ -11,7 +11,7 @@
 #include "vramplan/common/error.hpp"
 #include "vramplan/formats/formats.hpp"
 #include "vramplan/model/architecture.hpp"
-#include "vramplan/model/kv_cache.hpp"
+#include "vramplan/model/cache.hpp"
 #include "vramplan/model/params.hpp"
 
 namespace vramplan {

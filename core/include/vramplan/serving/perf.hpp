@@ -9,7 +9,7 @@
 #include "vramplan/catalog/catalog.hpp"
 #include "vramplan/formats/formats.hpp"
 #include "vramplan/model/architecture.hpp"
-#include "vramplan/model/kv_cache.hpp"
+#include "vramplan/model/cache.hpp"
 
 namespace vramplan {
 

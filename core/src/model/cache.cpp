@@ -1,0 +1,226 @@
+// The KV cache descriptor: what each layer caches on one TP rank. Only cache_layout() looks at the
+// attention kind; everything else asks the components.
+#include "vramplan/model/cache.hpp"
+
+#include <algorithm>
+
+#include "vramplan/common/strings.hpp"
+
+namespace vramplan {
+namespace {
+
+using I = std::int64_t;
+
+struct KvType {
+  const char* id;
+  int block_elems;
+  int block_bytes;
+};
+// llama.cpp cache types use ggml block layouts (ggml-common.h): q8_0 = 34 B per 32 values, etc.
+const KvType kKvTypes[] = {
+    {"fp32", 1, 4},     {"fp16", 1, 2},   {"bf16", 1, 2},     {"fp8", 1, 1},    {"fp8_e4m3", 1, 1},
+    {"fp8_e5m2", 1, 1}, {"int8", 1, 1},   {"q8_0", 32, 34},   {"q5_1", 32, 24}, {"q5_0", 32, 22},
+    {"q4_1", 32, 20},   {"q4_0", 32, 18}, {"iq4_nl", 32, 18},
+};
+const char* const kKvAliases[][2] = {{"f32", "fp32"},  {"float32", "fp32"},  {"f16", "fp16"},      {"float16", "fp16"},
+                                     {"half", "fp16"}, {"bfloat16", "bf16"}, {"fp8_ds_mla", "fp8"}};
+
+bool k_side(CachePart p) {
+  return p == CachePart::key || p == CachePart::latent || p == CachePart::rope_key || p == CachePart::indexer_key;
+}
+
+// Grouped-query attention: K and V heads split across ranks; with fewer KV heads than ranks each rank keeps
+// one (vLLM replicates them).
+LayerCache attention_layer(const Architecture& a, const KvDtype& d, I tp, Holds holds, I span) {
+  LayerCache l;
+  const I heads = a.num_kv_heads >= tp ? a.num_kv_heads / tp : 1;
+  const bool replicated = a.num_kv_heads < tp;
+  l.parts.push_back({CachePart::key, holds, span, heads, a.head_dim, 1, d, replicated});
+  l.parts.push_back({CachePart::value, holds, span, heads, a.v_head_dim, 1, d, replicated});
+  return l;
+}
+
+// MLA: one latent (kv_lora_rank) plus the RoPE key shared by all heads per token, identical on every rank.
+LayerCache latent_layer(const Architecture& a, const KvDtype& d, I tp) {
+  LayerCache l;
+  l.parts.push_back({CachePart::latent, Holds::every_token, 0, 1, a.kv_lora_rank, 1, d, tp > 1});
+  l.parts.push_back({CachePart::rope_key, Holds::every_token, 0, 1, a.qk_rope_head_dim, 1, d, tp > 1});
+  return l;
+}
+
+// Gated DeltaNet: a key_head_dim x value_head_dim state per value head, plus the short convolution's last
+// (kernel - 1) inputs of the mixed q/k/v channels. Heads split across ranks.
+LayerCache linear_layer(const Architecture& a, const KvDtype& d, I tp) {
+  LayerCache l;
+  const auto& s = a.linear;
+  const I nv = std::max<I>(1, s.num_value_heads / tp);
+  const I nk = std::max<I>(1, s.num_key_heads / tp);
+  const bool replicated = s.num_value_heads < tp;
+  l.parts.push_back(
+      {CachePart::ssm_state, Holds::per_sequence, 0, nv, s.key_head_dim, s.value_head_dim, d, replicated});
+  const I channels = 2 * nk * s.key_head_dim + nv * s.value_head_dim;
+  l.parts.push_back(
+      {CachePart::conv_state, Holds::per_sequence, 0, 1, channels, std::max<I>(0, s.conv_kernel - 1), d, replicated});
+  return l;
+}
+
+}  // namespace
+
+const char* to_string(CachePart part) {
+  switch (part) {
+    case CachePart::key:
+      return "key";
+    case CachePart::value:
+      return "value";
+    case CachePart::latent:
+      return "latent";
+    case CachePart::rope_key:
+      return "rope_key";
+    case CachePart::indexer_key:
+      return "indexer_key";
+    case CachePart::ssm_state:
+      return "ssm_state";
+    case CachePart::conv_state:
+      return "conv_state";
+    case CachePart::cross_key:
+      return "cross_key";
+    case CachePart::cross_value:
+      return "cross_value";
+  }
+  return "key";
+}
+
+std::vector<std::string> kv_dtype_ids() {
+  std::vector<std::string> ids{"auto"};
+  for (const auto& t : kKvTypes) ids.emplace_back(t.id);
+  return ids;
+}
+
+Expected<KvDtype> find_kv_dtype(const std::string& id_in, const Architecture& arch, const std::string& field) {
+  std::string id = lower(id_in);
+  for (const auto& a : kKvAliases)
+    if (id == a[0]) id = a[1];
+  if (id == "auto" || id.empty()) {
+    if (arch.dtype == "float32") return KvDtype{"fp32", 1, 4};
+    if (arch.dtype == "float16") return KvDtype{"fp16", 1, 2};
+    return KvDtype{"bf16", 1, 2};
+  }
+  for (const auto& t : kKvTypes)
+    if (id == t.id) return KvDtype{t.id, t.block_elems, t.block_bytes};
+  return make_error(ErrorCode::unknown_format, field,
+                    "unknown KV cache dtype '" + id_in.substr(0, 40) + "'; use one of " + join(kv_dtype_ids()));
+}
+
+I kv_row_bytes(const KvDtype& d, I n) { return ceil_div(n, d.block_elems) * d.block_bytes; }
+
+I CacheComponent::rows(I context) const {
+  switch (holds) {
+    case Holds::every_token:
+      return context;
+    case Holds::window:
+    case Holds::chunk:
+      return std::min(context, span);
+    case Holds::per_sequence:
+      return 1;
+    case Holds::strided:
+      return span > 0 ? ceil_div(context, span) : context;
+    case Holds::fixed_tokens:
+      return span;
+  }
+  return context;
+}
+
+I LayerCache::bytes_per_token() const { return k_bytes_per_token() + v_bytes_per_token(); }
+
+I LayerCache::k_bytes_per_token() const {
+  I total = 0;
+  for (const auto& p : parts)
+    if (k_side(p.part) && p.grows_with_context())
+      total += p.holds == Holds::strided && p.span > 0 ? p.row_bytes() / p.span : p.row_bytes();
+  return total;
+}
+
+I LayerCache::v_bytes_per_token() const {
+  I total = 0;
+  for (const auto& p : parts)
+    if (p.part == CachePart::value && p.grows_with_context())
+      total += p.holds == Holds::strided && p.span > 0 ? p.row_bytes() / p.span : p.row_bytes();
+  return total;
+}
+
+I LayerCache::state_bytes() const {
+  I total = 0;
+  for (const auto& p : parts)
+    if (p.holds == Holds::per_sequence) total += p.row_bytes();
+  return total;
+}
+
+I LayerCache::bytes(I context) const {
+  I total = 0;
+  for (const auto& p : parts) total += p.bytes(context);
+  return total;
+}
+
+bool LayerCache::attends_to_context() const {
+  return std::any_of(parts.begin(), parts.end(),
+                     [](const CacheComponent& p) { return p.holds != Holds::per_sequence; });
+}
+
+Holds LayerCache::token_holds() const {
+  for (const auto& p : parts)
+    if (p.holds != Holds::per_sequence) return p.holds;
+  return Holds::per_sequence;
+}
+
+I LayerCache::token_span() const {
+  for (const auto& p : parts)
+    if (p.holds != Holds::per_sequence) return p.span;
+  return 0;
+}
+
+I LayerCache::heads_per_rank() const { return parts.empty() ? 0 : parts.front().heads; }
+
+bool LayerCache::replicated() const { return !parts.empty() && parts.front().replicated; }
+
+std::vector<LayerCache> cache_layout(const Architecture& a, const KvDtype& d, I tp) {
+  std::vector<LayerCache> out;
+  out.reserve(a.layers.size());
+  tp = std::max<I>(1, tp);
+  for (const auto& spec : a.layers) {
+    LayerCache l;
+    switch (spec.attention) {
+      case AttentionKind::mla:
+        l = latent_layer(a, d, tp);
+        break;
+      case AttentionKind::linear:
+        l = linear_layer(a, d, tp);
+        break;
+      case AttentionKind::sliding:
+        l = attention_layer(a, d, tp, Holds::window, spec.window);
+        break;
+      case AttentionKind::chunked:
+        l = attention_layer(a, d, tp, Holds::chunk, spec.window);
+        break;
+      case AttentionKind::full:
+        l = attention_layer(a, d, tp, Holds::every_token, 0);
+        break;
+    }
+    l.kind = spec.attention;
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+I kv_bytes_per_token(const Architecture& a, const KvDtype& d) {
+  I total = 0;
+  for (const auto& l : cache_layout(a, d, 1)) total += l.bytes_per_token();
+  return total;
+}
+
+I kv_bytes_per_sequence(const std::vector<LayerCache>& layers, I context, std::size_t first, std::size_t last) {
+  I total = 0;
+  for (std::size_t i = first; i < last && i < layers.size(); ++i) total += layers[i].bytes(context);
+  return total;
+}
+
+}  // namespace vramplan

@@ -1,0 +1,128 @@
+// The cache descriptor explains itself: one line per group of identical layers, built from the components.
+#include <algorithm>
+
+#include "vramplan/model/cache.hpp"
+
+namespace vramplan {
+namespace {
+
+using I = std::int64_t;
+
+Msg kind_label(AttentionKind k) {
+  switch (k) {
+    case AttentionKind::full: return Msg::kv_kind_full;
+    case AttentionKind::sliding: return Msg::kv_kind_sliding;
+    case AttentionKind::chunked: return Msg::kv_kind_chunked;
+    case AttentionKind::mla: return Msg::kv_kind_mla;
+    case AttentionKind::linear: return Msg::kv_kind_linear;
+  }
+  return Msg::kv_kind_full;
+}
+
+Msg part_label(CachePart p) {
+  switch (p) {
+    case CachePart::key: return Msg::kv_part_key;
+    case CachePart::value: return Msg::kv_part_value;
+    case CachePart::latent: return Msg::kv_part_latent;
+    case CachePart::rope_key: return Msg::kv_part_rope_key;
+    case CachePart::indexer_key: return Msg::kv_part_indexer_key;
+    case CachePart::ssm_state: return Msg::kv_part_ssm_state;
+    case CachePart::conv_state: return Msg::kv_part_conv_state;
+    case CachePart::cross_key: return Msg::kv_part_cross_key;
+    case CachePart::cross_value: return Msg::kv_part_cross_value;
+  }
+  return Msg::kv_part_key;
+}
+
+}  // namespace
+
+Text explain_dtype(const KvDtype& d) {
+  if (d.block_elems == 1) return Text(Msg::kv_dtype_plain).integer("bytes", d.block_bytes).str("dtype", d.id);
+  return Text(Msg::kv_dtype_block).str("dtype", d.id).integer("bytes", d.block_bytes).integer("values", d.block_elems);
+}
+
+namespace {
+
+Text part_text(const CacheComponent& p) {
+  return Text(part_label(p.part))
+      .integer("heads", p.heads)
+      .integer("head_dim", p.head_dim)
+      .integer("state_dim", p.state_dim);
+}
+
+bool same_shape(const CacheComponent& a, const CacheComponent& b) {
+  return a.heads == b.heads && a.head_dim == b.head_dim && a.state_dim == b.state_dim && a.dtype.id == b.dtype.id;
+}
+
+// K and V of equal shape read as the classic "2 (K,V) x heads x head_dim"; anything else lists its parts.
+Text token_shape(const std::vector<const CacheComponent*>& parts, I tp) {
+  if (parts.size() == 2 && parts[0]->part == CachePart::key && parts[1]->part == CachePart::value &&
+      same_shape(*parts[0], *parts[1])) {
+    Text t(Msg::kv_shape_kv);
+    t.integer("heads", parts[0]->heads).integer("head_dim", parts[0]->head_dim);
+    if (tp > 1) t.text("per_rank", Text(Msg::kv_per_rank));
+    return t;
+  }
+  std::vector<Text> items;
+  for (const auto* p : parts) items.push_back(part_text(*p));
+  return Text(Msg::kv_shape_parts).list("parts", std::move(items));
+}
+
+Text group_text(const LayerCache& l, I count, I context, I tp) {
+  std::vector<const CacheComponent*> tokens, states;
+  for (const auto& p : l.parts) (p.holds == Holds::per_sequence ? states : tokens).push_back(&p);
+  const I bytes = count * l.bytes(context);
+  if (tokens.empty()) {
+    std::vector<Text> items;
+    for (const auto* p : states) items.push_back(part_text(*p));
+    return Text(Msg::kv_group_state)
+        .integer("layers", count)
+        .text("kind", Text(kind_label(l.kind)))
+        .integer("state", l.state_bytes())
+        .list("parts", std::move(items))
+        .integer("bytes", bytes);
+  }
+  const CacheComponent& first = *tokens.front();
+  Text t(Msg::kv_group_tokens);
+  t.integer("layers", count)
+      .text("kind", Text(kind_label(l.kind)))
+      .text("shape", token_shape(tokens, tp))
+      .text("dtype", explain_dtype(first.dtype))
+      .integer("tokens", first.rows(context));
+  if (first.holds == Holds::window || first.holds == Holds::chunk)
+    t.text("held", Text(Msg::kv_held_window).integer("context", context).integer("window", first.span));
+  else if (first.holds == Holds::fixed_tokens)
+    t.text("held", Text(Msg::kv_held_fixed).integer("tokens", first.span));
+  else if (first.holds == Holds::strided)
+    t.text("held", Text(Msg::kv_held_strided).integer("stride", first.span));
+  if (tp > 1 && first.replicated && first.part != CachePart::key)
+    t.text("replicated", Text(Msg::kv_replicated).integer("tp", tp));
+  t.integer("bytes", bytes);
+  return t;
+}
+
+}  // namespace
+
+Text explain_cache(const std::vector<LayerCache>& layers, std::size_t first, std::size_t last, I context, I tp) {
+  struct Group {
+    const LayerCache* layer;
+    I count;
+  };
+  std::vector<Group> groups;
+  for (std::size_t i = first; i < last && i < layers.size(); ++i) {
+    const LayerCache& l = layers[i];
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+      return g.layer->kind == l.kind && g.layer->token_holds() == l.token_holds() &&
+             g.layer->token_span() == l.token_span();
+    });
+    if (it == groups.end())
+      groups.push_back({&l, 1});
+    else
+      ++it->count;
+  }
+  std::vector<Text> items;
+  for (const auto& g : groups) items.push_back(group_text(*g.layer, g.count, context, tp));
+  return Text(Msg::kv_layers).list("groups", std::move(items));
+}
+
+}  // namespace vramplan
