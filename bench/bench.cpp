@@ -6,8 +6,6 @@
 #include <vector>
 
 #include "vramplan/api/api.hpp"
-#include "vramplan/serving/fit.hpp"
-#include "vramplan/serving/planner.hpp"
 
 namespace {
 

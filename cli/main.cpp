@@ -9,8 +9,6 @@
 #include "table.hpp"
 #include "vramplan/api/accuracy.hpp"
 #include "vramplan/api/api.hpp"
-#include "vramplan/serving/fit.hpp"
-#include "vramplan/serving/planner.hpp"
 
 namespace {
 
@@ -23,9 +21,11 @@ const char* kUsage =
     "                    [--context N] [--concurrency N] [--gpu ID] [--count N] [--tp N] [--pp N]\n"
     "  vramplan fit      [FILE|-] [--json] [same flags]   (max context/concurrency, fewest GPUs, what to change)\n"
     "  vramplan plan     FILE|- [--json]                  (ranked deployment plans for a workload)\n"
-    "  vramplan catalog [models|gpus|formats] [--json]\n"
+    "  vramplan catalog [models|gpus|formats|engines] [--json]\n"
     "  vramplan accuracy CASES.json [--json]      (the published accuracy table, as Markdown)\n"
     "FILE (or - for stdin) holds a JSON request (see API.md); flags fill or override its fields.\n"
+    "  --engine ID   -o NAME=VALUE   (an engine option, repeatable: -o gpu_memory_utilization=0.85;\n"
+    "                                 `vramplan catalog engines` lists each engine's options)\n"
     "Exit status: 0 ok, 2 bad input, 1 internal error.\n";
 
 int fail_input(const vramplan::Error& e, bool as_json) {
@@ -38,6 +38,15 @@ int fail_input(const vramplan::Error& e, bool as_json) {
 json flag_value(const std::string& text) {
   if (!text.empty() && text.find_first_not_of("-0123456789") == std::string::npos && text.size() < 19)
     return json(std::stoll(text));
+  return json(text);
+}
+
+// An engine option's value as JSON: a number, true/false, a list of numbers ("3,1"), else the text. The core
+// checks it against the option's type and names the field when it does not fit.
+json option_value(const std::string& text) {
+  if (text == "true" || text == "false") return json(text == "true");
+  const json parsed = json::parse(text.find(',') != std::string::npos ? "[" + text + "]" : text, nullptr, false);
+  if (!parsed.is_discarded() && (parsed.is_number() || (parsed.is_array() && !parsed.empty()))) return parsed;
   return json(text);
 }
 
@@ -61,10 +70,19 @@ int run(int argc, char** argv) {
   const std::string command = args[0];
   bool as_json = false, explain = false;
   std::vector<std::string> positional;
-  std::vector<std::pair<std::string, std::string>> flags;
+  std::vector<std::pair<std::string, std::string>> flags, options;
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--json")
+    if (a == "-o") {
+      if (i + 1 >= args.size())
+        return fail_input({vramplan::ErrorCode::invalid_field, "-o", "-o needs NAME=VALUE"}, as_json);
+      const std::string& kv = args[++i];
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0)
+        return fail_input(
+            {vramplan::ErrorCode::invalid_field, "-o", "-o takes NAME=VALUE, got '" + kv.substr(0, 60) + "'"}, as_json);
+      options.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    } else if (a == "--json")
       as_json = true;
     else if (a == "--explain")
       explain = true;
@@ -87,9 +105,9 @@ int run(int argc, char** argv) {
 
   if (command == "catalog") {
     std::string which = positional.empty() ? "" : positional[0];
-    if (!which.empty() && which != "models" && which != "gpus" && which != "formats")
+    if (!which.empty() && which != "models" && which != "gpus" && which != "formats" && which != "engines")
       return fail_input({vramplan::ErrorCode::invalid_field, "catalog",
-                         "catalog takes models, gpus or formats, got '" + which.substr(0, 40) + "'"},
+                         "catalog takes models, gpus, formats or engines, got '" + which.substr(0, 40) + "'"},
                         as_json);
     json c = vramplan::catalog_json(which);
     std::cout << (as_json ? dump_json(c, 2) + "\n" : vramplan::cli::catalog_table(c));
@@ -167,7 +185,7 @@ int run(int argc, char** argv) {
       return fail_input({vramplan::ErrorCode::invalid_json, "", "the request is not valid JSON"}, as_json);
     if (!request.is_object())
       return fail_input({vramplan::ErrorCode::invalid_json, "", "the request must be a JSON object"}, as_json);
-  } else if (flags.empty()) {
+  } else if (flags.empty() && options.empty()) {
     return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "give a request FILE (or -) or at least --model"},
                       as_json);
   }
@@ -195,6 +213,7 @@ int run(int argc, char** argv) {
     else
       return fail_input({vramplan::ErrorCode::invalid_field, name, "unknown flag --" + name.substr(0, 40)}, as_json);
   }
+  for (const auto& [name, value] : options) request["engine_options"][name] = option_value(value);
   json result = command == "fit" ? vramplan::fit_json(request) : vramplan::estimate_json(request);
   if (result.contains("error")) {
     const auto& e = result["error"];

@@ -193,6 +193,26 @@ std::string catalog_table(const json& c) {
     for (const auto& f : c["formats"]) os << " " << f.get<std::string>();
     os << "\n";
   }
+  if (c.contains("kv_cache_dtypes")) {
+    os << "KV cache dtypes:";
+    for (const auto& f : c["kv_cache_dtypes"]) os << " " << f.get<std::string>();
+    os << "\n";
+  }
+  if (c.contains("engines")) {
+    for (const auto& e : c["engines"]) {
+      os << "\n"
+         << e["id"].get<std::string>() << " (" << e["name"].get<std::string>() << ")  " << e["doc"].get<std::string>()
+         << "\n";
+      for (const auto& o : e["options"]) {
+        std::string def = o["default"].is_null()     ? "-"
+                          : o["default"].is_string() ? o["default"].get<std::string>()
+                                                     : o["default"].dump();
+        os << "  " << pad_right(o["name"].get<std::string>(), 32) << pad_right(o["type"].get<std::string>(), 12)
+           << pad_right(def, 14) << (o.contains("flag") ? o["flag"].get<std::string>() + "  " : std::string())
+           << o["doc"].get<std::string>() << "\n";
+      }
+    }
+  }
   return os.str();
 }
 

@@ -1,8 +1,11 @@
 // Engine profiles: the engines' own rules, their failures and their options.
 #include <cmath>
+#include <set>
 
 #include "catch.hpp"
 #include "support.hpp"
+#include "vramplan/engines/engine.hpp"
+#include "vramplan/import/config.hpp"
 
 using vt::i64;
 using vt::json;
@@ -114,4 +117,95 @@ TEST_CASE("engines: bad options name the field", "[engines][errors]") {
     CHECK(a["error"]["code"] == "invalid_field");
     CHECK(a["error"]["field"] == row.field);
   }
+}
+
+TEST_CASE("engines: every engine is one registry row; catalog engines lists its option specs", "[engines][registry]") {
+  json c = vramplan::catalog_json("engines");
+  REQUIRE(c["engines"].size() == vramplan::engines().size);
+  std::set<std::string> ids;
+  for (const auto& e : c["engines"]) {
+    const std::string id = e["id"];
+    CAPTURE(id);
+    CHECK(ids.insert(id).second);
+    CHECK(vramplan::find_engine(id) != nullptr);
+    for (const auto& alias : e["aliases"]) CHECK(vramplan::find_engine(alias.get<std::string>())->id == id);
+    CHECK_FALSE(e["doc"].get<std::string>().empty());
+    std::set<std::string> names;
+    for (const auto& o : e["options"]) {
+      const std::string name = o["name"];
+      CAPTURE(name);
+      CHECK(names.insert(name).second);
+      CHECK_FALSE(o["doc"].get<std::string>().empty());
+      CHECK(o["doc"].get<std::string>().find('{') == std::string::npos);  // every placeholder filled
+      // A default lies within the option's own range.
+      if (o.contains("min") && o["default"].is_number()) {
+        CHECK(o["default"].get<double>() >= o["min"].get<double>());
+        CHECK(o["default"].get<double>() <= o["max"].get<double>());
+      }
+      if (o["type"] == "choice") {
+        bool listed = o["default"].is_null();
+        for (const auto& ch : o["choices"]) listed = listed || ch == o["default"];
+        CHECK(listed);
+      }
+    }
+    // Every KV dtype an engine lists is one the core knows.
+    for (const auto& k : e["kv_cache_dtypes"]) {
+      const auto* m = vramplan::builtin_catalog().find_model("Qwen/Qwen3-8B");
+      auto arch = vramplan::parse_hf_config(m->config, "model");
+      CHECK(vramplan::find_kv_dtype(k.get<std::string>(), arch.value(), "kv").ok());
+    }
+    for (const auto& f : e["weight_formats"]) CHECK(vramplan::find_weight_format(f.get<std::string>(), "w").ok());
+  }
+  // An unknown engine is an error, never a fallback.
+  json r = engine_request("vllm2", "Qwen/Qwen3-8B", 4096, "nvidia-h100-sxm-80gb");
+  json a = vt::estimate(r);
+  REQUIRE(a.contains("error"));
+  CHECK(a["error"]["field"] == "engine");
+  json f = vramplan::fit_json(r);
+  CHECK(f["error"]["field"] == "engine");
+}
+
+TEST_CASE("engines: options are validated by their specs; aliases and unknown names", "[engines][options]") {
+  struct Row {
+    const char* engine;
+    json options;
+    const char* field;  // "" = accepted
+  };
+  const Row rows[] = {
+      {"llama.cpp", {{"flash_attn", "maybe"}}, "engine_options.flash_attn"},
+      {"llama.cpp", {{"flash_attn", "on"}}, ""},
+      {"llama.cpp", {{"kv_unified", "auto"}}, "engine_options.kv_unified"},  // a plain switch has no auto
+      {"llama.cpp", {{"cache_type_k", "Q8_0"}}, ""},                         // case-insensitive choice
+      {"llama.cpp", {{"cache_type_k", "fp8"}}, "engine_options.cache_type_k"},
+      {"llama.cpp", {{"n_gpu_layers", "all"}}, ""},
+      {"llama.cpp", {{"n_gpu_layers", 2.5}}, "engine_options.n_gpu_layers"},
+      {"llama.cpp", {{"tensor_split", {1, -1}}}, "engine_options.tensor_split"},
+      {"llama.cpp", {{"variant", "llama-server"}}, ""},  // a synonym of llama.cpp
+      {"ollama", {{"num_ctx", 8192}}, ""},               // Ollama's name for n_ctx
+      {"vllm", {{"max_num_seqs", 0}}, "engine_options.max_num_seqs"},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.engine, row.options.dump());
+    json r = engine_request(row.engine, "Qwen/Qwen3-8B", 4096, "nvidia-rtx-4090");
+    r["weights"] = std::string(row.engine) == "vllm" ? "bf16" : "gguf-Q4_K_M";
+    r["engine_options"] = row.options;
+    json a = vt::estimate(r);
+    if (*row.field) {
+      REQUIRE(a.contains("error"));
+      CHECK(a["error"]["field"] == row.field);
+    } else {
+      CHECK_FALSE(a.contains("error"));
+    }
+  }
+  // The alias is read: Ollama's num_ctx 8192 x 1 slot gives n_ctx 8192.
+  json o = engine_request("ollama", "Qwen/Qwen3-8B", 4096, "nvidia-rtx-4090");
+  o["weights"] = "gguf-Q4_K_M";
+  o["engine_options"] = {{"num_ctx", 8192}};
+  CHECK(i64(vt::estimate(o)["engine_report"]["n_ctx"]) == 8192);
+  // An option of another engine is reported, not silently taken.
+  json v = engine_request("vllm", "Qwen/Qwen3-8B", 4096, "nvidia-h100-sxm-80gb");
+  v["engine_options"] = {{"mem_fraction_static", 0.5}};
+  json w = vt::estimate(v);
+  REQUIRE_FALSE(w.contains("error"));
+  CHECK(w["warnings"].dump().find("engine_options.mem_fraction_static") != std::string::npos);
 }

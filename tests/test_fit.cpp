@@ -1,6 +1,9 @@
 // Inverse questions: each answer is checked against the estimator itself at the boundary.
+#include <algorithm>
+
 #include "catch.hpp"
 #include "support.hpp"
+#include "vramplan/engines/engine.hpp"
 #include "vramplan/serving/fit.hpp"
 
 using vt::i64;
@@ -79,4 +82,36 @@ TEST_CASE("fit: a GGUF user is never offered a 'smaller' format that is larger t
     CHECK(s["change"] != "weights=fp8");
     CHECK(s["change"] != "weights=awq-int4");
   }
+}
+
+TEST_CASE("fit: no answer proposes a weight format or KV dtype the engine does not take", "[fit][bug]") {
+  // Regression: fit suggested kv_cache_dtype=fp8 (labelled so, computed as q8_0) and AWQ/FP8 weights to llama.cpp,
+  // which takes neither. Each engine's row lists what it takes (EngineProfile::kv_dtypes, format_ladder).
+  for (const vramplan::EngineProfile* e : vramplan::engines()) {
+    CAPTURE(e->id);
+    json req = vt::request("meta-llama/Meta-Llama-3-70B", 16384, 16, "", "nvidia-rtx-4090", 1);
+    req["engine"] = e->id;
+    if (!e->splits_heads) req["weights"] = "gguf-Q8_0";
+    json f = vramplan::fit_json(req);
+    REQUIRE_FALSE(f.contains("error"));
+    const auto kvs = e->kv_dtype_list();
+    const auto formats = e->format_list();
+    auto listed = [](const std::vector<std::string>& list, const std::string& v) {
+      return std::find(list.begin(), list.end(), v) != list.end();
+    };
+    for (const auto& s : f["suggestions"]) {
+      CAPTURE(s.dump());
+      if (s["field"] == "kv_cache_dtype") CHECK(listed(kvs, s["value"]));
+      if (s["field"] == "weights") CHECK(listed(formats, s["value"]));
+    }
+    if (f["best_weights"].is_string()) CHECK(listed(formats, f["best_weights"]));
+    if (f["best_kv_cache_dtype"].is_string()) CHECK(listed(kvs, f["best_kv_cache_dtype"]));
+  }
+  // llama.cpp's 8-bit cache is q8_0, and the suggestion says so.
+  json req = vt::request("meta-llama/Meta-Llama-3-70B", 32768, 1, "gguf-Q4_K_M", "nvidia-rtx-4090", 2);
+  req["engine"] = "llama.cpp";
+  bool q8 = false;
+  const json f = vramplan::fit_json(req);
+  for (const auto& s : f["suggestions"]) q8 = q8 || s["change"] == "kv_cache_dtype=q8_0";
+  CHECK(q8);
 }

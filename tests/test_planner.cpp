@@ -217,3 +217,46 @@ TEST_CASE("planner: prices given in the request replace the catalog's", "[planne
   req["candidates"]["prices"] = {{"h1000", 2}};
   CHECK(vramplan::plan_json(req)["error"]["code"] == "unknown_gpu");
 }
+
+TEST_CASE("planner: each engine's plans carry its own launch command, or say there is none", "[planner][launch][bug]") {
+  // Regression: a plan with engine lmdeploy printed `vllm serve`. Flags from each engine's CLI
+  // (docs/engines-launch.md): LMDeploy --tp/--session-len, TGI --num-shard/--max-total-tokens, trtllm-serve
+  // --tp_size/--max_seq_len, SGLang --tp-size/--context-length, Ollama's environment variables.
+  struct Row {
+    const char* engine;
+    const char* starts;
+    const char* contains;
+  };
+  const Row rows[] = {
+      {"lmdeploy", "lmdeploy serve api_server ", "--session-len 1500"},
+      {"tgi", "text-generation-launcher --model-id ", "--max-total-tokens 1500"},
+      {"tensorrt-llm", "trtllm-serve ", "--max_seq_len 1500"},
+      {"sglang", "python -m sglang.launch_server --model-path ", "--context-length 1500"},
+      {"vllm", "vllm serve ", "--max-model-len 1500"},
+      {"ollama", "OLLAMA_CONTEXT_LENGTH=1500 ", "ollama serve"},
+      {"llama.cpp", "llama-server -m ", " -np "},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.engine);
+    json req = {{"model", "Qwen/Qwen3-8B"},
+                {"engine", row.engine},
+                {"workload", {{"concurrency", 8}, {"prompt_tokens", 1000}, {"output_tokens", 500}}},
+                {"candidates", {{"gpus", {"nvidia-h100-sxm-80gb"}}, {"max_gpus", 8}}}};
+    if (std::string(row.engine) == "llama.cpp" || std::string(row.engine) == "ollama") req["weights"] = "gguf-Q4_K_M";
+    json r = vramplan::plan_json(req);
+    REQUIRE_FALSE(r.contains("error"));
+    REQUIRE_FALSE(r["plans"].empty());
+    const std::string cmd = r["plans"][0]["launch_command"];
+    CHECK(cmd.rfind(row.starts, 0) == 0);
+    CHECK(cmd.find(row.contains) != std::string::npos);
+  }
+  // transformers' generate() has no launcher: the plan says so instead of printing another engine's command.
+  json req = {{"model", "Qwen/Qwen3-8B"},
+              {"engine", "transformers"},
+              {"workload", {{"concurrency", 4}, {"prompt_tokens", 1000}, {"output_tokens", 500}}},
+              {"candidates", {{"gpus", {"nvidia-h100-sxm-80gb"}}, {"max_gpus", 4}}}};
+  json r = vramplan::plan_json(req);
+  REQUIRE_FALSE(r["plans"].empty());
+  CHECK(r["plans"][0]["launch_command"] == "");
+  CHECK_FALSE(r["plans"][0]["launch_note"].get<std::string>().empty());
+}

@@ -1,5 +1,5 @@
 // The module's exports, registered with embind: JSON text in, JSON text out, exactly the text entry points
-// of the core (api/api.hpp, serving/fit.hpp, serving/planner.hpp), so the wasm and the native CLI answer
+// of the core (api/api.hpp), so the wasm and the native CLI answer
 // with the same bytes. Nothing clever lives here; errors are values ({"error": {...}}) that vramplan.js
 // turns into one JS Error class. The core never throws on bad input, so this is built with
 // -fno-exceptions, and with embind's no-RTTI mode (-fno-rtti -DEMSCRIPTEN_HAS_UNBOUND_TYPE_NAMES=0).
@@ -9,8 +9,6 @@
 #include <string>
 
 #include "vramplan/api/api.hpp"
-#include "vramplan/serving/fit.hpp"
-#include "vramplan/serving/planner.hpp"
 
 namespace {
 

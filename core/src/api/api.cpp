@@ -2,9 +2,10 @@
 
 #include <set>
 
+#include "vramplan/api/engine_options.hpp"
 #include "vramplan/api/json_read.hpp"
 #include "vramplan/common/units.hpp"
-#include "vramplan/engines/engines.hpp"
+#include "vramplan/engines/engine.hpp"
 #include "vramplan/import/config.hpp"
 
 namespace vramplan {
@@ -37,6 +38,60 @@ constexpr std::int64_t kMaxGpus = 4096;
 
 }  // namespace
 
+json report_json(const EngineReport& r) {
+  json out = json::object();
+  if (!r.engine.empty()) out["engine"] = r.engine;
+  for (const auto& f : r.fields) {
+    const ReportValue& v = f.value;
+    switch (v.kind) {
+      case ReportValue::Kind::integer:
+        out[f.key] = v.i;
+        break;
+      case ReportValue::Kind::number:
+        out[f.key] = v.x;
+        break;
+      case ReportValue::Kind::boolean:
+        out[f.key] = v.b;
+        break;
+      case ReportValue::Kind::string:
+        out[f.key] = v.s;
+        break;
+      case ReportValue::Kind::note:
+        out[f.key] = render(v.note);
+        break;
+    }
+  }
+  if (!r.kv_caches.empty()) {
+    json caches = json::array();
+    for (const auto& c : r.kv_caches)
+      caches.push_back({{"name", c.name},
+                        {"cells", c.cells},
+                        {"streams", c.streams},
+                        {"layers", c.layers},
+                        {"k_bytes", c.k_bytes},
+                        {"v_bytes", c.v_bytes},
+                        {"k_mib", static_cast<double>(c.k_bytes) / kMiB},
+                        {"v_mib", static_cast<double>(c.v_bytes) / kMiB}});
+    out["kv_caches"] = caches;
+  }
+  if (!r.devices.empty()) {
+    json devices = json::array();
+    for (const auto& d : r.devices)
+      devices.push_back({{"name", d.name},
+                         {"layers", d.layers},
+                         {"output_layer", d.output_layer},
+                         {"model_buffer_bytes", d.model},
+                         {"kv_buffer_bytes", d.kv},
+                         {"recurrent_state_bytes", d.recurrent},
+                         {"compute_buffer_bytes", d.compute},
+                         {"context_bytes", d.context},
+                         {"total_bytes", d.total}});
+    out["devices"] = devices;
+  }
+  if (!r.log_lines.empty()) out["log_lines"] = r.log_lines;
+  return out;
+}
+
 json error_json(const Error& e) {
   return json{{"error", {{"code", to_string(e.code)}, {"field", e.field}, {"message", e.message}}}};
 }
@@ -44,7 +99,7 @@ json error_json(const Error& e) {
 std::string dump_json(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
 
 Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& catalog,
-                                               std::vector<std::string>* warnings) {
+                                               std::vector<std::string>* warnings, bool warn_no_gpu) {
   if (!req.is_object())
     return make_error(ErrorCode::invalid_json, "",
                       "the request must be a JSON object, got " + describe_json_value(req));
@@ -88,7 +143,7 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   JsonReader top(req, "");
   const std::string weights = top.string("weights", "");
   const std::string kv = top.string("kv_cache_dtype", "auto");
-  in.engine = top.string("engine", "generic");
+  const std::string engine_id = top.string("engine", "generic");
   if (!top.ok()) return top.error();
   if (weights.empty()) {
     in.weights = native_weight_format(in.arch);
@@ -102,11 +157,11 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   auto kvd = find_kv_dtype(kv, in.arch, "kv_cache_dtype");
   if (!kvd) return kvd.error();
   in.kv = kvd.value();
-  const EngineTraits* engine = find_engine(in.engine);
+  const EngineProfile* engine = find_engine(engine_id);
   if (!engine)
     return make_error(ErrorCode::unsupported, "engine",
-                      "engine '" + in.engine.substr(0, 40) + "' has no profile; use one of " + engine_ids_text());
-  in.engine = engine->id;
+                      "engine '" + engine_id.substr(0, 40) + "' has no profile; use one of " + engine_ids_text());
+  in.engine = engine;
 
   // Workload.
   if (req.contains("workload") && !req["workload"].is_null()) {
@@ -167,35 +222,14 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
     in.gpu.id = "none";
     in.gpu.name = "no GPU chosen";
     in.gpu.memory_bytes = 0;
-    if (warnings) warnings->push_back("no hardware.gpu given: memory is computed, fit is not judged");
+    if (warnings && warn_no_gpu) warnings->push_back("no hardware.gpu given: memory is computed, fit is not judged");
   }
 
-  // Engine options of the generic profile.
-  if (req.contains("engine_options") && !req["engine_options"].is_null()) {
-    const json& eo = req["engine_options"];
-    if (!eo.is_object())
-      return make_error(ErrorCode::invalid_field, "engine_options",
-                        "engine_options must be an object, got " + describe_json_value(eo));
-    in.engine_options = eo;
-    if (in.engine == "generic")
-      warn_unknown_keys(eo,
-                        {"cuda_context_bytes", "nccl_bytes", "allocator_reserve_fraction", "max_batched_tokens",
-                         "max_num_batched_tokens", "logits_copies", "include_mtp_weights", "include_vision_weights",
-                         "activation_bytes"},
-                        "engine_options", warnings);
-    JsonReader o(eo, "engine_options");
-    auto& opt = in.options;
-    opt.cuda_context_bytes = o.integer("cuda_context_bytes", opt.cuda_context_bytes, 0, std::int64_t{1} << 40);
-    opt.nccl_bytes = o.integer("nccl_bytes", opt.nccl_bytes, 0, std::int64_t{1} << 40);
-    opt.allocator_reserve_fraction = o.number("allocator_reserve_fraction", opt.allocator_reserve_fraction, 0.0, 1.0);
-    opt.max_batched_tokens = o.integer("max_num_batched_tokens", opt.max_batched_tokens, 1, kMaxContextTokens);
-    opt.max_batched_tokens = o.integer("max_batched_tokens", opt.max_batched_tokens, 1, kMaxContextTokens);
-    opt.logits_copies = o.integer("logits_copies", opt.logits_copies, 0, 16);
-    opt.include_mtp_weights = o.boolean("include_mtp_weights", opt.include_mtp_weights);
-    opt.include_vision_weights = o.boolean("include_vision_weights", opt.include_vision_weights);
-    opt.activation_bytes_override = o.integer("activation_bytes", -1, 0, std::int64_t{1} << 50);
-    if (!o.ok()) return o.error();
-  }
+  // The engine's own options, validated against its option list.
+  auto options =
+      read_engine_options(req.contains("engine_options") ? req["engine_options"] : json(), *engine, warnings);
+  if (!options) return options.error();
+  in.options = std::move(options.value());
 
   // Products that could overflow 64-bit arithmetic are refused before any is formed.
   const double kv_rough = static_cast<double>(kv_bytes_per_token(in.arch, in.kv)) *
@@ -219,16 +253,11 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
                   {"attention_heads", in.arch.num_heads},
                   {"kv_heads", in.arch.num_kv_heads},
                   {"head_dim", in.arch.head_dim}};
-  out["request"] = {{"weights", in.weights.id},
-                    {"kv_cache_dtype", in.kv.id},
-                    {"engine", in.engine},
-                    {"context_tokens", in.context_tokens},
-                    {"concurrency", in.concurrency},
-                    {"gpu", in.gpu.id},
-                    {"gpu_name", in.gpu.name},
-                    {"count", in.count},
-                    {"tensor_parallel", in.tp},
-                    {"pipeline_parallel", in.pp},
+  out["request"] = {{"weights", in.weights.id},        {"kv_cache_dtype", in.kv.id},
+                    {"engine", in.engine->id},         {"context_tokens", in.context_tokens},
+                    {"concurrency", in.concurrency},   {"gpu", in.gpu.id},
+                    {"gpu_name", in.gpu.name},         {"count", in.count},
+                    {"tensor_parallel", in.tp},        {"pipeline_parallel", in.pp},
                     {"data_parallel", r.data_parallel}};
   json by_class = json::object();
   for (int c = 0; c < 10; ++c)
@@ -318,7 +347,7 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
   json assumptions = json::array();
   for (const auto& a : r.assumptions) assumptions.push_back({{"name", a.name}, {"value", a.value}, {"why", a.why}});
   out["assumptions"] = assumptions;
-  out["engine_report"] = r.engine_report;
+  out["engine_report"] = report_json(r.engine_report);
   if (r.host_bytes > 0) out["host"] = {{"bytes", r.host_bytes}, {"explain", r.host_explain}};
   out["warnings"] = r.warnings;
   return out;
@@ -430,6 +459,12 @@ json catalog_json(const std::string& which, const Catalog& catalog) {
   }
   if (which.empty() || which == "formats") {
     out["formats"] = weight_format_ids();
+    out["kv_cache_dtypes"] = kv_dtype_ids();
+  }
+  if (which.empty() || which == "engines") {
+    json list = json::array();
+    for (const EngineProfile* e : engines()) list.push_back(engine_json(*e));
+    out["engines"] = list;
   }
   return out;
 }

@@ -2,7 +2,6 @@
 // Private to the core: what every engine profile starts from (the model split over the GPUs),
 // and the interface each profile implements.
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +29,9 @@ struct Deployment {
   std::vector<LayerCache> cache;            // per layer, on one TP rank
   std::string weights_explain;              // the whole model's weights, class by class
   bool explain = true;                      // build line items with their formulas
+  EngineOptions options;                    // the request's engine_options, with this engine's defaults
+  // "N x <GPU name>", for verdicts.
+  std::string hardware() const;
 };
 
 struct StageOutcome {
@@ -39,7 +41,7 @@ struct StageOutcome {
 
 struct EngineOutcome {
   std::vector<StageOutcome> stages;  // one per PP stage
-  nlohmann::json report = nlohmann::json::object();
+  EngineReport report;
   std::vector<Assumption> assumptions;
   std::vector<std::string> warnings;
   std::string verdict;   // empty: the common "total vs capacity" verdict
@@ -55,14 +57,12 @@ std::string kv_stage_explain(const Deployment& d, std::size_t stage, I64 context
 I64 activation_bytes_per_token(const Architecture& a, I64 tp);
 std::string activation_per_token_explain(const Architecture& a, I64 tp);
 
-Expected<EngineOutcome> run_generic(const Deployment& d);
-Expected<EngineOutcome> run_vllm(const Deployment& d);
-Expected<EngineOutcome> run_sglang(const Deployment& d);
-Expected<EngineOutcome> run_llamacpp(const Deployment& d);
-Expected<EngineOutcome> run_trtllm(const Deployment& d);
-Expected<EngineOutcome> run_tgi(const Deployment& d);
-Expected<EngineOutcome> run_lmdeploy(const Deployment& d);
-Expected<EngineOutcome> run_transformers(const Deployment& d);
-Expected<EngineOutcome> run_ktransformers(const Deployment& d);
+// The checkpoint a plan's weight format needs: the model itself, or a placeholder for a pre-quantized copy
+// (GPTQ/AWQ), and the method an engine applies on load (FP8, bitsandbytes) when the format is not native.
+struct CheckpointChoice {
+  std::string model;
+  std::string quantize;  // "fp8", "bitsandbytes" or ""
+};
+CheckpointChoice checkpoint_for(const LaunchRequest& r, bool fp8_on_load = true, bool bnb_on_load = true);
 
 }  // namespace vramplan

@@ -10,10 +10,28 @@
 #include "deployment.hpp"
 #include "vramplan/common/strings.hpp"
 #include "vramplan/common/units.hpp"
-#include "vramplan/engines/engines.hpp"
 #include "vramplan/engines/rules_of_thumb.hpp"
 
 namespace vramplan {
+
+std::string Deployment::hardware() const { return fmt_int(in->count) + " x " + in->gpu.name; }
+
+CheckpointChoice checkpoint_for(const LaunchRequest& r, bool fp8_on_load, bool bnb_on_load) {
+  CheckpointChoice c{r.model, ""};
+  if (r.format.id == r.native.id) return c;
+  if (r.format.kind == FormatKind::fp8 && fp8_on_load)
+    c.quantize = "fp8";
+  else if (r.format.kind == FormatKind::bnb && bnb_on_load)
+    c.quantize = "bitsandbytes";
+  else if (starts_with(r.format.id, "awq"))
+    c.model = "<an AWQ checkpoint of " + r.model + ">";
+  else if (starts_with(r.format.id, "gptq"))
+    c.model = "<a GPTQ checkpoint of " + r.model + ">";
+  else
+    c.model = "<a " + r.format.id + " checkpoint of " + r.model + ">";
+  return c;
+}
+
 namespace {
 
 using I = std::int64_t;
@@ -47,9 +65,9 @@ I shard_bytes(I bytes, Shard shard, I tp, const Architecture& a) {
   return bytes;
 }
 
-bool loaded(const TensorGroup& g, const GenericOptions& o) {
-  if (g.mtp) return o.include_mtp_weights;
-  if (g.cls == TensorClass::vision) return o.include_vision_weights;
+bool loaded(const TensorGroup& g, const EstimateInput& in) {
+  if (g.mtp) return in.include_mtp_weights();
+  if (g.cls == TensorClass::vision) return in.include_vision_weights();
   return true;
 }
 
@@ -94,7 +112,6 @@ std::string activation_per_token_explain(const Architecture& a, I64 tp) {
 
 Expected<EstimateResult> estimate(const EstimateInput& in) {
   const Architecture& a = in.arch;
-  const GenericOptions& o = in.options;
   EstimateResult r;
   r.warnings = a.warnings;
 
@@ -105,8 +122,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
                       "count (" + fmt_int(in.count) + ") must be a multiple of tensor_parallel x pipeline_parallel (" +
                           fmt_int(tp) + " x " + fmt_int(pp) + ")");
   // Head-divisibility binds only engines that split heads across GPUs.
-  const EngineTraits* engine = find_engine(in.engine);
-  if (engine && engine->splits_heads && !tp_valid(a, tp)) {
+  if (in.engine->splits_heads && !tp_valid(a, tp)) {
     if (a.num_heads % tp != 0)
       return make_error(ErrorCode::invalid_field, "hardware.tensor_parallel",
                         "tensor_parallel (" + fmt_int(tp) + ") must divide the number of attention heads (" +
@@ -141,7 +157,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   // Where the bytes go beyond the nominal "parameters x bits": 16-bit tensors and quantisation metadata.
   double nominal = 0, kept_16bit_extra = 0, metadata = 0;
   for (const auto& g : tensors) {
-    if (!loaded(g, o)) continue;
+    if (!loaded(g, in)) continue;
     const TensorBytes whole = tensor_bytes(in.weights, g, a);
     const double nominal_part = static_cast<double>(g.total_params()) * in.weights.data_bits / 8.0;
     nominal += nominal_part;
@@ -189,7 +205,7 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
                          " more because embeddings, lm_head, norms, routers and biases stay 16-bit, and " +
                          fmt_gb(static_cast<I>(metadata)) + " of scales, zero points and indices";
   }
-  if (!o.include_mtp_weights && r.params.per_class[static_cast<int>(TensorClass::mtp)] > 0)
+  if (!in.include_mtp_weights() && r.params.per_class[static_cast<int>(TensorClass::mtp)] > 0)
     r.warnings.push_back("the " + fmt_int(a.num_mtp_layers) + " multi-token-prediction layer(s) (" +
                          fmt_int(r.params.per_class[static_cast<int>(TensorClass::mtp)]) +
                          " params) are counted in params but not loaded (engines load them only for speculative "
@@ -250,15 +266,9 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   d.cache = layout;
   d.weights_explain = r.weights_explain;
   d.explain = in.explain;
-  Expected<EngineOutcome> ran = in.engine == "vllm"                                   ? run_vllm(d)
-                                : in.engine == "sglang"                               ? run_sglang(d)
-                                : (in.engine == "llama.cpp" || in.engine == "ollama") ? run_llamacpp(d)
-                                : in.engine == "tensorrt-llm"                         ? run_trtllm(d)
-                                : in.engine == "tgi"                                  ? run_tgi(d)
-                                : in.engine == "lmdeploy"                             ? run_lmdeploy(d)
-                                : in.engine == "transformers"                         ? run_transformers(d)
-                                : in.engine == "ktransformers"                        ? run_ktransformers(d)
-                                                                                      : run_generic(d);
+  d.options = in.options;
+  d.options.specs = in.engine->options;
+  Expected<EngineOutcome> ran = in.engine->run(d);
   if (!ran) return ran.error();
   EngineOutcome& eo = ran.value();
   const I capacity = in.gpu.capacity_bytes();
@@ -322,15 +332,15 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   for (const auto& u : r.per_gpu) detailed += u.total;
   // The seeds multiply the parameters the engine loads (no MTP module unless asked for).
   I loaded_params = r.params.total;
-  if (!o.include_mtp_weights) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::mtp)];
-  if (!o.include_vision_weights) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::vision)];
+  if (!in.include_mtp_weights()) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::mtp)];
+  if (!in.include_vision_weights()) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::vision)];
   if (in.explain)
     r.rules_of_thumb = rules_of_thumb(loaded_params, in.weights, r.kv_bytes_per_sequence * in.concurrency, detailed);
 
   r.assumptions = eo.assumptions;
-  r.assumptions.insert(r.assumptions.begin(), {"include_vision_weights", o.include_vision_weights ? "true" : "false",
+  r.assumptions.insert(r.assumptions.begin(), {"include_vision_weights", in.include_vision_weights() ? "true" : "false",
                                                "multimodal checkpoints load their vision tower"});
-  r.assumptions.insert(r.assumptions.begin(), {"include_mtp_weights", o.include_mtp_weights ? "true" : "false",
+  r.assumptions.insert(r.assumptions.begin(), {"include_mtp_weights", in.include_mtp_weights() ? "true" : "false",
                                                "MTP modules are loaded only for speculative decoding"});
   if (in.context_tokens > a.max_position_embeddings && a.max_position_embeddings > 0)
     r.warnings.push_back("context_tokens (" + fmt_int(in.context_tokens) +

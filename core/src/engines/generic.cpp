@@ -1,13 +1,43 @@
 // The `generic` profile: a PyTorch-style server with named, adjustable assumptions.
 #include "deployment.hpp"
+#include "profiles.hpp"
 #include "vramplan/common/units.hpp"
 
 namespace vramplan {
+namespace {
+
+constexpr double kTiB = 1099511627776.0;
+
+const OptionSpec kOptions[] = {
+    // CUDA context + cuBLAS/cuDNN workspaces of one process (pytorch#107667: context ~300 MB with lazy
+    // loading; library workspaces and kernels add a few hundred MB more).
+    int_option("cuda_context_bytes", 0, kTiB, 512.0 * kMiB, Msg::opt_generic_cuda_context_bytes, "", "bytes"),
+    // NCCL communicator buffers per GPU when TP/PP > 1 (aiconfigurator h100_sxm.yaml: 342 MB at TP2, 392 MB at TP4/8).
+    int_option("nccl_bytes", 0, kTiB, 400.0 * kMiB, Msg::opt_generic_nccl_bytes, "", "bytes"),
+    number_option("allocator_reserve_fraction", 0, 1, 0.05, Msg::opt_generic_allocator_reserve_fraction, "",
+                  "fraction"),
+    with_alias(int_option("max_batched_tokens", 1, 16777216, 8192, Msg::opt_generic_max_batched_tokens, "", "tokens"),
+               "max_num_batched_tokens"),
+    int_option("logits_copies", 0, 16, 2, Msg::opt_generic_logits_copies),
+    int_option_unset("activation_bytes", 0, 1125899906842624.0, Msg::opt_activation_bytes, "", "bytes"),
+};
+
+struct GenericOptions {
+  I64 cuda_context_bytes, nccl_bytes;
+  double allocator_reserve_fraction;
+  I64 max_batched_tokens, logits_copies;
+  I64 activation_bytes_override;  // replaces the activation estimate when >= 0
+};
+
+GenericOptions read_options(const EngineOptions& e) {
+  return {e.integer("cuda_context_bytes"), e.integer("nccl_bytes"),    e.number("allocator_reserve_fraction"),
+          e.integer("max_batched_tokens"), e.integer("logits_copies"), e.integer("activation_bytes", -1)};
+}
 
 Expected<EngineOutcome> run_generic(const Deployment& d) {
   const EstimateInput& in = *d.in;
   const Architecture& a = *d.arch;
-  const GenericOptions& o = in.options;
+  const GenericOptions o = read_options(d.options);
   EngineOutcome out;
 
   const I64 tokens_fwd = std::min(in.context_tokens * d.seqs, o.max_batched_tokens);
@@ -73,7 +103,7 @@ Expected<EngineOutcome> run_generic(const Deployment& d) {
                               fmt_int(u.weights + u.kv_cache + u.activations) + " B) = " + fmt_int(reserve) + " B"});
     out.stages.push_back(std::move(st));
   }
-  out.report = {{"engine", "generic"}};
+  out.report.engine = "generic";
   out.assumptions = {
       {"engine", "generic", "a PyTorch-style server; the engine profiles reproduce each engine's own rule"},
       {"cuda_context_bytes", fmt_int(o.cuda_context_bytes),
@@ -86,5 +116,21 @@ Expected<EngineOutcome> run_generic(const Deployment& d) {
   };
   return out;
 }
+
+}  // namespace
+
+const EngineProfile kGenericProfile{
+    "generic",
+    "generic",
+    "",
+    Msg::engine_generic,
+    /*splits_heads=*/true,
+    /*layer_split_default=*/false,
+    "auto|fp16|bf16|fp32|fp8|fp8_e4m3|fp8_e5m2|int8|q8_0|q5_1|q5_0|q4_1|q4_0|iq4_nl",
+    "bf16|fp8|int8|gptq-int8|awq-int4|gptq-int4|nf4|gguf-Q4_K_M|gguf-Q3_K_M|gguf-Q2_K",
+    span_of(kOptions),
+    run_generic,
+    nullptr,
+};
 
 }  // namespace vramplan

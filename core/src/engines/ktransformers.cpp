@@ -5,38 +5,39 @@
 #include <algorithm>
 
 #include "deployment.hpp"
-#include "vramplan/api/json_read.hpp"
+#include "profiles.hpp"
 #include "vramplan/common/units.hpp"
 
 namespace vramplan {
+namespace {
+
+const OptionSpec kOptions[] = {
+    int_option_unset("cache_lens", 1, 67108864, Msg::opt_ktransformers_cache_lens, "--cache_lens", "tokens"),
+    int_option("chunk_size", 1, 1048576, 8192, Msg::opt_ktransformers_chunk_size, "--chunk_size", "tokens"),
+    int_option("gpu_experts_per_layer", 0, 16384, 0, Msg::opt_ktransformers_gpu_experts_per_layer),
+    int_option("cuda_context_bytes", 0, 1099511627776.0, 512.0 * kMiB, Msg::opt_generic_cuda_context_bytes, "",
+               "bytes"),
+};
 
 Expected<EngineOutcome> run_ktransformers(const Deployment& d) {
   const EstimateInput& in = *d.in;
   const Architecture& a = *d.arch;
   EngineOutcome out;
-  const auto& j = in.engine_options;
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool ok = false;
-    for (const char* k : {"cache_lens", "chunk_size", "gpu_experts_per_layer", "cuda_context_bytes",
-                          "include_mtp_weights", "include_vision_weights"})
-      ok = ok || it.key() == k;
-    if (!ok)
-      out.warnings.push_back("unknown KTransformers option 'engine_options." + it.key().substr(0, 40) +
-                             "' was ignored");
-  }
-  JsonReader r(j, "engine_options");
-  const I64 cache_lens = r.integer("cache_lens", in.context_tokens * d.seqs, 1, I64{1} << 26);
-  const I64 chunk = r.integer("chunk_size", 8192, 1, I64{1} << 20);
-  const I64 gpu_experts = r.integer("gpu_experts_per_layer", 0, 0, std::max<I64>(0, a.num_experts));
-  const I64 context = r.integer("cuda_context_bytes", 512LL << 20, 0, I64{1} << 40);
-  if (!r.ok()) return r.error();
+  const EngineOptions& e = d.options;
+  const I64 cache_lens = e.integer("cache_lens", in.context_tokens * d.seqs);
+  const I64 chunk = e.integer("chunk_size");
+  const I64 gpu_experts = e.integer("gpu_experts_per_layer");
+  const I64 context = e.integer("cuda_context_bytes");
+  if (gpu_experts > a.num_experts)
+    return make_error(ErrorCode::invalid_field, e.field("gpu_experts_per_layer"),
+                      "gpu_experts_per_layer must be an integer between 0 and " + std::to_string(a.num_experts) +
+                          ", got " + std::to_string(gpu_experts));
   if (!a.is_moe())
     out.warnings.push_back("KTransformers' CPU offload is for MoE models; this dense model stays on the GPU");
 
   I64 gpu_weights = 0, cpu_experts = 0, cpu_other = 0;
   for (const auto& g : d.tensors) {
-    if ((g.mtp && !in.options.include_mtp_weights) ||
-        (g.cls == TensorClass::vision && !in.options.include_vision_weights))
+    if ((g.mtp && !in.include_mtp_weights()) || (g.cls == TensorClass::vision && !in.include_vision_weights()))
       continue;
     const I64 bytes = tensor_bytes(in.weights, g, a).bytes;
     if (g.cls == TensorClass::experts) {
@@ -79,11 +80,11 @@ Expected<EngineOutcome> run_ktransformers(const Deployment& d) {
   for (I64 s = 1; s < d.pp; ++s) out.stages.push_back(out.stages.front());
   out.host_bytes = cpu_experts + cpu_other;
   out.host_explain = "routed experts " + fmt_gb(cpu_experts) + " + embedding " + fmt_gb(cpu_other) + " in system RAM";
-  out.report = {{"engine", "ktransformers"},
-                {"gpu_bytes", gpu_weights + kv + act + context},
-                {"host_bytes", out.host_bytes},
-                {"experts_on_cpu_bytes", cpu_experts},
-                {"cache_lens", cache_lens}};
+  out.report.engine = "ktransformers";
+  out.report.integer("gpu_bytes", gpu_weights + kv + act + context)
+      .integer("host_bytes", out.host_bytes)
+      .integer("experts_on_cpu_bytes", cpu_experts)
+      .integer("cache_lens", cache_lens);
   if (d.tp * d.pp > 1)
     out.warnings.push_back("KTransformers runs the GPU part on one GPU per process here; the figures are for one GPU");
   out.assumptions = {{"engine", "ktransformers", "routed experts on the CPU (its DeepSeek optimize rules)"},
@@ -92,5 +93,23 @@ Expected<EngineOutcome> run_ktransformers(const Deployment& d) {
                      {"gpu_experts_per_layer", fmt_int(gpu_experts), "experts per layer kept on the GPU"}};
   return out;
 }
+
+}  // namespace
+
+// KTransformers' launchers changed form between releases (the archived local_chat/server with --cache_lens,
+// then SGLang with --kt-* flags: docs/engines-launch.md), so the profile prints no command.
+const EngineProfile kKTransformersProfile{
+    "ktransformers",
+    "KTransformers",
+    "",
+    Msg::engine_ktransformers,
+    /*splits_heads=*/false,
+    /*layer_split_default=*/true,
+    "auto|fp16|bf16",
+    "bf16|gguf-Q8_0|gguf-Q6_K|gguf-Q5_K_M|gguf-Q4_K_M|gguf-Q3_K_M|gguf-Q2_K",
+    span_of(kOptions),
+    run_ktransformers,
+    nullptr,
+};
 
 }  // namespace vramplan

@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "deployment.hpp"
-#include "vramplan/api/json_read.hpp"
+#include "profiles.hpp"
 #include "vramplan/common/units.hpp"
 
 namespace vramplan {
@@ -15,37 +15,35 @@ namespace {
 
 std::string gib(double bytes) { return fmt_gib(bytes); }
 
-}  // namespace
+constexpr double kTiB = 1099511627776.0;
+
+const OptionSpec kOptions[] = {
+    // SGLang picks mem_fraction_static from the GPU size and TP (server_args.py); 0.88 is its value for
+    // 80 GB-class GPUs at small TP in 2025 releases. Set it to what your launch uses.
+    number_option("mem_fraction_static", 0.01, 1.0, 0.88, Msg::opt_sglang_mem_fraction_static, "--mem-fraction-static",
+                  "fraction"),
+    int_option("page_size", 1, 65536, 1, Msg::opt_sglang_page_size, "--page-size", "tokens"),
+    int_option_unset("max_total_tokens", 1, kTiB, Msg::opt_sglang_max_total_tokens, "--max-total-tokens", "tokens"),
+    int_option_unset("context_length", 1, 16777216, Msg::opt_sglang_context_length, "--context-length", "tokens"),
+    int_option_unset("total_gpu_memory_bytes", 1, 1024 * kTiB, Msg::opt_total_gpu_memory_bytes, "", "bytes"),
+    int_option("cuda_reserved_bytes", 0, kTiB, 500.0 * kMiB, Msg::opt_cuda_reserved_bytes, "", "bytes"),
+    // Before the weights: CUDA context (~512 MiB, pytorch#107667) and, with TP, NCCL and custom all-reduce
+    // buffers (aiconfigurator: 392 MB at TP 4/8).
+    int_option_unset("pre_weights_bytes", 0, kTiB, Msg::opt_sglang_pre_weights_bytes, "", "bytes"),
+};
 
 Expected<EngineOutcome> run_sglang(const Deployment& d) {
   const EstimateInput& in = *d.in;
   const Architecture& a = *d.arch;
   EngineOutcome out;
-  const auto& j = d.in->engine_options;
-  static const char* const kKnown[] = {
-      "mem_fraction_static",    "page_size",           "max_total_tokens",  "context_length",
-      "total_gpu_memory_bytes", "cuda_reserved_bytes", "pre_weights_bytes", "include_mtp_weights",
-      "include_vision_weights"};
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool ok = false;
-    for (const char* k : kKnown) ok = ok || it.key() == k;
-    if (!ok)
-      out.warnings.push_back("unknown SGLang option 'engine_options." + it.key().substr(0, 40) + "' was ignored");
-  }
-  JsonReader r(j, "engine_options");
-  // SGLang picks mem_fraction_static from the GPU size and TP (server_args.py); 0.88 is its value for
-  // 80 GB-class GPUs at small TP in 2025 releases. Set it to what your launch uses.
-  const double mfs = r.number("mem_fraction_static", 0.88, 0.01, 1.0);
-  const I64 page_size = r.integer("page_size", 1, 1, 1 << 16);
-  const I64 max_total_tokens = r.integer("max_total_tokens", -1, 1, std::int64_t{1} << 40);
-  const I64 context_length = r.integer("context_length", in.context_tokens, 1, std::int64_t{1} << 24);
-  const I64 total_given = r.integer("total_gpu_memory_bytes", -1, 1, std::int64_t{1} << 50);
-  const I64 reserved = r.integer("cuda_reserved_bytes", 500LL << 20, 0, std::int64_t{1} << 40);
-  // Before the weights: CUDA context (~512 MiB, pytorch#107667) and, with TP, NCCL and custom all-reduce
-  // buffers (aiconfigurator: 392 MB at TP 4/8).
-  const I64 pre_weights =
-      r.integer("pre_weights_bytes", (512LL << 20) + (d.tp * d.pp > 1 ? 400LL << 20 : 0), 0, std::int64_t{1} << 40);
-  if (!r.ok()) return r.error();
+  const EngineOptions& e = d.options;
+  const double mfs = e.number("mem_fraction_static");
+  const I64 page_size = e.integer("page_size");
+  const I64 max_total_tokens = e.integer("max_total_tokens", -1);
+  const I64 context_length = e.integer("context_length", in.context_tokens);
+  const I64 total_given = e.integer("total_gpu_memory_bytes", -1);
+  const I64 reserved = e.integer("cuda_reserved_bytes");
+  const I64 pre_weights = e.integer("pre_weights_bytes", (512LL << 20) + (d.tp * d.pp > 1 ? 400LL << 20 : 0));
   if (in.gpu.memory_bytes <= 0 && total_given < 0)
     return make_error(ErrorCode::invalid_field, "hardware.gpu",
                       "the SGLang profile needs a GPU (its rule starts from the GPU's total memory)");
@@ -108,16 +106,17 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
   log.push_back("KV Cache is allocated. #tokens: " + std::to_string(tokens) + ", K size: " + fmt_num(k_size / kGiB, 2) +
                 " GB, V size: " + fmt_num(v_size / kGiB, 2) + " GB");
   log.push_back("max_total_num_tokens=" + std::to_string(tokens));
-  out.report = {{"engine", "sglang"},
-                {"max_total_num_tokens", tokens},
-                {"cell_size_bytes", cell_worst},
-                {"mem_fraction_static", mfs},
-                {"available_after_weights_bytes", static_cast<I64>(available_worst)},
-                {"rest_bytes", static_cast<I64>(rest_worst)},
-                {"k_size_bytes", static_cast<I64>(k_size)},
-                {"v_size_bytes", static_cast<I64>(v_size)},
-                {"log_lines", log}};
-  const std::string hw = fmt_int(in.count) + " x " + in.gpu.name;
+  out.report.engine = "sglang";
+  out.report.integer("max_total_num_tokens", tokens)
+      .integer("cell_size_bytes", cell_worst)
+      .number("mem_fraction_static", mfs)
+      .integer("available_after_weights_bytes", static_cast<I64>(available_worst))
+      .integer("rest_bytes", static_cast<I64>(rest_worst))
+      .integer("k_size_bytes", static_cast<I64>(k_size))
+      .integer("v_size_bytes", static_cast<I64>(v_size));
+  out.report.log_lines = std::move(log);
+  out.report.pool_sequences = tokens / std::max<I64>(1, in.context_tokens);
+  const std::string hw = d.hardware();
   const I64 needed = in.context_tokens * d.seqs;
   out.has_fit = true;
   if (tokens <= 0) {
@@ -145,5 +144,35 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
   };
   return out;
 }
+
+// `python -m sglang.launch_server` (python/sglang/srt/server_args.py; docs/engines-launch.md): SGLang's KV
+// dtypes name the FP8 variant (fp8_e4m3), and expert parallelism is --ep-size (--enable-ep-moe is gone).
+std::string launch_sglang(const LaunchRequest& r) {
+  const CheckpointChoice ck = checkpoint_for(r);
+  std::string c = "python -m sglang.launch_server --model-path " + ck.model + " --tp-size " + std::to_string(r.tp);
+  if (r.pp > 1) c += " --pp-size " + std::to_string(r.pp);
+  if (r.replicas > 1) c += " --dp-size " + std::to_string(r.replicas);
+  if (!ck.quantize.empty()) c += " --quantization " + ck.quantize;
+  if (!r.kv_auto) c += " --kv-cache-dtype " + std::string(r.kv.id == "fp8" ? "fp8_e4m3" : r.kv.id);
+  c += " --context-length " + std::to_string(r.max_len) + " --max-running-requests " + std::to_string(r.sequences);
+  if (r.moe && r.tp > 1) c += " --ep-size " + std::to_string(r.tp);
+  return c;
+}
+
+}  // namespace
+
+const EngineProfile kSglangProfile{
+    "sglang",
+    "SGLang",
+    "",
+    Msg::engine_sglang,
+    /*splits_heads=*/true,
+    /*layer_split_default=*/false,
+    "auto|bf16|fp8|fp8_e4m3|fp8_e5m2",
+    "bf16|fp8|int8|gptq-int8|awq-int4|gptq-int4|nf4|gguf-Q4_K_M|gguf-Q3_K_M|gguf-Q2_K",
+    span_of(kOptions),
+    run_sglang,
+    launch_sglang,
+};
 
 }  // namespace vramplan

@@ -8,7 +8,7 @@
 #include <map>
 
 #include "deployment.hpp"
-#include "vramplan/api/json_read.hpp"
+#include "profiles.hpp"
 #include "vramplan/common/units.hpp"
 
 namespace vramplan {
@@ -17,84 +17,74 @@ namespace {
 std::string gib(double bytes) { return fmt_gib(bytes); }
 
 struct VllmOptions {
-  bool v0 = false;
-  double gpu_memory_utilization = 0.9;
-  I64 total_gpu_memory_bytes = -1;  // as torch.cuda.mem_get_info reports it
-  // nvidia-smi total minus what CUDA reports as total: 0.47 GiB (H100: 81559 MiB vs 79.18 GiB, llm-d logs),
-  // 0.42 GiB (RTX 3090: 24576 MiB vs 23.58 GiB, vllm#10517), 0.57 GiB (L40S: 46068 MiB vs 44.42 GiB, vllm#15815).
-  I64 cuda_reserved_bytes = 500LL << 20;
-  I64 block_size = 16;
-  I64 max_model_len = -1;
-  I64 max_num_seqs = 256;
-  I64 max_num_batched_tokens = -1;
-  bool enforce_eager = false;
-  // CUDA graph pool: measured after the KV cache is allocated, so not deducted (llm-d rows: -0.88 .. +0.39 GiB).
-  I64 cudagraph_bytes = 256LL << 20;
-  bool cudagraph_memory_subtracted = false;  // newer builds with VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=1
-  I64 kv_cache_memory_bytes = -1;
-  I64 num_gpu_blocks_override = -1;
-  double cpu_offload_gb = 0;
-  double swap_space_gb = 4;
-  I64 non_torch_bytes = -1;
-  I64 activation_bytes = -1;
+  bool v0;
+  double gpu_memory_utilization;
+  I64 total_gpu_memory_bytes;  // as torch.cuda.mem_get_info reports it; -1: the catalog's minus the reserve
+  I64 cuda_reserved_bytes;
+  I64 block_size, max_model_len, max_num_seqs, max_num_batched_tokens;
+  bool enforce_eager;
+  I64 cudagraph_bytes;
+  bool cudagraph_memory_subtracted;
+  I64 kv_cache_memory_bytes, num_gpu_blocks_override;  // -1: not set
+  double cpu_offload_gb, swap_space_gb;
+  I64 non_torch_bytes, activation_bytes;  // -1: estimated
 };
 
-Expected<VllmOptions> parse_options(const Deployment& d, std::vector<std::string>& warnings) {
+constexpr double kTiB = 1099511627776.0;
+constexpr double kPiB = 1125899906842624.0;
+
+const OptionSpec kOptions[] = {
+    choice_option("engine_version", "v1|v0", "v1", Msg::opt_vllm_engine_version),
+    number_option("gpu_memory_utilization", 0.01, 1.0, 0.9, Msg::opt_vllm_gpu_memory_utilization,
+                  "--gpu-memory-utilization", "fraction"),
+    int_option_unset("total_gpu_memory_bytes", 1, kPiB, Msg::opt_total_gpu_memory_bytes, "", "bytes"),
+    // nvidia-smi total minus what CUDA reports as total: 0.47 GiB (H100: 81559 MiB vs 79.18 GiB, llm-d logs),
+    // 0.42 GiB (RTX 3090: 24576 MiB vs 23.58 GiB, vllm#10517), 0.57 GiB (L40S: 46068 MiB vs 44.42 GiB, vllm#15815).
+    int_option("cuda_reserved_bytes", 0, kTiB, 500.0 * kMiB, Msg::opt_cuda_reserved_bytes, "", "bytes"),
+    int_option("block_size", 1, 65536, 16, Msg::opt_vllm_block_size, "--block-size", "tokens"),
+    int_option_unset("max_model_len", 1, 16777216, Msg::opt_vllm_max_model_len, "--max-model-len", "tokens"),
+    int_option_unset("max_num_seqs", 1, 1048576, Msg::opt_vllm_max_num_seqs, "--max-num-seqs"),
+    int_option_unset("max_num_batched_tokens", 1, 16777216, Msg::opt_vllm_max_num_batched_tokens,
+                     "--max-num-batched-tokens", "tokens"),
+    bool_option("enforce_eager", false, Msg::opt_vllm_enforce_eager, "--enforce-eager"),
+    // CUDA graph pool: measured after the KV cache is allocated, so not deducted (llm-d rows: -0.88 .. +0.39 GiB).
+    int_option("cudagraph_bytes", 0, kTiB, 256.0 * kMiB, Msg::opt_vllm_cudagraph_bytes, "", "bytes"),
+    bool_option("cudagraph_memory_subtracted", false, Msg::opt_vllm_cudagraph_memory_subtracted,
+                "VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS"),
+    int_option_unset("kv_cache_memory_bytes", 0, kPiB, Msg::opt_vllm_kv_cache_memory_bytes, "--kv-cache-memory-bytes",
+                     "bytes"),
+    int_option_unset("num_gpu_blocks_override", 0, kTiB, Msg::opt_vllm_num_gpu_blocks_override,
+                     "--num-gpu-blocks-override"),
+    number_option("cpu_offload_gb", 0, 1e6, 0, Msg::opt_vllm_cpu_offload_gb, "--cpu-offload-gb", "GiB"),
+    number_option("swap_space", 0, 1e6, 4, Msg::opt_vllm_swap_space, "--swap-space", "GiB"),
+    int_option_unset("non_torch_bytes", 0, kTiB, Msg::opt_vllm_non_torch_bytes, "", "bytes"),
+    int_option_unset("activation_bytes", 0, kPiB, Msg::opt_activation_bytes, "", "bytes"),
+};
+
+VllmOptions read_options(const Deployment& d) {
+  const EngineOptions& e = d.options;
   VllmOptions o;
-  const auto& j = d.in->engine_options;
-  static const char* const kKnown[] = {"engine_version",
-                                       "gpu_memory_utilization",
-                                       "total_gpu_memory_bytes",
-                                       "cuda_reserved_bytes",
-                                       "block_size",
-                                       "max_model_len",
-                                       "max_num_seqs",
-                                       "max_num_batched_tokens",
-                                       "enforce_eager",
-                                       "cudagraph_bytes",
-                                       "cudagraph_memory_subtracted",
-                                       "kv_cache_memory_bytes",
-                                       "num_gpu_blocks_override",
-                                       "cpu_offload_gb",
-                                       "swap_space",
-                                       "non_torch_bytes",
-                                       "activation_bytes",
-                                       "include_mtp_weights",
-                                       "include_vision_weights"};
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool ok = false;
-    for (const char* k : kKnown) ok = ok || it.key() == k;
-    if (!ok) warnings.push_back("unknown vLLM option 'engine_options." + it.key().substr(0, 40) + "' was ignored");
-  }
-  JsonReader r(j, "engine_options");
-  const std::string version = r.string("engine_version", "v1");
-  if (version != "v1" && version != "v0")
-    return make_error(ErrorCode::invalid_field, "engine_options.engine_version",
-                      "engine_version must be \"v1\" or \"v0\", got '" + version.substr(0, 20) + "'");
-  o.v0 = version == "v0";
-  o.gpu_memory_utilization = r.number("gpu_memory_utilization", 0.9, 0.01, 1.0);
-  o.total_gpu_memory_bytes = r.integer("total_gpu_memory_bytes", -1, 1, std::int64_t{1} << 50);
-  o.cuda_reserved_bytes = r.integer("cuda_reserved_bytes", o.cuda_reserved_bytes, 0, std::int64_t{1} << 40);
-  o.block_size = r.integer("block_size", 16, 1, 1 << 16);
-  o.max_model_len = r.integer("max_model_len", d.in->context_tokens, 1, std::int64_t{1} << 24);
+  o.v0 = e.choice("engine_version") == "v0";
+  o.gpu_memory_utilization = e.number("gpu_memory_utilization");
+  o.total_gpu_memory_bytes = e.integer("total_gpu_memory_bytes", -1);
+  o.cuda_reserved_bytes = e.integer("cuda_reserved_bytes");
+  o.block_size = e.integer("block_size");
+  o.max_model_len = e.integer("max_model_len", d.in->context_tokens);
   // V1 defaults depend on the GPU (vllm/engine/arg_utils.py, _set_default_args, v0.9-v0.11): on GPUs with
   // >= 70 GiB the API server uses max_num_seqs 1024 and max_num_batched_tokens 8192, else 256 and 2048.
   const bool large_gpu = d.in->gpu.memory_bytes >= 70LL * 1073741824LL;
-  o.max_num_seqs = r.integer("max_num_seqs", (!o.v0 && large_gpu) ? 1024 : 256, 1, 1 << 20);
+  o.max_num_seqs = e.integer("max_num_seqs", (!o.v0 && large_gpu) ? 1024 : 256);
   o.max_num_batched_tokens =
-      r.integer("max_num_batched_tokens", o.v0 ? std::max<I64>(o.max_model_len, 2048) : (large_gpu ? 8192 : 2048), 1,
-                std::int64_t{1} << 24);
-  o.enforce_eager = r.boolean("enforce_eager", false);
-  o.cudagraph_bytes = r.integer("cudagraph_bytes", o.cudagraph_bytes, 0, std::int64_t{1} << 40);
-  o.cudagraph_memory_subtracted = r.boolean("cudagraph_memory_subtracted", false);
-  o.kv_cache_memory_bytes = r.integer("kv_cache_memory_bytes", -1, 0, std::int64_t{1} << 50);
-  o.num_gpu_blocks_override = r.integer("num_gpu_blocks_override", -1, 0, std::int64_t{1} << 40);
-  o.cpu_offload_gb = r.number("cpu_offload_gb", 0, 0, 1e6);
-  o.swap_space_gb = r.number("swap_space", 4, 0, 1e6);
-  o.non_torch_bytes = r.integer("non_torch_bytes", -1, 0, std::int64_t{1} << 40);
-  o.activation_bytes = r.integer("activation_bytes", -1, 0, std::int64_t{1} << 50);
-  if (!r.ok()) return r.error();
-  if (o.enforce_eager) o.cudagraph_bytes = 0;
+      e.integer("max_num_batched_tokens", o.v0 ? std::max<I64>(o.max_model_len, 2048) : (large_gpu ? 8192 : 2048));
+  o.enforce_eager = e.boolean("enforce_eager");
+  o.cudagraph_bytes = o.enforce_eager ? 0 : e.integer("cudagraph_bytes");
+  o.cudagraph_memory_subtracted = e.boolean("cudagraph_memory_subtracted");
+  o.kv_cache_memory_bytes = e.integer("kv_cache_memory_bytes", -1);
+  o.num_gpu_blocks_override = e.integer("num_gpu_blocks_override", -1);
+  o.cpu_offload_gb = e.number("cpu_offload_gb");
+  o.swap_space_gb = e.number("swap_space");
+  o.non_torch_bytes = e.integer("non_torch_bytes", -1);
+  o.activation_bytes = e.integer("activation_bytes", -1);
   return o;
 }
 
@@ -107,15 +97,11 @@ struct KvGroup {
   I64 bytes_per_token;  // one layer, one rank
 };
 
-}  // namespace
-
 Expected<EngineOutcome> run_vllm(const Deployment& d) {
   const EstimateInput& in = *d.in;
   const Architecture& a = *d.arch;
   EngineOutcome out;
-  auto parsed = parse_options(d, out.warnings);
-  if (!parsed) return parsed.error();
-  const VllmOptions& o = parsed.value();
+  const VllmOptions o = read_options(d);
   if (in.gpu.memory_bytes <= 0 && o.total_gpu_memory_bytes < 0)
     return make_error(ErrorCode::invalid_field, "hardware.gpu",
                       "the vLLM profile needs a GPU (its rule starts from the GPU's total memory)");
@@ -262,32 +248,32 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
   const I64 workload_blocks = blocks_for(in.context_tokens) * d.seqs;
   const I64 pool_bytes_per_block = page_worst * group_size_worst;
 
-  nlohmann::json report = {{"engine", "vllm"},
-                           {"engine_version", o.v0 ? "v0" : "v1"},
-                           {"total_gpu_memory_bytes", static_cast<I64>(total)},
-                           {"requested_memory_bytes", static_cast<I64>(requested)},
-                           {"weights_bytes", out.stages.front().usage.weights},
-                           {"peak_activation_bytes", activation},
-                           {"non_torch_bytes", non_torch},
-                           {"cudagraph_bytes", o.cudagraph_bytes},
-                           {"available_kv_cache_bytes", std::max<I64>(0, available_worst)},
-                           {"block_size", o.block_size},
-                           {"page_size_bytes", page_worst},
-                           {"num_gpu_blocks", blocks},
-                           {"kv_cache_tokens", kv_tokens},
-                           {"max_model_len", o.max_model_len},
-                           {"max_concurrency", std::floor(max_concurrency * 100.0) / 100.0},
-                           {"blocks_per_request", per_request}};
-  if (o.v0) {
-    const I64 cpu_page = pool_bytes_per_block;
-    report["num_cpu_blocks"] = cpu_page > 0 ? static_cast<I64>(o.swap_space_gb * kGiB) / cpu_page : 0;
-  }
+  EngineReport& report = out.report;
+  report.engine = "vllm";
+  report.str("engine_version", o.v0 ? "v0" : "v1")
+      .integer("total_gpu_memory_bytes", static_cast<I64>(total))
+      .integer("requested_memory_bytes", static_cast<I64>(requested))
+      .integer("weights_bytes", out.stages.front().usage.weights)
+      .integer("peak_activation_bytes", activation)
+      .integer("non_torch_bytes", non_torch)
+      .integer("cudagraph_bytes", o.cudagraph_bytes)
+      .integer("available_kv_cache_bytes", std::max<I64>(0, available_worst))
+      .integer("block_size", o.block_size)
+      .integer("page_size_bytes", page_worst)
+      .integer("num_gpu_blocks", blocks)
+      .integer("kv_cache_tokens", kv_tokens)
+      .integer("max_model_len", o.max_model_len)
+      .number("max_concurrency", std::floor(max_concurrency * 100.0) / 100.0)
+      .integer("blocks_per_request", per_request);
+  const I64 cpu_blocks = pool_bytes_per_block > 0 ? static_cast<I64>(o.swap_space_gb * kGiB) / pool_bytes_per_block : 0;
+  if (o.v0) report.integer("num_cpu_blocks", cpu_blocks);
+  const I64 blocks_per_sequence = blocks_for(in.context_tokens);
+  if (blocks_per_sequence > 0) report.pool_sequences = blocks / blocks_per_sequence;
   std::vector<std::string> log;
   if (d.explain)
     log.push_back("Available KV cache memory: " + fmt_num(static_cast<double>(available_worst) / kGiB, 2) + " GiB");
   if (o.v0 && d.explain)
-    log.push_back("# GPU blocks: " + fmt_int(blocks) +
-                  ", # CPU blocks: " + std::to_string(report["num_cpu_blocks"].get<I64>()));
+    log.push_back("# GPU blocks: " + fmt_int(blocks) + ", # CPU blocks: " + std::to_string(cpu_blocks));
   if (d.explain) {
     log.push_back("GPU KV cache size: " + fmt_int(kv_tokens) + " tokens");
     log.push_back("Maximum concurrency for " + fmt_int(o.max_model_len) +
@@ -295,7 +281,7 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
   }
 
   // vLLM's startup checks.
-  const std::string hw = fmt_int(in.count) + " x " + in.gpu.name;
+  const std::string hw = d.hardware();
   out.has_fit = true;
   if (available_worst <= 0 || blocks == 0) {
     out.fits = false;
@@ -317,7 +303,7 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
         hi = mid - 1;
     }
     out.fits = false;
-    report["estimated_max_model_len"] = lo;
+    report.integer("estimated_max_model_len", lo);
     const double needed = static_cast<double>(per_request * pool_bytes_per_block);
     log.push_back(
         "ValueError: To serve at least one request with the model's max seq len (" + fmt_int(o.max_model_len) + "), (" +
@@ -343,9 +329,8 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
                   fmt_int(at_once * d.dp) + " sequences of " + fmt_int(in.context_tokens) + " tokens at once (" +
                   fmt_int(in.concurrency) + " requested).";
   }
-  report["workload_blocks"] = workload_blocks;
-  report["log_lines"] = log;
-  out.report = report;
+  report.integer("workload_blocks", workload_blocks);
+  report.log_lines = std::move(log);
   if (offload > 0) {
     out.host_bytes = offload * d.tp * d.pp * d.dp;
     out.host_explain =
@@ -373,5 +358,35 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
     };
   return out;
 }
+
+// `vllm serve` (vllm/engine/arg_utils.py; docs/engines-launch.md).
+std::string launch_vllm(const LaunchRequest& r) {
+  const CheckpointChoice ck = checkpoint_for(r);
+  std::string c = "vllm serve " + ck.model + " --tensor-parallel-size " + std::to_string(r.tp);
+  if (r.pp > 1) c += " --pipeline-parallel-size " + std::to_string(r.pp);
+  if (r.replicas > 1) c += " --data-parallel-size " + std::to_string(r.replicas);
+  if (!ck.quantize.empty()) c += " --quantization " + ck.quantize;
+  if (!r.kv_auto) c += " --kv-cache-dtype " + r.kv.id;
+  if (r.moe && r.tp > 1) c += " --enable-expert-parallel";
+  c += " --max-model-len " + std::to_string(r.max_len) + " --max-num-seqs " + std::to_string(r.sequences) +
+       " --gpu-memory-utilization 0.9";
+  return c;
+}
+
+}  // namespace
+
+const EngineProfile kVllmProfile{
+    "vllm",
+    "vLLM",
+    "",
+    Msg::engine_vllm,
+    /*splits_heads=*/true,
+    /*layer_split_default=*/false,
+    "auto|fp16|bf16|fp8|fp8_e4m3|fp8_e5m2",
+    "bf16|fp8|int8|gptq-int8|awq-int4|gptq-int4|nf4|gguf-Q4_K_M|gguf-Q3_K_M|gguf-Q2_K",
+    span_of(kOptions),
+    run_vllm,
+    launch_vllm,
+};
 
 }  // namespace vramplan

@@ -17,7 +17,6 @@ namespace {
 using import::Family;
 using nlohmann::json;
 using I = std::int64_t;
-using Status = std::optional<Error>;  // nullopt: read
 
 constexpr I kMaxDim = 1 << 20;  // hidden/intermediate sizes
 constexpr I kMaxLayers = 4096;

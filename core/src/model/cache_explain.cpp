@@ -10,26 +10,40 @@ using I = std::int64_t;
 
 Msg kind_label(AttentionKind k) {
   switch (k) {
-    case AttentionKind::full: return Msg::kv_kind_full;
-    case AttentionKind::sliding: return Msg::kv_kind_sliding;
-    case AttentionKind::chunked: return Msg::kv_kind_chunked;
-    case AttentionKind::mla: return Msg::kv_kind_mla;
-    case AttentionKind::linear: return Msg::kv_kind_linear;
+    case AttentionKind::full:
+      return Msg::kv_kind_full;
+    case AttentionKind::sliding:
+      return Msg::kv_kind_sliding;
+    case AttentionKind::chunked:
+      return Msg::kv_kind_chunked;
+    case AttentionKind::mla:
+      return Msg::kv_kind_mla;
+    case AttentionKind::linear:
+      return Msg::kv_kind_linear;
   }
   return Msg::kv_kind_full;
 }
 
 Msg part_label(CachePart p) {
   switch (p) {
-    case CachePart::key: return Msg::kv_part_key;
-    case CachePart::value: return Msg::kv_part_value;
-    case CachePart::latent: return Msg::kv_part_latent;
-    case CachePart::rope_key: return Msg::kv_part_rope_key;
-    case CachePart::indexer_key: return Msg::kv_part_indexer_key;
-    case CachePart::ssm_state: return Msg::kv_part_ssm_state;
-    case CachePart::conv_state: return Msg::kv_part_conv_state;
-    case CachePart::cross_key: return Msg::kv_part_cross_key;
-    case CachePart::cross_value: return Msg::kv_part_cross_value;
+    case CachePart::key:
+      return Msg::kv_part_key;
+    case CachePart::value:
+      return Msg::kv_part_value;
+    case CachePart::latent:
+      return Msg::kv_part_latent;
+    case CachePart::rope_key:
+      return Msg::kv_part_rope_key;
+    case CachePart::indexer_key:
+      return Msg::kv_part_indexer_key;
+    case CachePart::ssm_state:
+      return Msg::kv_part_ssm_state;
+    case CachePart::conv_state:
+      return Msg::kv_part_conv_state;
+    case CachePart::cross_key:
+      return Msg::kv_part_cross_key;
+    case CachePart::cross_value:
+      return Msg::kv_part_cross_value;
   }
   return Msg::kv_part_key;
 }

@@ -3,17 +3,13 @@
 #include "vramplan/serving/fit.hpp"
 
 #include <algorithm>
+#include <memory>
 
-#include "vramplan/api/api.hpp"
 #include "vramplan/common/units.hpp"
-#include "vramplan/engines/engines.hpp"
-#include "vramplan/engines/estimate.hpp"
-#include "vramplan/model/params.hpp"
 
 namespace vramplan {
 namespace {
 
-using nlohmann::json;
 using I = std::int64_t;
 
 struct Probe {
@@ -52,76 +48,76 @@ I largest_fitting(I hi, F fits) {
   return lo;
 }
 
-}  // namespace
+// Whole bits per value of a KV dtype (q8_0's 34 B per 32 values is 8).
+int kv_bits(const KvDtype& d) { return d.block_bytes * 8 / d.block_elems; }
 
-json fit_json(const json& request, const Catalog& catalog) {
-  std::vector<std::string> warnings;
-  auto parsed = parse_estimate_request(request, catalog, &warnings);
-  if (!parsed) return error_json(parsed.error());
-  EstimateInput in = parsed.value();
-  in.tensors = std::make_shared<const std::vector<TensorGroup>>(enumerate_tensors(in.arch));
-  json out = json::object();
-  const bool has_gpu = in.gpu.memory_bytes > 0;
-  const I context = in.context_tokens, concurrency = in.concurrency;
+// The input with one thing changed.
+EstimateInput with_weights(const EstimateInput& in, const WeightFormat& f) {
+  EstimateInput e = in;
+  const WeightFormat native = native_weight_format(in.arch);
+  e.weights = f.id == native.id ? native : f;  // a checkpoint in this format keeps its own exemptions
+  return e;
+}
+EstimateInput with_kv(const EstimateInput& in, const KvDtype& k) {
+  EstimateInput e = in;
+  e.kv = k;
+  return e;
+}
 
-  auto with_context = [&](I v) {
+// The engine's formats best first, none above the checkpoint's own precision.
+std::vector<WeightFormat> format_ladder(const EstimateInput& in) {
+  const int native_bits = native_weight_format(in.arch).data_bits;
+  std::vector<WeightFormat> out;
+  for (const auto& id : in.engine->format_list()) {
+    auto f = find_weight_format(id, "weights");
+    if (f && f->data_bits <= native_bits) out.push_back(f.value());
+  }
+  return out;
+}
+
+// The engine's KV dtypes best first: its own default, then its first 8-bit and its first 4-bit type.
+std::vector<std::pair<std::string, KvDtype>> kv_ladder(const EstimateInput& in) {
+  std::vector<std::pair<std::string, KvDtype>> out;
+  for (int bits : {16, 8, 4})
+    for (const auto& id : in.engine->kv_dtype_list()) {
+      auto k = find_kv_dtype(id, in.arch, "kv_cache_dtype");
+      if (!k) continue;
+      if (bits == 16 ? id == "auto" : kv_bits(k.value()) == bits) {
+        out.emplace_back(id, k.value());
+        break;
+      }
+    }
+  return out;
+}
+
+void limits(const EstimateInput& in, FitResult& out) {
+  const I model_max = in.arch.max_position_embeddings > 0 ? in.arch.max_position_embeddings : (I{1} << 24);
+  out.max_context_limit = std::min<I>(model_max, I{1} << 24);
+  out.max_context_tokens = largest_fitting(out.max_context_limit, [&](I v) {
     EstimateInput e = in;
     e.context_tokens = v;
-    return e;
-  };
-  auto with_concurrency = [&](I v) {
+    return probe(e).fits;
+  });
+  out.max_concurrency = largest_fitting(1000000, [&](I v) {
     EstimateInput e = in;
     e.concurrency = v;
-    return e;
-  };
-  auto with_weights = [&](const std::string& id) {
-    EstimateInput e = in;
-    auto f = find_weight_format(id, "weights");
-    if (f) e.weights = f->id == native_weight_format(in.arch).id ? native_weight_format(in.arch) : f.value();
-    return e;
-  };
-  auto with_kv = [&](const std::string& id) {
-    EstimateInput e = in;
-    auto k = find_kv_dtype(id, in.arch, "kv_cache_dtype");
-    if (k) e.kv = k.value();
-    return e;
-  };
-
-  if (has_gpu) {
-    const I model_max = in.arch.max_position_embeddings > 0 ? in.arch.max_position_embeddings : (I{1} << 24);
-    out["max_context_tokens"] =
-        largest_fitting(std::min<I>(model_max, I{1} << 24), [&](I v) { return probe(with_context(v)).fits; });
-    out["max_context_limit"] = std::min<I>(model_max, I{1} << 24);
-    out["max_concurrency"] = largest_fitting(1000000, [&](I v) { return probe(with_concurrency(v)).fits; });
-
-    // Highest-precision weight format that fits (none above the checkpoint's own precision).
-    const int native_bits = native_weight_format(in.arch).data_bits;
-    json best = nullptr;
-    for (const char* f : {"bf16", "fp8", "int8", "gptq-int8", "awq-int4", "gptq-int4", "nf4", "gguf-Q4_K_M",
-                          "gguf-Q3_K_M", "gguf-Q2_K"}) {
-      auto fmt = find_weight_format(f, "weights");
-      if (!fmt || fmt->data_bits > native_bits) continue;
-      if (probe(with_weights(f)).fits) {
-        best = f;
-        break;
-      }
+    return probe(e).fits;
+  });
+  for (const auto& f : format_ladder(in))
+    if (probe(with_weights(in, f)).fits) {
+      out.best_weights = f.id;
+      break;
     }
-    out["best_weights"] = best;
-    json best_kv = nullptr;
-    const EngineTraits* engine = find_engine(in.engine);
-    const bool gguf_engine = engine && engine->llama_cpp_cache_types;
-    for (const char* k :
-         gguf_engine ? std::vector<const char*>{"auto", "q8_0", "q4_0"} : std::vector<const char*>{"auto", "fp8"}) {
-      if (probe(with_kv(k)).fits) {
-        best_kv = k;
-        break;
-      }
+  for (const auto& [id, k] : kv_ladder(in))
+    if (probe(with_kv(in, k)).fits) {
+      out.best_kv_cache_dtype = id;
+      break;
     }
-    out["best_kv_cache_dtype"] = best_kv;
-  }
+}
 
-  // Fewest GPUs of each catalog type (a power of two, TP across them, PP when TP cannot divide the heads).
-  json min_gpus = json::array();
+// Fewest GPUs of each catalog type (a power of two, TP across them inside a node, PP beyond; layer-splitting
+// engines use one stage per GPU).
+void min_gpus(const EstimateInput& in, const Catalog& catalog, FitResult& out) {
   I weight_bytes = 0;
   {
     EstimateInput e = in;
@@ -136,75 +132,68 @@ json fit_json(const json& request, const Catalog& catalog) {
       EstimateInput e = in;
       e.gpu = g;
       e.count = count;
-      // TP stays inside one node; more GPUs than a node holds become pipeline stages; layer-splitting
-      // engines use one stage per GPU.
-      const EngineTraits* engine = find_engine(in.engine);
-      const I tp = engine && !engine->splits_heads ? 1 : largest_valid_tp(in.arch, std::max(1, g.gpus_per_node), count);
-      e.tp = tp;
-      e.pp = count / tp;
-      Probe p = probe(e);
+      e.tp = in.engine->splits_heads ? largest_valid_tp(in.arch, std::max(1, g.gpus_per_node), count) : 1;
+      e.pp = count / e.tp;
+      const Probe p = probe(e);
       if (p.ok && p.fits) {
-        min_gpus.push_back(
-            {{"gpu", g.id},
-             {"name", g.name},
-             {"count", count},
-             {"tensor_parallel", tp},
-             {"pipeline_parallel", count / tp},
-             {"per_gpu_total", p.per_gpu},
-             {"capacity", p.capacity},
-             {"price_usd_per_hour", g.price_per_hour > 0 ? json(g.price_per_hour * count) : json(nullptr)}});
+        out.min_gpus.push_back({&g, count, e.tp, e.pp, p.per_gpu, p.capacity});
         break;
       }
     }
   }
-  std::stable_sort(min_gpus.begin(), min_gpus.end(), [](const json& a, const json& b) {
-    return a["count"].get<I>() * a["capacity"].get<I>() < b["count"].get<I>() * b["capacity"].get<I>();
-  });
-  out["min_gpus"] = min_gpus;
-
-  // What to change to fit: each change alone, with the figure it gives.
-  json suggestions = json::array();
-  if (has_gpu) {
-    auto add = [&](const std::string& change, const EstimateInput& r, const std::string& text) {
-      Probe p = probe(r);
-      if (!p.ok) return;
-      suggestions.push_back({{"change", change},
-                             {"fits", p.fits},
-                             {"per_gpu_total", p.per_gpu},
-                             {"capacity", p.capacity},
-                             {"text", text + ": " + fmt_gb(p.per_gpu) + " per GPU"}});
-    };
-    for (const char* f : {"fp8", "awq-int4"}) {
-      auto fmt = find_weight_format(f, "weights");
-      if (fmt && fmt->data_bits < in.weights.data_bits && fmt->data_bits <= native_weight_format(in.arch).data_bits)
-        add(std::string("weights=") + f, with_weights(f), std::string("weights in ") + f);
-    }
-    if (in.kv.block_bytes * 8 / in.kv.block_elems > 8)
-      add("kv_cache_dtype=fp8", with_kv(find_engine(in.engine)->llama_cpp_cache_types ? "q8_0" : "fp8"),
-          "8-bit KV cache");
-    if (context > 1024)
-      add("context_tokens=" + std::to_string(context / 2), with_context(context / 2),
-          "half the context (" + fmt_int(context / 2) + " tokens)");
-    if (concurrency > 1)
-      add("concurrency=" + std::to_string(concurrency / 2), with_concurrency(concurrency / 2),
-          "half the concurrent sequences (" + fmt_int(concurrency / 2) + ")");
-    {
-      EstimateInput r = in;
-      const I count = in.count * 2;
-      const I tp = find_engine(in.engine)->splits_heads ? largest_valid_tp(in.arch, in.tp * 2, count) : 1;
-      r.count = count;
-      r.tp = tp;
-      r.pp = count / tp;
-      add("count=" + std::to_string(count), r, "twice the GPUs (" + fmt_int(count) + ", TP " + fmt_int(tp) + ")");
-    }
-  }
-  out["suggestions"] = suggestions;
-  out["warnings"] = warnings;
-  return out;
+  std::stable_sort(out.min_gpus.begin(), out.min_gpus.end(),
+                   [](const GpuFit& a, const GpuFit& b) { return a.count * a.capacity < b.count * b.capacity; });
 }
 
-std::string fit_text(const std::string& text) {
-  return call_with_text(text, [](const json& r) { return fit_json(r); });
+// What to change to fit: each change alone, with the figure it gives; only settings the engine takes.
+void suggestions(const EstimateInput& in, FitResult& out) {
+  auto add = [&](const std::string& field, const std::string& value, const EstimateInput& changed, std::string text) {
+    const Probe p = probe(changed);
+    if (!p.ok) return;
+    out.suggestions.push_back(
+        {field, value, p.fits, p.per_gpu, p.capacity, text + ": " + fmt_gb(p.per_gpu) + " per GPU"});
+  };
+  bool eight = false, four = false;
+  for (const auto& f : format_ladder(in)) {
+    if (f.data_bits >= in.weights.data_bits) continue;
+    if ((f.data_bits == 8 && !eight) || (f.data_bits == 4 && !four)) {
+      (f.data_bits == 8 ? eight : four) = true;
+      add("weights", f.id, with_weights(in, f), "weights in " + f.id);
+    }
+  }
+  if (kv_bits(in.kv) > 8)
+    for (const auto& [id, k] : kv_ladder(in))
+      if (kv_bits(k) == 8) add("kv_cache_dtype", id, with_kv(in, k), "8-bit KV cache");
+  const I context = in.context_tokens, concurrency = in.concurrency;
+  if (context > 1024) {
+    EstimateInput e = in;
+    e.context_tokens = context / 2;
+    add("context_tokens", std::to_string(context / 2), e, "half the context (" + fmt_int(context / 2) + " tokens)");
+  }
+  if (concurrency > 1) {
+    EstimateInput e = in;
+    e.concurrency = concurrency / 2;
+    add("concurrency", std::to_string(concurrency / 2), e,
+        "half the concurrent sequences (" + fmt_int(concurrency / 2) + ")");
+  }
+  EstimateInput e = in;
+  e.count = in.count * 2;
+  e.tp = in.engine->splits_heads ? largest_valid_tp(in.arch, in.tp * 2, e.count) : 1;
+  e.pp = e.count / e.tp;
+  add("count", std::to_string(e.count), e, "twice the GPUs (" + fmt_int(e.count) + ", TP " + fmt_int(e.tp) + ")");
+}
+
+}  // namespace
+
+FitResult fit(const EstimateInput& input, const Catalog& catalog) {
+  EstimateInput in = input;
+  if (!in.tensors) in.tensors = std::make_shared<const std::vector<TensorGroup>>(enumerate_tensors(in.arch));
+  FitResult out;
+  out.has_gpu = in.gpu.memory_bytes > 0;
+  if (out.has_gpu) limits(in, out);
+  min_gpus(in, catalog, out);
+  if (out.has_gpu) suggestions(in, out);
+  return out;
 }
 
 }  // namespace vramplan

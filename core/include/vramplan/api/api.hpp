@@ -10,10 +10,13 @@
 namespace vramplan {
 
 nlohmann::json error_json(const Error& e);
+// What the engine itself would report (EngineReport), as the result's engine_report object.
+nlohmann::json report_json(const EngineReport& report);
 
 // Validates an estimate request against `catalog` into the core's input.
+// `warn_no_gpu`: say so when the request names no GPU (the planner supplies its own hardware).
 Expected<EstimateInput> parse_estimate_request(const nlohmann::json& request, const Catalog& catalog,
-                                               std::vector<std::string>* warnings);
+                                               std::vector<std::string>* warnings, bool warn_no_gpu = true);
 nlohmann::json estimate_result_json(const EstimateInput& input, const EstimateResult& result, const Catalog& catalog);
 
 // The whole round trip; returns the result object or {"error": {...}}. Never throws.
@@ -28,6 +31,15 @@ nlohmann::json sweep_json(const nlohmann::json& request, const std::string& axis
                           const std::vector<std::int64_t>& values, const Catalog& catalog = builtin_catalog());
 // Text form for the wasm boundary: {"request": {...}, "axis": "...", "values": [...]}.
 std::string sweep_text(const std::string& sweep_request_text);
+
+// Inverse questions (API.md "Fit"): {"max_context_tokens", "max_concurrency", "best_weights",
+// "best_kv_cache_dtype", "min_gpus": [...], "suggestions": [...]} or {"error": {...}}.
+nlohmann::json fit_json(const nlohmann::json& request, const Catalog& catalog = builtin_catalog());
+std::string fit_text(const std::string& request_text);
+
+// Ranked deployment plans (API.md "Plan request and result").
+nlohmann::json plan_json(const nlohmann::json& request, const Catalog& catalog = builtin_catalog());
+std::string plan_text(const std::string& request_text);
 
 nlohmann::json catalog_json(const std::string& which, const Catalog& catalog = builtin_catalog());
 

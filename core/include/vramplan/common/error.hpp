@@ -20,6 +20,9 @@ inline Error make_error(ErrorCode code, std::string field, std::string message) 
   return Error{code, std::move(field), std::move(message)};
 }
 
+// Nothing, or the Error that stopped a step (for steps that fill a struct in place).
+using Status = std::optional<Error>;
+
 // A value or an Error. The core never throws on bad input; it returns one of these.
 template <class T>
 class Expected {

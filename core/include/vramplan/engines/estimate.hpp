@@ -3,36 +3,19 @@
 // with its formula and numbers substituted (the same code computes and explains).
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "vramplan/catalog/catalog.hpp"
 #include "vramplan/common/error.hpp"
+#include "vramplan/engines/engine.hpp"
+#include "vramplan/engines/report.hpp"
 #include "vramplan/formats/formats.hpp"
 #include "vramplan/model/architecture.hpp"
 #include "vramplan/model/cache.hpp"
 #include "vramplan/model/params.hpp"
 
 namespace vramplan {
-
-// The `generic` engine: a PyTorch-style server with named, adjustable assumptions.
-struct GenericOptions {
-  // CUDA context + cuBLAS/cuDNN workspaces of one process (pytorch#107667: context ~300 MB with lazy
-  // loading; library workspaces and kernels add a few hundred MB more).
-  std::int64_t cuda_context_bytes = 512LL << 20;
-  // NCCL communicator buffers per GPU when TP/PP > 1 (aiconfigurator h100_sxm.yaml: 342 MB at TP2, 392 MB at TP4/8).
-  std::int64_t nccl_bytes = 400LL << 20;
-  // Share of weights + KV + activations lost to the caching allocator's fragmentation and reserve.
-  double allocator_reserve_fraction = 0.05;
-  // Tokens processed in one forward pass (chunked prefill budget): bounds the activation peak.
-  std::int64_t max_batched_tokens = 8192;
-  // fp32 copies of the logits the sampler keeps per sequence (logits and probabilities).
-  std::int64_t logits_copies = 2;
-  bool include_mtp_weights = false;             // engines load MTP modules only for speculative decoding
-  bool include_vision_weights = true;           // multimodal checkpoints load their vision tower
-  std::int64_t activation_bytes_override = -1;  // replaces the activation estimate when >= 0
-};
 
 struct EstimateInput {
   std::string model_id;
@@ -45,13 +28,16 @@ struct EstimateInput {
   std::int64_t count = 1;
   std::int64_t tp = 1;
   std::int64_t pp = 1;
-  std::string engine = "generic";
-  GenericOptions options;  // the generic profile's assumptions (and the loading switches)
-  nlohmann::json engine_options = nlohmann::json::object();  // the engine's own knobs, read by its profile
-  bool explain = true;  // build the explanation texts (the planner's inner loop turns them off)
+  const EngineProfile* engine = &generic_engine();
+  EngineOptions options;  // the engine's own knobs, validated against its option list
+  bool explain = true;    // build the explanation texts (the planner's inner loop turns them off)
   // The model's tensors, when the caller already enumerated them for `arch` (the planner and fit reuse one
   // list across hundreds of probes); empty: estimate() enumerates them.
   std::shared_ptr<const std::vector<TensorGroup>> tensors;
+
+  // Loading switches every engine honours.
+  bool include_mtp_weights() const { return options.boolean("include_mtp_weights"); }
+  bool include_vision_weights() const { return options.boolean("include_vision_weights"); }
 };
 
 struct LineItem {
@@ -111,8 +97,8 @@ struct EstimateResult {
   std::vector<LineItem> breakdown;  // the busiest GPU, line by line
   bool fits = false;
   std::string verdict;
-  nlohmann::json engine_report = nlohmann::json::object();  // what the engine itself would print
-  std::int64_t host_bytes = 0;                              // system RAM for the model (offloaded layers, host buffers)
+  EngineReport engine_report;   // what the engine itself would print
+  std::int64_t host_bytes = 0;  // system RAM for the model (offloaded layers, host buffers)
   std::string host_explain;
   std::vector<RuleOfThumb> rules_of_thumb;
   std::vector<Assumption> assumptions;
