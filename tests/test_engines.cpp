@@ -5,6 +5,7 @@
 #include "catch.hpp"
 #include "support.hpp"
 #include "vramplan/engines/engine.hpp"
+#include "vramplan/import/catalog.hpp"
 #include "vramplan/import/config.hpp"
 
 using vt::i64;
@@ -151,7 +152,7 @@ TEST_CASE("engines: every engine is one registry row; catalog engines lists its 
     // Every KV dtype an engine lists is one the core knows.
     for (const auto& k : e["kv_cache_dtypes"]) {
       const auto* m = vramplan::builtin_catalog().find_model("Qwen/Qwen3-8B");
-      auto arch = vramplan::parse_hf_config(m->config, "model");
+      auto arch = vramplan::model_architecture(*m, "model");
       CHECK(vramplan::find_kv_dtype(k.get<std::string>(), arch.value(), "kv").ok());
     }
     for (const auto& f : e["weight_formats"]) CHECK(vramplan::find_weight_format(f.get<std::string>(), "w").ok());

@@ -1,6 +1,7 @@
 // KV cache, layer by layer: GQA, MLA, sliding windows, linear layers, quantised KV types, TP sharding.
 #include "catch.hpp"
 #include "support.hpp"
+#include "vramplan/import/catalog.hpp"
 #include "vramplan/import/config.hpp"
 #include "vramplan/model/cache.hpp"
 
@@ -106,7 +107,7 @@ namespace {
 std::vector<vramplan::LayerCache> layout_of(const char* model, const char* kv, std::int64_t tp) {
   const auto* entry = vramplan::builtin_catalog().find_model(model);
   REQUIRE(entry != nullptr);
-  auto arch = vramplan::parse_hf_config(entry->config, "model");
+  auto arch = vramplan::model_architecture(*entry, "model");
   REQUIRE(arch.ok());
   auto dtype = vramplan::find_kv_dtype(kv, arch.value(), "kv");
   REQUIRE(dtype.ok());

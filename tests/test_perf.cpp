@@ -3,6 +3,7 @@
 
 #include "catch.hpp"
 #include "support.hpp"
+#include "vramplan/import/catalog.hpp"
 #include "vramplan/import/config.hpp"
 #include "vramplan/model/params.hpp"
 #include "vramplan/serving/perf.hpp"
@@ -15,7 +16,7 @@ vramplan::PerfModel model_for(const char* model, const char* gpu_id, std::int64_
   const auto& catalog = vramplan::builtin_catalog();
   const auto* entry = catalog.find_model(model);
   REQUIRE(entry != nullptr);
-  auto arch = vramplan::parse_hf_config(entry->config, "model");
+  auto arch = vramplan::model_architecture(*entry, "model");
   REQUIRE(arch.ok());
   json r = vt::estimate(vt::request(model));
   std::vector<std::int64_t> by_class(10, 0);

@@ -119,12 +119,10 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
       return make_error(ErrorCode::unknown_model, "model",
                         "unknown model '" + id.substr(0, 60) + "'; closest catalog ids: " +
                             join(catalog.closest_models(id, 3)) + " (or pass {\"config\": {...}} with a config.json)");
-    auto arch = parse_hf_config(entry->config, "model");
+    auto arch = model_architecture(*entry, "model");
     if (!arch) return arch.error();
     in.arch = arch.value();
     in.model_id = entry->id;
-    if (entry->extra_mtp_layers > 0) in.arch.num_mtp_layers = entry->extra_mtp_layers;
-    in.arch.checkpoint_stores_tied_lm_head = entry->stores_tied_lm_head;
   } else if (model.is_object()) {
     if (!model.contains("config"))
       return make_error(ErrorCode::invalid_field, "model.config",

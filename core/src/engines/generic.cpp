@@ -1,4 +1,7 @@
 // The `generic` profile: a PyTorch-style server with named, adjustable assumptions.
+#include <algorithm>
+#include <cmath>
+
 #include "deployment.hpp"
 #include "profiles.hpp"
 #include "vramplan/common/units.hpp"

@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "vramplan/catalog/catalog.hpp"
 #include "vramplan/common/error.hpp"
 #include "vramplan/engines/estimate.hpp"
+#include "vramplan/import/catalog.hpp"
 
 namespace vramplan {
 

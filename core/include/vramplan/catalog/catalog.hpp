@@ -1,16 +1,13 @@
 #pragma once
-// The model and accelerator catalogs (data/models.json, data/gpus.json, embedded at build time).
+// The model and accelerator catalogs as values (import/catalog.hpp reads data/models.json and data/gpus.json,
+// embedded at build time, into them).
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "vramplan/common/error.hpp"
 
 namespace vramplan {
-
-const char* embedded_models_json();
-const char* embedded_gpus_json();
 
 struct ModelEntry {
   std::string id;  // HuggingFace repo id
@@ -19,7 +16,7 @@ struct ModelEntry {
   std::string family;
   std::int64_t official_params = 0;  // 0 when unknown
   std::string official_params_source;
-  nlohmann::json config;  // the config.json fields
+  std::string config;  // the config.json object, as JSON text (import/catalog.hpp reads it)
   // What the checkpoint holds beyond what config.json says (see data/models.schema.json):
   std::int64_t extra_mtp_layers = 0;  // MTP modules no config key describes (Qwen3-Next)
   bool stores_tied_lm_head = false;   // lm_head saved although tied (Qwen3-0.6B)
@@ -79,12 +76,5 @@ struct Catalog {
   std::vector<std::string> closest_models(const std::string& query, std::size_t n) const;
   std::vector<std::string> closest_gpus(const std::string& query, std::size_t n) const;
 };
-
-// Parses catalog texts; an Error names the entry at fault.
-Expected<Catalog> parse_catalog(const std::string& models_json, const std::string& gpus_json);
-// The catalog built into the binary (parsed once).
-const Catalog& builtin_catalog();
-
-Expected<GpuEntry> parse_gpu_entry(const nlohmann::json& j, const std::string& field);
 
 }  // namespace vramplan
