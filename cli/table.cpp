@@ -17,6 +17,12 @@ std::string pad_left(const std::string& s, std::size_t width) {
   return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
 }
 std::int64_t i64(const json& j) { return j.is_number() ? j.get<std::int64_t>() : 0; }
+// A coded text's English: {"code", "message", ...} (API.md); plain strings pass through.
+std::string text(const json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
+  return std::string();
+}
 std::string gb(std::int64_t b) { return fmt_num(static_cast<double>(b) / 1e9, 2); }
 std::string gib(std::int64_t b) { return fmt_num(static_cast<double>(b) / 1073741824.0, 2); }
 
@@ -61,41 +67,39 @@ std::string estimate_table(const json& r, bool explain) {
      << fmt_bytes_both(i64(kv["bytes_per_sequence"])) << " per sequence, " << fmt_bytes_both(i64(kv["bytes"]))
      << " in all\n";
   os << "             naive formula without GQA: " << fmt_gb(i64(kv["naive_no_gqa_bytes"])) << "\n";
-  if (explain) explain_lines(os, kv["naive_explain"].get<std::string>());
+  if (explain) explain_lines(os, text(kv["naive_explain"]));
   os << "\n";
 
   os << pad_right("Per GPU (busiest)", 40) << pad_left("GB", 10) << pad_left("GiB", 10) << "\n";
   for (const auto& item : r["breakdown"]) {
     const std::string id = item["id"].get<std::string>();
     const bool sub = id.rfind("overhead.", 0) == 0;
-    os << pad_right((sub ? "    " : "  ") + item["label"].get<std::string>(), 40)
-       << pad_left(gb(i64(item["bytes"])), 10) << pad_left(gib(i64(item["bytes"])), 10) << "\n";
-    if (explain) explain_lines(os, item["explain"].get<std::string>());
+    os << pad_right((sub ? "    " : "  ") + text(item["label"]), 40) << pad_left(gb(i64(item["bytes"])), 10)
+       << pad_left(gib(i64(item["bytes"])), 10) << "\n";
+    if (explain) explain_lines(os, text(item["explain"]));
   }
   if (!r["per_gpu"].empty()) {
     const std::int64_t cap = i64(r["per_gpu"][0]["capacity"]);
     if (cap > 0) os << pad_right("  GPU capacity", 40) << pad_left(gb(cap), 10) << pad_left(gib(cap), 10) << "\n";
   }
-  os << "\n" << r["verdict"].get<std::string>() << "\n\n";
+  os << "\n" << text(r["verdict"]) << "\n\n";
   if (r["engine_report"].contains("log_lines") && !r["engine_report"]["log_lines"].empty()) {
     os << "What " << r["engine_report"]["engine"].get<std::string>() << " would print\n";
     for (const auto& line : r["engine_report"]["log_lines"]) os << "  " << line.get<std::string>() << "\n";
     os << "\n";
   }
   if (r.contains("host"))
-    os << "System RAM   " << fmt_bytes_both(i64(r["host"]["bytes"])) << "  (" << r["host"]["explain"].get<std::string>()
-       << ")\n\n";
+    os << "System RAM   " << fmt_bytes_both(i64(r["host"]["bytes"])) << "  (" << text(r["host"]["explain"]) << ")\n\n";
 
   os << pad_right("Rules of thumb (seed articles)", 40) << pad_left("GB", 10) << pad_left("x detailed", 12) << "\n";
   for (const auto& rule : r["rules_of_thumb"]) {
     os << pad_right("  " + rule["id"].get<std::string>(), 40) << pad_left(gb(i64(rule["bytes"])), 10)
        << pad_left(fmt_num(rule["ratio_to_detailed"].get<double>(), 2), 12) << "\n";
-    if (explain)
-      explain_lines(os, rule["formula"].get<std::string>() + "  [" + rule["source"].get<std::string>() + "]");
+    if (explain) explain_lines(os, text(rule["formula"]) + "  [" + rule["source"].get<std::string>() + "]");
   }
   if (!r["warnings"].empty()) {
     os << "\nWarnings\n";
-    for (const auto& w : r["warnings"]) explain_lines(os, "- " + w.get<std::string>());
+    for (const auto& w : r["warnings"]) explain_lines(os, "- " + text(w));
   }
   if (!explain) os << "\n(--explain shows the formula behind every line)\n";
   return os.str();
@@ -117,7 +121,7 @@ std::string fit_table(const json& f) {
     os << "What to change"
        << "\n";
     for (const auto& s : f["suggestions"])
-      os << "  " << (s["fits"].get<bool>() ? "fits      " : "still not ") << s["text"].get<std::string>() << "\n";
+      os << "  " << (s["fits"].get<bool>() ? "fits      " : "still not ") << text(s["text"]) << "\n";
     os << "\n";
   }
   os << pad_right("Fewest GPUs that fit", 46) << pad_left("count", 6) << pad_left("TP", 5) << pad_left("PP", 5)
@@ -158,15 +162,15 @@ std::string plan_table(const json& p) {
   }
   if (p["plans"].size() > 15) os << "  ... " << p["plans"].size() - 15 << " more (--json lists all)\n";
   if (!p["plans"].empty())
-    os << "\nBest plan: " << p["plans"][0]["why"].get<std::string>() << "\n  "
-       << p["plans"][0]["launch_command"].get<std::string>() << "\n";
+    os << "\nBest plan: " << text(p["plans"][0]["why"]) << "\n  " << p["plans"][0]["launch_command"].get<std::string>()
+       << "\n";
   if (!p["rejected"].empty()) {
     os << "\nRejected (" << p["rejected"].size() << " families), e.g.:\n";
     int n = 0;
     for (const auto& r : p["rejected"]) {
       if (++n > 6) break;
       os << "  " << r["gpu"].get<std::string>() << " x" << i64(r["gpus_per_replica"]) << " "
-         << r["weights"].get<std::string>() << ": " << r["reason"].get<std::string>() << "\n";
+         << r["weights"].get<std::string>() << ": " << text(r["reason"]) << "\n";
     }
   }
   return os.str();

@@ -1,12 +1,18 @@
-# Generates the message table from core/text/messages.json: messages.hpp (enum class Msg, one id per
-# code, "kv.group.attention" -> Msg::kv_group_attention) and messages.cpp (each code and its English
-# template). The page reads the same file for its Chinese (and English) templates.
-#   cmake -DJSON=core/text/messages.json -DOUT_DIR=<dir> -P cmake/messages.cmake
-file(READ ${JSON} text)
-string(JSON count LENGTH "${text}")
-math(EXPR last "${count} - 1")
+# Generates the message table from core/text/*.json (one file per area of the core, each an object of
+# "code": {"en": ..., "zh": ...}): messages.hpp (enum class Msg, one id per code, "kv.group.tokens" ->
+# Msg::kv_group_tokens) and messages.cpp (each code and its English template). The page reads the same
+# files for its Chinese templates.
+#   cmake -DTEXT_DIR=core/text -DOUT_DIR=<dir> -P cmake/messages.cmake
+cmake_policy(SET CMP0057 NEW)  # IN_LIST
+file(GLOB files ${TEXT_DIR}/*.json)
+list(SORT files)
 set(enum_lines "")
 set(table_lines "")
+set(seen "")
+foreach(file ${files})
+file(READ ${file} text)
+string(JSON count LENGTH "${text}")
+math(EXPR last "${count} - 1")
 foreach(i RANGE ${last})
   string(JSON key MEMBER "${text}" ${i})
   if(NOT key MATCHES "^[a-z0-9_]+(\\.[a-z0-9_]+)*$")
@@ -20,11 +26,16 @@ foreach(i RANGE ${last})
   if(NOT bad EQUAL -1)
     message(FATAL_ERROR "messages.json: '${key}' contains the raw-string delimiter")
   endif()
+  if("${key}" IN_LIST seen)
+    message(FATAL_ERROR "${file}: code '${key}' is defined twice")
+  endif()
+  list(APPEND seen "${key}")
   string(REPLACE "." "_" ident "${key}")
   string(APPEND enum_lines "  ${ident},\n")
   string(APPEND table_lines "    {\"${key}\", R\"vpmsg(${en})vpmsg\"},\n")
 endforeach()
-set(hpp "// Generated from core/text/messages.json by cmake/messages.cmake. Do not edit.
+endforeach()
+set(hpp "// Generated from core/text/*.json by cmake/messages.cmake. Do not edit.
 #pragma once
 #include <cstdint>
 
@@ -37,7 +48,7 @@ ${enum_lines}  count
 
 }  // namespace vramplan
 ")
-set(cpp "// Generated from core/text/messages.json by cmake/messages.cmake. Do not edit.
+set(cpp "// Generated from core/text/*.json by cmake/messages.cmake. Do not edit.
 #include \"vramplan/common/text.hpp\"
 
 namespace vramplan {

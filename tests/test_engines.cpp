@@ -60,7 +60,7 @@ TEST_CASE("vllm: a model too large for the GPU leaves no KV cache", "[engines][v
   REQUIRE_FALSE(a.contains("error"));
   CHECK_FALSE(a["fits"].get<bool>());
   CHECK(i64(a["engine_report"]["num_gpu_blocks"]) == 0);
-  CHECK(a["verdict"].get<std::string>().find("would not start") != std::string::npos);
+  CHECK(a["verdict"]["message"].get<std::string>().find("would not start") != std::string::npos);
 }
 
 TEST_CASE("sglang: K and V buffers are (tokens + page_size) x heads x head_dim per layer", "[engines][sglang]") {
@@ -84,7 +84,7 @@ TEST_CASE("engines: every profile answers, and more context never needs less", "
       json a = vt::estimate(r);
       REQUIRE_FALSE(a.contains("error"));
       CHECK(a["engine_report"].is_object());
-      CHECK_FALSE(a["verdict"].get<std::string>().empty());
+      CHECK_FALSE(a["verdict"]["message"].get<std::string>().empty());
       // Engines that preallocate a pool hold their total fixed; the others grow with the context.
       CHECK(i64(a["per_gpu"][0]["total"]) >= 0);
       if (std::string(engine) == "generic" || std::string(engine) == "transformers") {

@@ -90,13 +90,19 @@ TEST_CASE("estimate: every line item explains itself with its numbers", "[estima
   REQUIRE_FALSE(r.contains("error"));
   for (const auto& item : r["breakdown"]) {
     CAPTURE(item["id"].get<std::string>());
-    const std::string text = item["explain"];
+    const std::string text = item["explain"]["message"];
     CHECK_FALSE(text.empty());
     CHECK(text.find_first_of("0123456789") != std::string::npos);
+    CHECK(text.find('{') == std::string::npos);  // every placeholder has its value
   }
-  CHECK(r["kv_cache"]["explain"].get<std::string>().find("8 KV heads") != std::string::npos);
-  CHECK(r["weights"]["explain"].get<std::string>().find("bf16") != std::string::npos);
-  CHECK(r["verdict"].get<std::string>().rfind("Fits on 1 x", 0) == 0);
+  // QwQ-32B caches 8 KV heads of 128 (config.json) in each of its 64 layers.
+  const json& kv = r["kv_cache"]["explain"]["layers"]["groups"][0];
+  CHECK(kv["layers"] == 64);
+  CHECK(kv["shape"]["code"] == "kv.shape.kv");
+  CHECK(kv["shape"]["heads"] == 8);
+  CHECK(r["weights"]["explain"]["classes"][0]["storage"] == "bf16");
+  CHECK(r["verdict"]["code"] == "verdict.fits");
+  CHECK(r["verdict"]["count"] == 1);
   for (const auto& a : r["assumptions"]) CHECK_FALSE(a["value"].get<std::string>().empty());
 }
 

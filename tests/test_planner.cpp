@@ -258,5 +258,5 @@ TEST_CASE("planner: each engine's plans carry its own launch command, or say the
   json r = vramplan::plan_json(req);
   REQUIRE_FALSE(r["plans"].empty());
   CHECK(r["plans"][0]["launch_command"] == "");
-  CHECK_FALSE(r["plans"][0]["launch_note"].get<std::string>().empty());
+  CHECK_FALSE(r["plans"][0]["launch_note"]["message"].get<std::string>().empty());
 }

@@ -4,6 +4,7 @@
 
 #include "vramplan/api/engine_options.hpp"
 #include "vramplan/api/json_read.hpp"
+#include "vramplan/common/strings.hpp"
 #include "vramplan/common/units.hpp"
 #include "vramplan/engines/engine.hpp"
 #include "vramplan/import/config.hpp"
@@ -14,21 +15,42 @@ namespace {
 using nlohmann::json;
 
 void warn_unknown_keys(const json& obj, std::initializer_list<const char*> known, const std::string& prefix,
-                       std::vector<std::string>* warnings) {
+                       std::vector<Text>* warnings) {
   if (!obj.is_object() || !warnings) return;
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     bool ok = false;
     for (const char* k : known) ok = ok || it.key() == k;
-    if (!ok) {
-      std::string shown = it.key().substr(0, 40);
-      warnings->push_back("unknown field '" + (prefix.empty() ? "" : prefix + ".") + shown + "' was ignored");
-    }
+    if (!ok)
+      warnings->push_back(
+          Text(Msg::warn_unknown_field).str("field", (prefix.empty() ? "" : prefix + ".") + it.key().substr(0, 40)));
   }
 }
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+json nested_json(const Text& t);
+
+json arg_json(const TextArg& a) {
+  switch (a.kind) {
+    case TextArg::Kind::integer:
+      return a.i;
+    case TextArg::Kind::number:
+      return a.x;
+    case TextArg::Kind::string:
+      return a.s;
+    case TextArg::Kind::text:
+      return a.items.empty() ? json(nullptr) : nested_json(a.items.front());
+    case TextArg::Kind::list: {
+      json list = json::array();
+      for (const auto& item : a.items) list.push_back(nested_json(item));
+      return list;
+    }
+  }
+  return nullptr;
+}
+
+json nested_json(const Text& t) {
+  json out = json::object();
+  out["code"] = code(t.id);
+  for (const auto& a : t.args) out[a.name] = arg_json(a);
   return out;
 }
 
@@ -37,6 +59,15 @@ constexpr std::int64_t kMaxConcurrency = 1000000;
 constexpr std::int64_t kMaxGpus = 4096;
 
 }  // namespace
+
+void to_json(json& j, const Text& t) {
+  if (t.empty()) {
+    j = nullptr;
+    return;
+  }
+  j = nested_json(t);
+  j["message"] = render(t);
+}
 
 json report_json(const EngineReport& r) {
   json out = json::object();
@@ -98,8 +129,8 @@ json error_json(const Error& e) {
 
 std::string dump_json(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
 
-Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& catalog,
-                                               std::vector<std::string>* warnings, bool warn_no_gpu) {
+Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& catalog, std::vector<Text>* warnings,
+                                               bool warn_no_gpu) {
   if (!req.is_object())
     return make_error(ErrorCode::invalid_json, "",
                       "the request must be a JSON object, got " + describe_json_value(req));
@@ -220,7 +251,7 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
     in.gpu.id = "none";
     in.gpu.name = "no GPU chosen";
     in.gpu.memory_bytes = 0;
-    if (warnings && warn_no_gpu) warnings->push_back("no hardware.gpu given: memory is computed, fit is not judged");
+    if (warnings && warn_no_gpu) warnings->push_back(Text(Msg::warn_no_gpu));
   }
 
   // The engine's own options, validated against its option list.
@@ -260,15 +291,18 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
   json by_class = json::object();
   for (int c = 0; c < 10; ++c)
     if (r.params.per_class[c]) by_class[to_string(static_cast<TensorClass>(c))] = r.params.per_class[c];
-  std::string params_explain;
+  std::vector<Text> classes;
   for (int c = 0; c < 10; ++c)
     if (r.params.per_class[c])
-      params_explain += (params_explain.empty() ? "" : " + ") + std::string(to_string(static_cast<TensorClass>(c))) +
-                        " " + fmt_int(r.params.per_class[c]);
-  params_explain += " = " + fmt_int(r.params.total) + " (tensor by tensor from the config)";
+      classes.push_back(Text(Msg::params_class)
+                            .text("class", Text(tensor_class_label(static_cast<TensorClass>(c))))
+                            .integer("params", r.params.per_class[c]));
+  Text params_explain(Msg::params_total);
+  params_explain.list("classes", std::move(classes)).integer("total", r.params.total);
   if (r.checkpoint_params != r.params.total)
-    params_explain += "; the checkpoint also stores " + fmt_int(r.checkpoint_params - r.params.total) +
-                      " scale or duplicate elements, " + fmt_int(r.checkpoint_params) + " in all";
+    params_explain.text("checkpoint", Text(Msg::params_checkpoint)
+                                          .integer("extra", r.checkpoint_params - r.params.total)
+                                          .integer("total", r.checkpoint_params));
   out["params"] = {{"explain", params_explain},
                    {"total", r.params.total},
                    {"active", r.params.active},
@@ -352,7 +386,7 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
 }
 
 json estimate_json(const json& request, const Catalog& catalog) {
-  std::vector<std::string> warnings;
+  std::vector<Text> warnings;
   auto in = parse_estimate_request(request, catalog, &warnings);
   if (!in) return error_json(in.error());
   auto r = estimate(in.value());

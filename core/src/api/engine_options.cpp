@@ -148,8 +148,7 @@ const OptionSpec* find_spec(const EngineProfile& engine, const std::string& key,
 
 }  // namespace
 
-Expected<EngineOptions> read_engine_options(const json& eo, const EngineProfile& engine,
-                                            std::vector<std::string>* warnings) {
+Expected<EngineOptions> read_engine_options(const json& eo, const EngineProfile& engine, std::vector<Text>* warnings) {
   EngineOptions out;
   out.specs = engine.options;
   if (eo.is_null()) return out;
@@ -164,8 +163,9 @@ Expected<EngineOptions> read_engine_options(const json& eo, const EngineProfile&
       const OptionSpec* spec = find_spec(engine, it.key(), &by_alias);
       if (!spec) {
         if (pass == 0 && warnings)
-          warnings->push_back("unknown " + std::string(engine.name) + " option 'engine_options." +
-                              it.key().substr(0, 40) + "' was ignored");
+          warnings->push_back(Text(Msg::warn_unknown_option)
+                                  .str("engine", engine.name)
+                                  .str("option", "engine_options." + it.key().substr(0, 40)));
         continue;
       }
       if (by_alias != (pass == 1) || out.given(spec->name)) continue;

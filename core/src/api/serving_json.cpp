@@ -12,7 +12,7 @@ namespace {
 using nlohmann::json;
 using I = std::int64_t;
 
-json fit_result_json(const FitResult& f, const std::vector<std::string>& warnings) {
+json fit_result_json(const FitResult& f, const std::vector<Text>& warnings) {
   json out = json::object();
   if (f.has_gpu) {
     out["max_context_tokens"] = f.max_context_tokens;
@@ -204,8 +204,11 @@ json plan_result_json(const PlanResult& r, const PlanRequest& req) {
   }
   json rejected = json::array();
   for (const auto& x : r.rejected)
-    rejected.push_back(
-        {{"gpu", x.gpu->id}, {"gpus_per_replica", x.gpus_per_replica}, {"weights", x.weights}, {"reason", x.reason}});
+    rejected.push_back({{"gpu", x.gpu->id},
+                        {"gpus_per_replica", x.gpus_per_replica},
+                        {"weights", x.weights},
+                        {"reason", render(x.reason)},  // API.md: the reason is text; reason_text is the same, coded
+                        {"reason_text", x.reason}});
   json assumptions = json::array();
   for (const auto& a : r.assumptions)
     assumptions.push_back(
@@ -226,7 +229,7 @@ json plan_result_json(const PlanResult& r, const PlanRequest& req) {
 }  // namespace
 
 json fit_json(const json& request, const Catalog& catalog) {
-  std::vector<std::string> warnings;
+  std::vector<Text> warnings;
   auto parsed = parse_estimate_request(request, catalog, &warnings);
   if (!parsed) return error_json(parsed.error());
   return fit_result_json(fit(parsed.value(), catalog), warnings);
@@ -244,7 +247,7 @@ json plan_json(const json& req, const Catalog& catalog) {
   for (const char* k : {"model", "engine", "engine_options"})
     if (req.contains(k)) base[k] = req[k];
   if (!base.contains("engine")) base["engine"] = "vllm";
-  std::vector<std::string> warnings;
+  std::vector<Text> warnings;
   auto parsed = parse_estimate_request(base, catalog, &warnings, /*hardware_given=*/false);
   if (!parsed) return error_json(parsed.error());
   PlanRequest p;

@@ -27,7 +27,7 @@ struct Deployment {
   std::vector<std::pair<I64, I64>> ranges;  // layer range of each PP stage
   std::vector<I64> stage_weights;           // weight bytes on one GPU of each stage
   std::vector<LayerCache> cache;            // per layer, on one TP rank
-  std::string weights_explain;              // the whole model's weights, class by class
+  Text weights_explain;                     // the whole model's weights, class by class
   bool explain = true;                      // build line items with their formulas
   EngineOptions options;                    // the request's engine_options, with this engine's defaults
   // "N x <GPU name>", for verdicts.
@@ -43,19 +43,19 @@ struct EngineOutcome {
   std::vector<StageOutcome> stages;  // one per PP stage
   EngineReport report;
   std::vector<Assumption> assumptions;
-  std::vector<std::string> warnings;
-  std::string verdict;   // empty: the common "total vs capacity" verdict
+  std::vector<Text> warnings;
+  Text verdict;          // empty: the common "total vs capacity" verdict
   bool has_fit = false;  // the engine decides fit itself (vLLM: the KV pool must hold the workload)
   bool fits = false;
   I64 host_bytes = 0;  // system RAM the engine uses for the model (llama.cpp host buffers, offload)
-  std::string host_explain;
+  Text host_explain;
 };
 
 // Shared pieces the profiles reuse.
-std::string kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence);
+Text kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence);
 // Transient bytes per token of one forward pass on one rank: residual stream + the widest intermediate.
 I64 activation_bytes_per_token(const Architecture& a, I64 tp);
-std::string activation_per_token_explain(const Architecture& a, I64 tp);
+Text activation_per_token_explain(const Architecture& a, I64 tp);
 
 // The checkpoint a plan's weight format needs: the model itself, or a placeholder for a pre-quantized copy
 // (GPTQ/AWQ), and the method an engine applies on load (FP8, bitsandbytes) when the format is not native.

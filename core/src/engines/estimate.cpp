@@ -1,6 +1,6 @@
-// The generic engine's memory model. Per GPU: weights (its TP shard of its PP stage's layers),
-// KV cache (its heads, its layers, its replica's sequences), activations of one forward pass,
-// and overhead (CUDA context, NCCL, allocator reserve). Every line carries its formula.
+// One deployment's memory. The model split over the GPUs (each GPU's TP shard of its PP stage's layers, its
+// KV cache heads and layers, its replica's sequences), then the engine's own rule stage by stage, then the
+// verdict. Every line carries its formula.
 #include "vramplan/engines/estimate.hpp"
 
 #include <algorithm>
@@ -71,51 +71,8 @@ bool loaded(const TensorGroup& g, const EstimateInput& in) {
   return true;
 }
 
-}  // namespace
-
-std::string kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence) {
-  const auto first = static_cast<std::size_t>(d.ranges[stage].first);
-  const auto last = static_cast<std::size_t>(d.ranges[stage].second);
-  const I64 seq = kv_bytes_per_sequence(d.cache, context, first, last);
-  if (bytes_per_sequence) *bytes_per_sequence = seq;
-  if (!d.explain) return std::string();
-  return render(Text(Msg::kv_explain_stage)
-                    .text("layers", explain_cache(d.cache, first, last, context, d.tp))
-                    .integer("per_sequence", seq));
-}
-
-namespace {
-I64 widest_intermediate(const Architecture& a, I64 tp) {
-  const I64 heads_rank = a.num_heads / tp;
-  const I64 kvh_rank = a.is_mla() ? heads_rank : (a.num_kv_heads >= tp ? a.num_kv_heads / tp : 1);
-  const I64 attn_width = a.is_mla() ? heads_rank * (a.q_head_dim() + a.qk_nope_head_dim + 2 * a.v_head_dim)
-                                    : heads_rank * a.head_dim + 2 * kvh_rank * a.head_dim + heads_rank * a.v_head_dim;
-  I64 mlp_width = 3 * ceil_div(a.intermediate_size, tp);
-  if (a.is_moe()) {
-    const I64 moe = a.experts_per_token * 3 * ceil_div(a.moe_intermediate_size, tp) +
-                    3 * ceil_div(a.shared_expert_intermediate_size, tp) + 2 * a.num_experts;
-    mlp_width = std::max(mlp_width, moe);
-  }
-  return std::max(attn_width, mlp_width);
-}
-}  // namespace
-
-I64 activation_bytes_per_token(const Architecture& a, I64 tp) {
-  return element_bytes_16bit(a) * (2 * a.hidden_size + widest_intermediate(a, tp));
-}
-
-std::string activation_per_token_explain(const Architecture& a, I64 tp) {
-  return fmt_int(element_bytes_16bit(a)) + " B x (2 x hidden " + fmt_int(a.hidden_size) + " + widest intermediate " +
-         fmt_int(widest_intermediate(a, tp)) + (tp > 1 ? " per rank" : "") +
-         ") = " + fmt_int(activation_bytes_per_token(a, tp)) + " B per token";
-}
-
-Expected<EstimateResult> estimate(const EstimateInput& in) {
+Status check_parallelism(const EstimateInput& in) {
   const Architecture& a = in.arch;
-  EstimateResult r;
-  r.warnings = a.warnings;
-
-  // --- parallelism -------------------------------------------------------------------------
   const I tp = in.tp, pp = in.pp;
   if (in.count % (tp * pp) != 0)
     return make_error(ErrorCode::invalid_field, "hardware.count",
@@ -135,36 +92,57 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
     return make_error(
         ErrorCode::invalid_field, "hardware.pipeline_parallel",
         "pipeline_parallel (" + fmt_int(pp) + ") exceeds the number of layers (" + fmt_int(a.num_layers) + ")");
-  const I dp = in.count / (tp * pp);
-  const I seqs = ceil_div(in.concurrency, dp);
-  r.data_parallel = dp;
-  r.sequences_per_replica = seqs;
+  return std::nullopt;
+}
 
-  // --- parameters and weights ----------------------------------------------------------------
-  std::vector<TensorGroup> enumerated;
-  if (!in.tensors) enumerated = enumerate_tensors(a);
-  const std::vector<TensorGroup>& tensors = in.tensors ? *in.tensors : enumerated;
+void count_parameters(const EstimateInput& in, const std::vector<TensorGroup>& tensors, EstimateResult& r) {
+  const Architecture& a = in.arch;
   r.params = count_params(tensors);
   r.checkpoint_params = r.params.total;
   const WeightFormat native = native_weight_format(a);
   for (const auto& g : tensors) r.checkpoint_params += checkpoint_scale_elements(native, g, a);
   if (a.tie_word_embeddings && a.checkpoint_stores_tied_lm_head) r.checkpoint_params += a.vocab_size * a.hidden_size;
   r.weights_format = in.weights.id;
+}
 
-  const auto ranges = pp_ranges(a.num_layers, pp);
+// Where the bytes go beyond the nominal "parameters x bits": 16-bit tensors and quantisation metadata.
+struct Nominal {
+  double nominal = 0, kept_16bit_extra = 0, metadata = 0;
+};
+
+Text weights_text(const EstimateInput& in, const EstimateResult& r, const Nominal& n) {
+  std::vector<Text> classes;
+  for (const auto& cb : r.weights_by_class)
+    classes.push_back(Text(Msg::weights_class)
+                          .text("class", Text(tensor_class_label(cb.cls)))
+                          .integer("params", cb.params)
+                          .str("storage", cb.storage)
+                          .integer("bytes", cb.bytes));
+  Text t(Msg::weights_total);
+  t.list("classes", std::move(classes)).integer("bytes", r.weight_bytes);
+  if (in.weights.kind != FormatKind::plain && in.weights.kind != FormatKind::gguf)
+    t.text("nominal", Text(Msg::weights_nominal)
+                          .integer("bits", in.weights.data_bits)
+                          .integer("nominal", static_cast<I>(n.nominal))
+                          .integer("kept", static_cast<I>(n.kept_16bit_extra))
+                          .integer("metadata", static_cast<I>(n.metadata)));
+  return t;
+}
+
+// The weights, class by class, and each PP stage's share on one of its GPUs.
+std::vector<I> split_weights(const EstimateInput& in, const std::vector<TensorGroup>& tensors,
+                             const std::vector<std::pair<I, I>>& ranges, EstimateResult& r) {
+  const Architecture& a = in.arch;
+  const I tp = in.tp, pp = in.pp;
   std::vector<I> stage_weights(static_cast<std::size_t>(pp), 0);
   std::map<int, ClassBytes> by_class;
-  // Where the bytes go beyond the nominal "parameters x bits": 16-bit tensors and quantisation metadata.
-  double nominal = 0, kept_16bit_extra = 0, metadata = 0;
+  Nominal n;
   for (const auto& g : tensors) {
     if (!loaded(g, in)) continue;
     const TensorBytes whole = tensor_bytes(in.weights, g, a);
     const double nominal_part = static_cast<double>(g.total_params()) * in.weights.data_bits / 8.0;
-    nominal += nominal_part;
-    if (whole.quantized)
-      metadata += static_cast<double>(whole.bytes) - nominal_part;
-    else
-      kept_16bit_extra += static_cast<double>(whole.bytes) - nominal_part;
+    n.nominal += nominal_part;
+    (whole.quantized ? n.metadata : n.kept_16bit_extra) += static_cast<double>(whole.bytes) - nominal_part;
     const TensorClass cls = g.mtp ? TensorClass::mtp : g.cls;
     auto& cb = by_class[static_cast<int>(cls)];
     cb.cls = cls;
@@ -190,98 +168,72 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
       stage_weights[s] += shard_bytes(bytes, g.shard, tp, a);
     }
   }
-  std::string wexp;
   for (auto& [k, cb] : by_class) {
     (void)k;
     r.weights_by_class.push_back(cb);
-    if (in.explain)
-      wexp += (wexp.empty() ? "" : " + ") + std::string(to_string(cb.cls)) + " " + fmt_int(cb.params) + " params as " +
-              cb.storage + " = " + fmt_int(cb.bytes) + " B";
   }
-  if (in.explain) r.weights_explain = wexp + " = " + fmt_int(r.weight_bytes) + " B (" + fmt_gb(r.weight_bytes) + ")";
-  if (in.explain && in.weights.kind != FormatKind::plain && in.weights.kind != FormatKind::gguf) {
-    r.weights_explain += ". Nominal " + fmt_int(in.weights.data_bits) + "-bit size " + fmt_gb(static_cast<I>(nominal)) +
-                         "; " + fmt_gb(static_cast<I>(kept_16bit_extra)) +
-                         " more because embeddings, lm_head, norms, routers and biases stay 16-bit, and " +
-                         fmt_gb(static_cast<I>(metadata)) + " of scales, zero points and indices";
-  }
-  if (!in.include_mtp_weights() && r.params.per_class[static_cast<int>(TensorClass::mtp)] > 0)
-    r.warnings.push_back("the " + fmt_int(a.num_mtp_layers) + " multi-token-prediction layer(s) (" +
-                         fmt_int(r.params.per_class[static_cast<int>(TensorClass::mtp)]) +
-                         " params) are counted in params but not loaded (engines load them only for speculative "
-                         "decoding; set engine_options.include_mtp_weights to load them)");
+  if (in.explain) r.weights_explain = weights_text(in, r, n);
+  const I mtp_params = r.params.per_class[static_cast<int>(TensorClass::mtp)];
+  if (!in.include_mtp_weights() && mtp_params > 0)
+    r.warnings.push_back(
+        Text(Msg::warn_mtp_not_loaded).integer("layers", a.num_mtp_layers).integer("params", mtp_params));
+  return stage_weights;
+}
 
-  // --- KV cache ------------------------------------------------------------------------------
-  const auto layout1 = cache_layout(a, in.kv, 1);
-  const auto layout = cache_layout(a, in.kv, tp);
+// The formula that ignores GQA/MLA/windows: every attention head cached in every layer.
+void naive_kv(const EstimateInput& in, const std::vector<LayerCache>& layout1, EstimateResult& r) {
+  const Architecture& a = in.arch;
+  const I naive_per_token = 2 * a.num_layers * a.num_heads * a.q_head_dim() * in.kv.block_bytes / in.kv.block_elems;
+  r.kv_naive_bytes = naive_per_token * in.context_tokens * in.concurrency;
+  if (!in.explain) return;
+  const double ratio = r.kv_bytes_per_sequence > 0 ? static_cast<double>(r.kv_naive_bytes) /
+                                                         static_cast<double>(r.kv_bytes_per_sequence * in.concurrency)
+                                                   : 0.0;
+  Text t(Msg::kv_naive);
+  t.integer("layers", a.num_layers)
+      .integer("heads", a.num_heads)
+      .integer("head_dim", a.q_head_dim())
+      .text("dtype", explain_dtype(in.kv))
+      .integer("tokens", in.context_tokens)
+      .integer("sequences", in.concurrency)
+      .integer("bytes", r.kv_naive_bytes)
+      .number("ratio", ratio);
+  if (a.is_mla())
+    t.text("real", Text(Msg::kv_naive_mla).integer("width", a.kv_lora_rank + a.qk_rope_head_dim));
+  else if (a.num_kv_heads < a.num_heads)
+    t.text("real", Text(Msg::kv_naive_gqa).integer("kv_heads", a.num_kv_heads));
+  const bool windows_or_states = std::any_of(layout1.begin(), layout1.end(), [](const LayerCache& l) {
+    return std::any_of(l.parts.begin(), l.parts.end(),
+                       [](const CacheComponent& p) { return p.holds != Holds::every_token; });
+  });
+  if (windows_or_states) t.text("windows", Text(Msg::kv_naive_windows));
+  r.kv_naive_explain = t;
+}
+
+void kv_figures(const EstimateInput& in, EstimateResult& r) {
+  const auto layout1 = cache_layout(in.arch, in.kv, 1);
   for (const auto& l : layout1) r.kv_bytes_per_token += l.bytes_per_token();  // = kv_bytes_per_token()
   r.kv_bytes_per_sequence = kv_bytes_per_sequence(layout1, in.context_tokens, 0, layout1.size());
   if (in.explain)
-    r.kv_explain = render(Text(Msg::kv_explain_total)
-                              .text("layers", explain_cache(layout1, 0, layout1.size(), in.context_tokens, 1))
-                              .integer("per_sequence", r.kv_bytes_per_sequence)
-                              .integer("sequences", in.concurrency)
-                              .integer("total", r.kv_bytes_per_sequence * in.concurrency));
-  {
-    // The formula that ignores GQA/MLA/windows: every attention head cached in every layer.
-    const I naive_per_token = 2 * a.num_layers * a.num_heads * a.q_head_dim() * in.kv.block_bytes / in.kv.block_elems;
-    r.kv_naive_bytes = naive_per_token * in.context_tokens * in.concurrency;
-    const double ratio = r.kv_bytes_per_sequence > 0 ? static_cast<double>(r.kv_naive_bytes) /
-                                                           static_cast<double>(r.kv_bytes_per_sequence * in.concurrency)
-                                                     : 0.0;
-    if (in.explain) {
-      Text t(Msg::kv_naive);
-      t.integer("layers", a.num_layers)
-          .integer("heads", a.num_heads)
-          .integer("head_dim", a.q_head_dim())
-          .text("dtype", explain_dtype(in.kv))
-          .integer("tokens", in.context_tokens)
-          .integer("sequences", in.concurrency)
-          .integer("bytes", r.kv_naive_bytes)
-          .number("ratio", ratio);
-      if (a.is_mla())
-        t.text("real", Text(Msg::kv_naive_mla).integer("width", a.kv_lora_rank + a.qk_rope_head_dim));
-      else if (a.num_kv_heads < a.num_heads)
-        t.text("real", Text(Msg::kv_naive_gqa).integer("kv_heads", a.num_kv_heads));
-      const bool windows_or_states = std::any_of(layout1.begin(), layout1.end(), [](const LayerCache& l) {
-        return std::any_of(l.parts.begin(), l.parts.end(),
-                           [](const CacheComponent& p) { return p.holds != Holds::every_token; });
-      });
-      if (windows_or_states) t.text("windows", Text(Msg::kv_naive_windows));
-      r.kv_naive_explain = render(t);
-    }
-  }
+    r.kv_explain = Text(Msg::kv_explain_total)
+                       .text("layers", explain_cache(layout1, 0, layout1.size(), in.context_tokens, 1))
+                       .integer("per_sequence", r.kv_bytes_per_sequence)
+                       .integer("sequences", in.concurrency)
+                       .integer("total", r.kv_bytes_per_sequence * in.concurrency);
+  naive_kv(in, layout1, r);
+}
 
-  // --- the engine's own rule, stage by stage --------------------------------------------------
-  Deployment d;
-  d.in = &in;
-  d.arch = &a;
-  d.tensors.list = &tensors;
-  d.tp = tp;
-  d.pp = pp;
-  d.dp = dp;
-  d.seqs = seqs;
-  d.ranges = ranges;
-  d.stage_weights = stage_weights;
-  d.cache = layout;
-  d.weights_explain = r.weights_explain;
-  d.explain = in.explain;
-  d.options = in.options;
-  d.options.specs = in.engine->options;
-  Expected<EngineOutcome> ran = in.engine->run(d);
-  if (!ran) return ran.error();
-  EngineOutcome& eo = ran.value();
-  const I capacity = in.gpu.capacity_bytes();
+// Every GPU of a replica (tp ranks per stage, identical by symmetry), the busiest stage's lines.
+std::vector<GpuUsage> per_gpu(const EstimateInput& in, EngineOutcome& eo, EstimateResult& r, I dp) {
   std::vector<GpuUsage> stage_usage;
   for (auto& st : eo.stages) {
-    st.usage.capacity = capacity;
+    st.usage.capacity = in.gpu.capacity_bytes();
     st.usage.total = st.usage.weights + st.usage.kv_cache + st.usage.activations + st.usage.overhead;
     stage_usage.push_back(st.usage);
   }
-  // Every GPU of a replica: tp ranks per stage, identical by symmetry.
   for (I rep = 0; rep < dp; ++rep)
-    for (I s = 0; s < pp; ++s)
-      for (I t = 0; t < tp; ++t) {
+    for (I s = 0; s < in.pp; ++s)
+      for (I t = 0; t < in.tp; ++t) {
         GpuUsage u = stage_usage[static_cast<std::size_t>(s)];
         u.index = static_cast<int>(r.per_gpu.size());
         u.tp_rank = static_cast<int>(t);
@@ -291,43 +243,40 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   std::size_t worst = 0;
   for (std::size_t s = 1; s < stage_usage.size(); ++s)
     if (stage_usage[s].total > stage_usage[worst].total) worst = s;
-  r.breakdown = eo.stages[worst].items;
-  if (in.explain)
-    r.breakdown.push_back({"total", "Total per GPU", stage_usage[worst].total,
-                           "weights + KV cache + activations + overhead = " + fmt_int(stage_usage[worst].total) +
-                               " B (" + fmt_gb(stage_usage[worst].total) + ")"});
-  // The workload's KV on all GPUs (what the sequences need, whatever pool an engine preallocates).
-  for (I s = 0; s < pp; ++s) {
-    const auto [first, last] = ranges[static_cast<std::size_t>(s)];
-    r.kv_bytes += kv_bytes_per_sequence(layout, in.context_tokens, static_cast<std::size_t>(first),
-                                        static_cast<std::size_t>(last)) *
-                  seqs * tp * dp;
+  r.breakdown = std::move(eo.stages[worst].items);
+  if (in.explain) {
+    const I total = stage_usage[worst].total;
+    r.breakdown.push_back(
+        {"total", Text(Msg::item_total), total, Text(Msg::item_total_explain).integer("bytes", total)});
   }
-  r.engine_report = eo.report;
-  r.host_bytes = eo.host_bytes;
-  r.host_explain = eo.host_explain;
-  for (auto& w : eo.warnings) r.warnings.push_back(std::move(w));
+  return stage_usage;
+}
 
-  const auto& wu = stage_usage[worst];
+void verdict(const EstimateInput& in, const EngineOutcome& eo, const std::vector<GpuUsage>& stage_usage,
+             EstimateResult& r) {
+  const I capacity = in.gpu.capacity_bytes();
+  const GpuUsage* worst = &stage_usage.front();
+  for (const auto& u : stage_usage)
+    if (u.total > worst->total) worst = &u;
   const bool memory_fits =
       std::all_of(stage_usage.begin(), stage_usage.end(), [](const GpuUsage& u) { return u.total <= u.capacity; });
-  r.fits = memory_fits && (!eo.has_fit || eo.fits);
-  const std::string hw = fmt_int(in.count) + " x " + in.gpu.name;
-  if (!in.explain) {
-    if (capacity <= 0) r.fits = false;
-  } else if (capacity <= 0) {
-    r.fits = false;
-    r.verdict = "Cannot tell: the GPU's memory is unknown. Needs " + fmt_gb(wu.total) + " per GPU.";
-  } else if (!eo.verdict.empty()) {
+  r.fits = capacity > 0 && memory_fits && (!eo.has_fit || eo.fits);
+  if (!in.explain) return;
+  if (capacity <= 0)
+    r.verdict = Text(Msg::verdict_unknown_gpu).integer("total", worst->total);
+  else if (!eo.verdict.empty())
     r.verdict = eo.verdict;
-  } else if (r.fits) {
-    r.verdict = "Fits on " + hw + ": " + fmt_gb(wu.total) + " of " + fmt_gb(capacity) + " per GPU, " +
-                fmt_gb(capacity - wu.total) + " free per GPU.";
-  } else {
-    r.verdict = "Does not fit on " + hw + ": needs " + fmt_gb(wu.total) + " per GPU, the GPU has " + fmt_gb(capacity) +
-                " (short by " + fmt_gb(wu.total - capacity) + ").";
-  }
+  else
+    r.verdict = Text(r.fits ? Msg::verdict_fits : Msg::verdict_no_fit)
+                    .integer("count", in.count)
+                    .str("gpu", in.gpu.name)
+                    .integer("total", worst->total)
+                    .integer("capacity", capacity)
+                    .integer("free", capacity - worst->total)
+                    .integer("short", worst->total - capacity);
+}
 
+void rules_and_assumptions(const EstimateInput& in, EngineOutcome& eo, EstimateResult& r) {
   I detailed = 0;
   for (const auto& u : r.per_gpu) detailed += u.total;
   // The seeds multiply the parameters the engine loads (no MTP module unless asked for).
@@ -336,15 +285,109 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   if (!in.include_vision_weights()) loaded_params -= r.params.per_class[static_cast<int>(TensorClass::vision)];
   if (in.explain)
     r.rules_of_thumb = rules_of_thumb(loaded_params, in.weights, r.kv_bytes_per_sequence * in.concurrency, detailed);
+  r.assumptions = {
+      {"include_mtp_weights", in.include_mtp_weights() ? "true" : "false", Text(Msg::assume_include_mtp_weights)},
+      {"include_vision_weights", in.include_vision_weights() ? "true" : "false",
+       Text(Msg::assume_include_vision_weights)}};
+  for (auto& a : eo.assumptions) r.assumptions.push_back(std::move(a));
+  const I max_pos = in.arch.max_position_embeddings;
+  if (in.context_tokens > max_pos && max_pos > 0)
+    r.warnings.push_back(
+        Text(Msg::warn_context_beyond_model).integer("context", in.context_tokens).integer("max", max_pos));
+}
 
-  r.assumptions = eo.assumptions;
-  r.assumptions.insert(r.assumptions.begin(), {"include_vision_weights", in.include_vision_weights() ? "true" : "false",
-                                               "multimodal checkpoints load their vision tower"});
-  r.assumptions.insert(r.assumptions.begin(), {"include_mtp_weights", in.include_mtp_weights() ? "true" : "false",
-                                               "MTP modules are loaded only for speculative decoding"});
-  if (in.context_tokens > a.max_position_embeddings && a.max_position_embeddings > 0)
-    r.warnings.push_back("context_tokens (" + fmt_int(in.context_tokens) +
-                         ") exceeds the model's max_position_embeddings (" + fmt_int(a.max_position_embeddings) + ")");
+}  // namespace
+
+Text kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence) {
+  const auto first = static_cast<std::size_t>(d.ranges[stage].first);
+  const auto last = static_cast<std::size_t>(d.ranges[stage].second);
+  const I64 seq = kv_bytes_per_sequence(d.cache, context, first, last);
+  if (bytes_per_sequence) *bytes_per_sequence = seq;
+  if (!d.explain) return Text();
+  return Text(Msg::kv_explain_stage)
+      .text("layers", explain_cache(d.cache, first, last, context, d.tp))
+      .integer("per_sequence", seq);
+}
+
+namespace {
+I64 widest_intermediate(const Architecture& a, I64 tp) {
+  const I64 heads_rank = a.num_heads / tp;
+  const I64 kvh_rank = a.is_mla() ? heads_rank : (a.num_kv_heads >= tp ? a.num_kv_heads / tp : 1);
+  const I64 attn_width = a.is_mla() ? heads_rank * (a.q_head_dim() + a.qk_nope_head_dim + 2 * a.v_head_dim)
+                                    : heads_rank * a.head_dim + 2 * kvh_rank * a.head_dim + heads_rank * a.v_head_dim;
+  I64 mlp_width = 3 * ceil_div(a.intermediate_size, tp);
+  if (a.is_moe()) {
+    const I64 moe = a.experts_per_token * 3 * ceil_div(a.moe_intermediate_size, tp) +
+                    3 * ceil_div(a.shared_expert_intermediate_size, tp) + 2 * a.num_experts;
+    mlp_width = std::max(mlp_width, moe);
+  }
+  return std::max(attn_width, mlp_width);
+}
+}  // namespace
+
+I64 activation_bytes_per_token(const Architecture& a, I64 tp) {
+  return element_bytes_16bit(a) * (2 * a.hidden_size + widest_intermediate(a, tp));
+}
+
+Text activation_per_token_explain(const Architecture& a, I64 tp) {
+  Text t(Msg::activation_per_token);
+  t.integer("element", element_bytes_16bit(a))
+      .integer("hidden", a.hidden_size)
+      .integer("widest", widest_intermediate(a, tp))
+      .integer("bytes", activation_bytes_per_token(a, tp));
+  if (tp > 1) t.text("per_rank", Text(Msg::kv_per_rank));
+  return t;
+}
+
+Expected<EstimateResult> estimate(const EstimateInput& in) {
+  const Architecture& a = in.arch;
+  if (auto err = check_parallelism(in)) return *err;
+  EstimateResult r;
+  r.warnings = a.warnings;
+  const I dp = in.count / (in.tp * in.pp);
+  r.data_parallel = dp;
+  r.sequences_per_replica = ceil_div(in.concurrency, dp);
+
+  std::vector<TensorGroup> enumerated;
+  if (!in.tensors) enumerated = enumerate_tensors(a);
+  const std::vector<TensorGroup>& tensors = in.tensors ? *in.tensors : enumerated;
+  count_parameters(in, tensors, r);
+  const auto ranges = pp_ranges(a.num_layers, in.pp);
+  std::vector<I> stage_weights = split_weights(in, tensors, ranges, r);
+  kv_figures(in, r);
+
+  // The engine's own rule, stage by stage.
+  Deployment d;
+  d.in = &in;
+  d.arch = &a;
+  d.tensors.list = &tensors;
+  d.tp = in.tp;
+  d.pp = in.pp;
+  d.dp = dp;
+  d.seqs = r.sequences_per_replica;
+  d.ranges = ranges;
+  d.stage_weights = std::move(stage_weights);
+  d.cache = cache_layout(a, in.kv, in.tp);
+  d.weights_explain = r.weights_explain;
+  d.explain = in.explain;
+  d.options = in.options;
+  d.options.specs = in.engine->options;
+  Expected<EngineOutcome> ran = in.engine->run(d);
+  if (!ran) return ran.error();
+  EngineOutcome& eo = ran.value();
+
+  const std::vector<GpuUsage> stage_usage = per_gpu(in, eo, r, dp);
+  // The workload's KV on all GPUs (what the sequences need, whatever pool an engine preallocates).
+  for (const auto& [first, last] : ranges)
+    r.kv_bytes += kv_bytes_per_sequence(d.cache, in.context_tokens, static_cast<std::size_t>(first),
+                                        static_cast<std::size_t>(last)) *
+                  d.seqs * in.tp * dp;
+  r.engine_report = std::move(eo.report);
+  r.host_bytes = eo.host_bytes;
+  r.host_explain = std::move(eo.host_explain);
+  for (auto& w : eo.warnings) r.warnings.push_back(std::move(w));
+  verdict(in, eo, stage_usage, r);
+  rules_and_assumptions(in, eo, r);
   return r;
 }
 

@@ -50,8 +50,8 @@ Expected<EngineOutcome> run_generic(const Deployment& d) {
   const std::string seq_word = d.seqs == 1 ? " sequence" : " sequences";
   const std::string act_explain = "forward pass of min(" + fmt_int(in.context_tokens) + " tokens x " + fmt_int(d.seqs) +
                                   seq_word + ", max_batched_tokens " + fmt_int(o.max_batched_tokens) +
-                                  ") = " + fmt_int(tokens_fwd) + " tokens x " + activation_per_token_explain(a, d.tp) +
-                                  " = " + fmt_int(act_layers) + " B";
+                                  ") = " + fmt_int(tokens_fwd) + " tokens x " +
+                                  render(activation_per_token_explain(a, d.tp)) + " = " + fmt_int(act_layers) + " B";
   const std::string logits_explain = "sampler logits " + fmt_int(d.seqs) + seq_word + " x vocab " +
                                      fmt_int(a.vocab_size) + " x 4 B (fp32) x " + fmt_int(o.logits_copies) +
                                      " copies = " + fmt_int(logits) + " B";
@@ -63,7 +63,7 @@ Expected<EngineOutcome> run_generic(const Deployment& d) {
     u.pp_stage = static_cast<int>(s);
     u.weights = d.stage_weights[static_cast<std::size_t>(s)];
     I64 kv_seq = 0;
-    const std::string kv_text = kv_stage_explain(d, static_cast<std::size_t>(s), in.context_tokens, &kv_seq);
+    const std::string kv_text = render(kv_stage_explain(d, static_cast<std::size_t>(s), in.context_tokens, &kv_seq));
     u.kv_cache = kv_seq * d.seqs;
     const bool last_stage = s == d.pp - 1;
     u.activations =
@@ -81,8 +81,8 @@ Expected<EngineOutcome> run_generic(const Deployment& d) {
                        (d.tp > 1 ? ", 1/" + fmt_int(d.tp) +
                                        " of each split tensor (norms, routers and MLA latent projections replicated)"
                                  : "") +
-                       " = " + fmt_int(u.weights) + " B; whole model: " + d.weights_explain
-                 : d.weights_explain});
+                       " = " + fmt_int(u.weights) + " B; whole model: " + render(d.weights_explain)
+                 : render(d.weights_explain)});
     if (d.explain)
       st.items.push_back({"kv_cache", "KV cache", u.kv_cache,
                           kv_text + " x " + fmt_int(d.seqs) + seq_word + " = " + fmt_int(u.kv_cache) + " B (" +

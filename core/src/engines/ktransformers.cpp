@@ -72,8 +72,9 @@ Expected<EngineOutcome> run_ktransformers(const Deployment& d) {
         {"kv_cache", "KV cache (cache_lens)", kv,
          fmt_int(kv_per_token) + " B per token x cache_lens " + fmt_int(cache_lens) + " = " + fmt_int(kv) + " B"});
     st.items.push_back({"activations", "Prefill chunk and logits", act,
-                        "min(chunk_size " + fmt_int(chunk) + ", tokens) x " + activation_per_token_explain(a, 1) +
-                            " + logits " + fmt_int(d.seqs) + " x vocab " + fmt_int(a.vocab_size) + " x 4 B"});
+                        "min(chunk_size " + fmt_int(chunk) + ", tokens) x " +
+                            render(activation_per_token_explain(a, 1)) + " + logits " + fmt_int(d.seqs) + " x vocab " +
+                            fmt_int(a.vocab_size) + " x 4 B"});
     st.items.push_back({"overhead.cuda_context", "CUDA context", context, "cuda_context_bytes (assumption)"});
   }
   out.stages.push_back(std::move(st));

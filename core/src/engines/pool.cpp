@@ -74,8 +74,9 @@ Expected<EngineOutcome> run_pool_engine(const Deployment& d, const PoolRule& rul
                             " x free after weights and runtime (" + gib(free_after) + ") = " + gib(pool) + "; / (" +
                             fmt_int(per_token) + " B per token x " + fmt_int(block) +
                             " tokens per block) = " + fmt_int(tokens) + " tokens"});
-    st.items.push_back({"activations", "Runtime buffers", u.activations,
-                        "max_num_tokens " + fmt_int(max_num_tokens) + " x " + activation_per_token_explain(a, d.tp)});
+    st.items.push_back(
+        {"activations", "Runtime buffers", u.activations,
+         "max_num_tokens " + fmt_int(max_num_tokens) + " x " + render(activation_per_token_explain(a, d.tp))});
     st.items.push_back({"overhead.cuda_context", "CUDA context", u.overhead, "512 MiB (assumption)"});
     out.stages.push_back(std::move(st));
   }

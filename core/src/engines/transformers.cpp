@@ -46,7 +46,7 @@ Expected<EngineOutcome> run_transformers(const Deployment& d) {
     u.pp_stage = static_cast<int>(s);
     u.weights = d.stage_weights[static_cast<std::size_t>(s)];
     I64 kv_seq = 0;
-    const std::string kv_text = kv_stage_explain(d, static_cast<std::size_t>(s), tokens, &kv_seq);
+    const std::string kv_text = render(kv_stage_explain(d, static_cast<std::size_t>(s), tokens, &kv_seq));
     u.kv_cache = kv_seq * batch;
     const bool last = s == d.pp - 1;
     u.activations = std::max(scores, layer_act) + (last ? logits : 0);
@@ -62,7 +62,7 @@ Expected<EngineOutcome> run_transformers(const Deployment& d) {
                                 ") B = " + fmt_int(scores) + " B vs "
                           : std::string(attn) + ": no score matrix; ") +
              "MLP/attention intermediates " + fmt_int(batch * prompt) + " tokens x " +
-             activation_per_token_explain(a, d.tp) + " = " + fmt_int(layer_act) + " B" +
+             render(activation_per_token_explain(a, d.tp)) + " = " + fmt_int(layer_act) + " B" +
              (last ? "; logits " + fmt_int(batch * (full_logits ? prompt : 1)) + " positions x vocab " +
                          fmt_int(a.vocab_size) + " x (" + fmt_int(act_b) + " + 4) B = " + fmt_int(logits) + " B"
                    : "")});

@@ -182,7 +182,7 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
                           (offload > 0 ? fmt_int(weights_full) + " B - cpu_offload_gb " + fmt_num(o.cpu_offload_gb, 2) +
                                              " GiB = " + fmt_int(weights) + " B; "
                                        : "") +
-                              (d.tp * d.pp > 1 ? "this GPU's shard; whole model: " : "") + d.weights_explain});
+                              (d.tp * d.pp > 1 ? "this GPU's shard; whole model: " : "") + render(d.weights_explain)});
     if (d.explain)
       st.items.push_back(
           {"kv_cache", "KV cache pool (preallocated)", u.kv_cache,
@@ -200,7 +200,7 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
                           o.activation_bytes >= 0
                               ? "set by engine_options.activation_bytes"
                               : "profile run of max_num_batched_tokens " + fmt_int(profile_tokens) + " x " +
-                                    activation_per_token_explain(a, d.tp) + " + sampler max_num_seqs " +
+                                    render(activation_per_token_explain(a, d.tp)) + " + sampler max_num_seqs " +
                                     fmt_int(o.max_num_seqs) + " x vocab " + fmt_int(a.vocab_size) +
                                     " x 16 B (fp32 logits + probs, int64 sort indices) = " + fmt_int(activation) +
                                     " B"});

@@ -32,6 +32,13 @@ const char* to_string(TensorClass cls) {
   return "attention";
 }
 
+Msg tensor_class_label(TensorClass cls) {
+  static const Msg kLabels[] = {
+      Msg::class_embedding, Msg::class_attention, Msg::class_mlp,     Msg::class_experts, Msg::class_shared_experts,
+      Msg::class_router,    Msg::class_norm,      Msg::class_lm_head, Msg::class_mtp,     Msg::class_vision};
+  return kLabels[static_cast<int>(cls)];
+}
+
 namespace {
 
 using I = std::int64_t;

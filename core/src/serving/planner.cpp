@@ -185,7 +185,7 @@ class Search {
     in.concurrency = 1;
     auto r1 = estimate(in);
     if (!r1 || !r1->fits) {
-      mem.why = r1 ? r1->verdict : r1.error().message;
+      mem.why = r1 ? render(r1->verdict) : r1.error().message;
       return mem.max_batch = 0;
     }
     const I r1_total = per_gpu_total(r1.value());

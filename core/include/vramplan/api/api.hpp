@@ -10,13 +10,17 @@
 namespace vramplan {
 
 nlohmann::json error_json(const Error& e);
+
+// A coded text as JSON: {"code": "...", "message": "<English>", <the values it mentions>...}; values that are
+// texts themselves nest as {"code", <values>} (no message), lists of texts as arrays. An empty text is null.
+void to_json(nlohmann::json& j, const Text& text);
 // What the engine itself would report (EngineReport), as the result's engine_report object.
 nlohmann::json report_json(const EngineReport& report);
 
 // Validates an estimate request against `catalog` into the core's input.
 // `warn_no_gpu`: say so when the request names no GPU (the planner supplies its own hardware).
 Expected<EstimateInput> parse_estimate_request(const nlohmann::json& request, const Catalog& catalog,
-                                               std::vector<std::string>* warnings, bool warn_no_gpu = true);
+                                               std::vector<Text>* warnings, bool warn_no_gpu = true);
 nlohmann::json estimate_result_json(const EstimateInput& input, const EstimateResult& result, const Catalog& catalog);
 
 // The whole round trip; returns the result object or {"error": {...}}. Never throws.

@@ -10,7 +10,7 @@ namespace vramplan {
 
 // Validates each value against the engine's option list (type, range, choices); unknown names become warnings.
 Expected<EngineOptions> read_engine_options(const nlohmann::json& engine_options, const EngineProfile& engine,
-                                            std::vector<std::string>* warnings);
+                                            std::vector<Text>* warnings);
 
 // {"id", "name", "aliases", "doc", "kv_cache_dtypes", "weight_formats", "launch_command", "options": [...]}
 nlohmann::json engine_json(const EngineProfile& engine);

@@ -42,9 +42,9 @@ struct EstimateInput {
 
 struct LineItem {
   std::string id;  // "weights", "kv_cache", "activations", "overhead.cuda_context" ...
-  std::string label;
+  Text label;
   std::int64_t bytes = 0;
-  std::string explain;  // the formula with the numbers substituted
+  Text explain;  // the formula with the numbers substituted
 };
 
 struct ClassBytes {
@@ -64,8 +64,8 @@ struct GpuUsage {
 
 struct RuleOfThumb {
   std::string id;
-  std::string formula;  // with numbers
-  std::string source;   // which seed article
+  Text formula;        // with numbers
+  std::string source;  // which seed article
   std::int64_t bytes = 0;
   double ratio_to_detailed = 0;
 };
@@ -73,7 +73,7 @@ struct RuleOfThumb {
 struct Assumption {
   std::string name;
   std::string value;
-  std::string why;
+  Text why;
 };
 
 struct EstimateResult {
@@ -82,27 +82,27 @@ struct EstimateResult {
   std::string weights_format;
   std::int64_t weight_bytes = 0;  // loaded weights, whole model
   std::vector<ClassBytes> weights_by_class;
-  std::string weights_explain;
+  Text weights_explain;
 
   std::int64_t kv_bytes_per_token = 0;
   std::int64_t kv_bytes_per_sequence = 0;  // context_tokens, tp = 1
   std::int64_t kv_bytes = 0;               // the workload's KV, all GPUs together
-  std::string kv_explain;
+  Text kv_explain;
   std::int64_t kv_naive_bytes = 0;  // the "no GQA" formula: all attention heads cached
-  std::string kv_naive_explain;
+  Text kv_naive_explain;
 
   std::int64_t data_parallel = 1;
   std::int64_t sequences_per_replica = 1;
   std::vector<GpuUsage> per_gpu;
   std::vector<LineItem> breakdown;  // the busiest GPU, line by line
   bool fits = false;
-  std::string verdict;
+  Text verdict;
   EngineReport engine_report;   // what the engine itself would print
   std::int64_t host_bytes = 0;  // system RAM for the model (offloaded layers, host buffers)
-  std::string host_explain;
+  Text host_explain;
   std::vector<RuleOfThumb> rules_of_thumb;
   std::vector<Assumption> assumptions;
-  std::vector<std::string> warnings;
+  std::vector<Text> warnings;
 };
 
 Expected<EstimateResult> estimate(const EstimateInput& input);

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "vramplan/common/text.hpp"
+
 namespace vramplan {
 
 enum class AttentionKind {
@@ -113,7 +115,7 @@ struct Architecture {
   VisionTowerSpec vision;
 
   std::vector<LayerSpec> layers;  // one per decoder layer (MTP layers not included)
-  std::vector<std::string> warnings;
+  std::vector<Text> warnings;
 
   bool is_moe() const { return num_experts > 0; }
   bool is_mla() const { return kv_lora_rank > 0; }

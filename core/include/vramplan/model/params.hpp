@@ -4,12 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "vramplan/common/messages.hpp"
 #include "vramplan/model/architecture.hpp"
 
 namespace vramplan {
 
 enum class TensorClass { embedding, attention, mlp, experts, shared_experts, router, norm, lm_head, mtp, vision };
 const char* to_string(TensorClass cls);
+Msg tensor_class_label(TensorClass cls);  // the class's name for people
 
 // How tensor parallelism divides a tensor between ranks.
 enum class Shard {

@@ -51,23 +51,23 @@ struct DeploymentPlan {
   double cost_per_hour = 0;                   // 0: unknown
   double cost_per_million_output_tokens = 0;  // 0: unknown
   ComputePath compute_path = ComputePath::bf16;
-  std::string why;
+  Text why;
   std::string launch_command;  // "" when the engine has no launcher for this shape (launch_note says why)
-  std::string launch_note;
+  Text launch_note;
 };
 
 struct PlanRejection {
   const GpuEntry* gpu = nullptr;
   std::int64_t gpus_per_replica = 0;
   std::string weights;
-  std::string reason;
+  Text reason;
 };
 
 struct PlanAssumption {
   std::string name;
   double number = 0;
   std::string text;  // when not a number
-  std::string why;
+  Text why;
 };
 
 struct PlanResult {
@@ -76,7 +76,7 @@ struct PlanResult {
   std::vector<PlanRejection> rejected;
   std::vector<std::size_t> pareto;  // indices into plans
   std::vector<PlanAssumption> assumptions;
-  std::vector<std::string> warnings;
+  std::vector<Text> warnings;
 };
 
 Expected<PlanResult> plan(const PlanRequest& request);

@@ -9,7 +9,7 @@ namespace vramplan::llamacpp {
 namespace {
 
 // The weight format llama.cpp would load: GGUF. 16/32-bit requests become the matching GGUF file type.
-WeightFormat gguf_format(const WeightFormat& f, std::vector<std::string>* warnings) {
+WeightFormat gguf_format(const WeightFormat& f, std::vector<Text>* warnings) {
   if (f.kind == FormatKind::gguf) return f;
   std::string id;
   if (f.kind == FormatKind::plain)
