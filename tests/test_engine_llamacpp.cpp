@@ -42,6 +42,28 @@ const json& device(const json& r, const std::string& name) {
   return r;
 }
 
+// The warning with this code, or null.
+json warning(const json& r, const std::string& code) {
+  for (const auto& w : r["warnings"])
+    if (w["code"] == code) return w;
+  return nullptr;
+}
+
+// Every text in `j` (objects with a "code") is coded: no English passes through Msg::raw, no placeholder is
+// left without its value.
+void check_coded(const json& j, const std::string& where) {
+  if (j.is_object()) {
+    if (j.contains("code") && j["code"].is_string()) {
+      CAPTURE(where);
+      CHECK(j["code"] != "raw");
+      if (j.contains("message")) CHECK(j["message"].get<std::string>().find('{') == std::string::npos);
+    }
+    for (const auto& [k, v] : j.items()) check_coded(v, where + "." + k);
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) check_coded(j[i], where + "[" + std::to_string(i) + "]");
+  }
+}
+
 bool has_line(const json& r, const std::string& text) {
   for (const auto& l : r["engine_report"]["log_lines"])
     if (l.get<std::string>() == text) return true;
@@ -194,13 +216,22 @@ TEST_CASE("llama.cpp: the Ollama variant reproduces an Ollama log", "[llamacpp][
   REQUIRE_FALSE(d.contains("error"));
   CHECK(i64(d["engine_report"]["n_ctx"]) == 4096);
   CHECK(i64(d["engine_report"]["n_seq_max"]) == 1);
-  CHECK(d["warnings"].dump().find("truncates prompts") != std::string::npos);
+  const json truncates = warning(d, "llamacpp.warn.ollama_truncates");
+  REQUIRE(truncates.is_object());
+  CHECK(truncates["num_ctx"] == 4096);
+  CHECK(truncates["context"] == 32768);
+  const json queue = warning(d, "llamacpp.warn.ollama_queue");
+  REQUIRE(queue.is_object());
+  CHECK(queue["requests"] == 8);
+  CHECK(queue["parallel"] == 1);
   // A quantised cache without flash attention: Ollama falls back to f16 and says so.
   json q = vt::estimate(llama_request("meta-llama/Llama-3.1-8B-Instruct", "gguf-Q4_K_M",
                                       {{"variant", "ollama"}, {"kv_cache_type", "q8_0"}}));
   REQUIRE_FALSE(q.contains("error"));
   CHECK(q["engine_report"]["cache_type_v"] == "f16");
-  CHECK(q["warnings"].dump().find("OLLAMA_KV_CACHE_TYPE") != std::string::npos);
+  const json ignored = warning(q, "llamacpp.warn.ollama_kv_type_ignored");
+  REQUIRE(ignored.is_object());
+  CHECK(ignored["type"] == "q8_0");
   // "engine": "ollama" picks the variant.
   json e = llama_request("meta-llama/Llama-3.1-8B-Instruct", "gguf-Q4_K_M", json::object(), 32768, 8);
   e["engine"] = "ollama";
@@ -373,4 +404,60 @@ TEST_CASE("llama.cpp: tied embeddings get a GPU copy of the output; Apple GPUs w
   CHECK(i64(er["cpu_mapped_model_buffer_bytes"]) > 0);
   CHECK(i64(r["per_gpu"][0]["capacity"]) > 0);
   CHECK(er["devices"][0]["name"] == "Metal");
+}
+
+TEST_CASE("llama.cpp: explanations, labels, warnings and reasons are coded texts", "[llamacpp][text]") {
+  // Two GPUs of a layer split, 12 of gemma-2-9b's 42 layers and the output layer on the CPU, SWA and non-SWA
+  // caches: most of the optional pieces.
+  json req = llama_request("google/gemma-2-9b", "gguf-Q4_K_M", {{"n_gpu_layers", 30}, {"flash_attn", false}}, 8192, 2,
+                           "nvidia-rtx-4090", 2);
+  req["hardware"]["tensor_parallel"] = 2;
+  json r = vt::estimate(req);
+  REQUIRE_FALSE(r.contains("error"));
+  for (const char* part : {"breakdown", "host", "warnings", "assumptions"}) check_coded(r[part], part);
+  CHECK(warning(r, "llamacpp.warn.no_tensor_parallel")["gpus"] == 2);
+  const json& b = r["breakdown"];
+  REQUIRE(b.size() >= 4);
+  CHECK(b[0]["label"]["code"] == "llamacpp.item.model_buffer");
+  CHECK(b[0]["explain"]["code"] == "llamacpp.explain.model");
+  CHECK(b[1]["explain"]["code"] == "llamacpp.explain.kv_sum");
+  CHECK(b[1]["explain"]["parts"][1]["kind"]["code"] == "llamacpp.kv.kind.swa");
+  CHECK(b[2]["explain"]["code"] == "llamacpp.explain.compute");
+  CHECK(b[3]["label"]["code"] == "llamacpp.item.gpu_context");
+  // The model buffer's pieces add up to its bytes.
+  std::int64_t sum = 0;
+  for (const auto& part : b[0]["explain"]["parts"]) sum += i64(part["bytes"]);
+  CHECK(sum == i64(b[0]["explain"]["bytes"]));
+  CHECK(i64(b[0]["explain"]["bytes"]) == i64(b[0]["bytes"]));
+  // The host: model, KV (layers kept on the CPU), compute and output buffers, adding up to the host bytes.
+  const json& host = r["host"]["explain"];
+  CHECK(host["code"] == "llamacpp.explain.host");
+  sum = 0;
+  for (const auto& part : host["parts"]) sum += i64(part["bytes"]);
+  CHECK(sum == i64(host["bytes"]));
+  CHECK(i64(host["bytes"]) == i64(r["host"]["bytes"]));
+  CHECK(host["parts"][0]["code"] == "llamacpp.explain.host_model");
+  for (const auto& a : r["assumptions"]) CHECK(a["why"]["code"] != "raw");
+}
+
+TEST_CASE("llama.cpp: the compute buffer explains its stages", "[llamacpp][text]") {
+  json r = vt::estimate(
+      llama_request("meta-llama/Meta-Llama-3-8B", "gguf-Q4_K_M", {{"n_ctx", 8192}, {"flash_attn", false}}, 8192));
+  REQUIRE_FALSE(r.contains("error"));
+  const json* compute = nullptr;
+  for (const auto& item : r["breakdown"])
+    if (item["id"] == "activations") compute = &item["explain"];
+  REQUIRE(compute != nullptr);
+  CHECK((*compute)["device"] == "CUDA0");
+  const json& stages = (*compute)["stages"];
+  REQUIRE(stages.size() == 3);
+  // "KQ n_head 32 x n_kv 8192 x n_ubatch 512 x 4 B" = 512 MiB of the logged 560.00 MiB.
+  CHECK(stages[0]["code"] == "llamacpp.attention.no_flash");
+  CHECK(stages[0]["heads"] == 32);
+  CHECK(stages[0]["n_kv"] == 8192);
+  CHECK(i64(stages[0]["kq"]) == 512LL << 20);
+  CHECK(stages[1]["code"] == "llamacpp.compute.ffn");
+  CHECK(stages[2]["code"] == "llamacpp.compute.output");
+  CHECK(mib(i64((*compute)["bytes"])) == "560.00");
+  CHECK_FALSE(r["engine_report"]["compute_buffer_note"].get<std::string>().empty());
 }

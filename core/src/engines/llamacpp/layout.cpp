@@ -20,9 +20,7 @@ WeightFormat gguf_format(const WeightFormat& f, std::vector<Text>* warnings) {
     auto g = find_weight_format(id, "weights");
     if (g) return g.value();
   }
-  warnings->push_back("llama.cpp loads GGUF files; '" + f.id +
-                      "' has no GGUF counterpart, so the model buffers are computed with that format's bytes "
-                      "(use weights gguf-<TYPE>, e.g. gguf-Q4_K_M)");
+  warnings->push_back(Text(Msg::llamacpp_warn_not_gguf).str("format", f.id));
   return f;
 }
 
@@ -81,9 +79,7 @@ Status layer_caches(const Deployment& d, const Options& o, Layout& l, EngineOutc
     for (auto& L : l.kv) L.swa = false;
     l.any_swa = false;
     l.any_base = true;
-    out.warnings.push_back(
-        "every layer of this config has a sliding window; llama.cpp's llama/qwen2 architectures ignore it, "
-        "so each layer caches the whole context");
+    out.warnings.push_back(Text(Msg::llamacpp_warn_all_sliding));
   }
   // Without flash attention V is stored transposed and padded to the widest layer (TAG_V_CACHE_VARIABLE).
   if (!o.flash_attn) {
@@ -156,8 +152,8 @@ Expected<Context> make_context(const Deployment& d, Options& o, EngineOutcome& o
   c.rs_size = std::max<I>(1, c.n_seq);
   const I n_ctx_train = d.arch->max_position_embeddings;
   if (n_ctx_train > 0 && c.n_ctx_seq > n_ctx_train)
-    out.warnings.push_back("n_ctx_seq (" + fmt_int(c.n_ctx_seq) + ") > n_ctx_train (" + fmt_int(n_ctx_train) +
-                           ") -- possible training context overflow (llama.cpp's own warning)");
+    out.warnings.push_back(
+        Text(Msg::llamacpp_warn_ctx_overflow).integer("n_ctx_seq", c.n_ctx_seq).integer("n_ctx_train", n_ctx_train));
   return c;
 }
 
@@ -201,7 +197,7 @@ ComputeTerms make_compute_terms(const Architecture& a, const Options& o, const C
   return t;
 }
 
-I ComputeTerms::attention(bool base, bool swa, bool first, std::string* why) const {
+I ComputeTerms::attention(bool base, bool swa, bool first, Text* why) const {
   const I T = c->ubatch;
   const I masks = (base ? mask_base : 0) + (swa ? mask_swa : 0);
   const I n_kv = base ? c->size_base : c->cells_swa;
@@ -209,20 +205,29 @@ I ComputeTerms::attention(bool base, bool swa, bool first, std::string* why) con
   if (o->flash_attn) {
     const I m = first ? masks + masks / 2 : masks / 2;
     const I v = m + resid;
-    if (why)
-      *why = "attention (flash): KQ mask " +
-             (first ? fmt_int(masks) + " B (n_kv x n_ubatch x 4 B) + its f16 cast " + fmt_int(masks / 2) + " B"
-                    : "f16 copy " + fmt_int(masks / 2) + " B (n_kv x n_ubatch x 2 B)") +
-             " + " + fmt_int(o->residual_tensors) + " x " + fmt_int(width) + " x " + fmt_int(T) +
-             " x 4 B = " + fmt_int(v) + " B";
+    if (why) {
+      *why = first ? Text(Msg::llamacpp_attention_flash_first).integer("mask", masks)
+                   : Text(Msg::llamacpp_attention_flash_copy);
+      why->integer("cast", masks / 2)
+          .integer("tensors", o->residual_tensors)
+          .integer("width", width)
+          .integer("tokens", T)
+          .integer("bytes", v);
+    }
     return v;
   }
   const I kq = arch->num_heads * n_kv * T * 4;
   const I v = kq + masks + resid;
   if (why)
-    *why = "attention (no flash): KQ n_head " + fmt_int(arch->num_heads) + " x n_kv " + fmt_int(n_kv) + " x n_ubatch " +
-           fmt_int(T) + " x 4 B = " + fmt_int(kq) + " B + KQ mask " + fmt_int(masks) + " B + " +
-           fmt_int(o->residual_tensors) + " x " + fmt_int(width) + " x " + fmt_int(T) + " x 4 B = " + fmt_int(v) + " B";
+    *why = Text(Msg::llamacpp_attention_no_flash)
+               .integer("heads", arch->num_heads)
+               .integer("n_kv", n_kv)
+               .integer("tokens", T)
+               .integer("kq", kq)
+               .integer("mask", masks)
+               .integer("tensors", o->residual_tensors)
+               .integer("width", width)
+               .integer("bytes", v);
   return v;
 }
 

@@ -55,7 +55,7 @@ struct Options {
   bool parallel_given = false;
   I n_parallel = 1;
   I n_ctx_req = 0;  // total n_ctx handed to llama.cpp, before padding
-  std::string n_ctx_why;
+  Text n_ctx_why;   // how n_ctx came about
   I n_ctx_pad = 256, swa_pad = 256;
   I n_gpu_layers = 0;  // n_layer + 1 = all
   bool ngl_auto = false;
@@ -114,7 +114,7 @@ struct ComputeTerms {
   I width = 0, resid = 0, mask_base = 0, mask_swa = 0, logits = 0, ffn = 0, rec = 0;
   // Attention's stage on a device holding base/SWA layers; `first`: the first device running attention (with
   // flash attention it holds the f32 mask and its f16 cast; the others receive the cast).
-  I attention(bool base, bool swa, bool first, std::string* why) const;
+  I attention(bool base, bool swa, bool first, Text* why) const;
   const Architecture* arch = nullptr;
   const Options* o = nullptr;
   const Context* c = nullptr;
@@ -126,7 +126,7 @@ struct Device {
   I model = 0, kv_k = 0, kv_v = 0, rs = 0, compute = 0, overhead = 0;
   int first = -1, last = -1, layers = 0;
   bool output = false, has_base = false, has_swa = false, recurrent = false;
-  std::string model_explain, kv_explain, compute_explain;
+  Text model_explain, kv_explain, compute_explain;
   I total() const { return model + kv_k + kv_v + rs + compute + overhead; }
 };
 
@@ -143,7 +143,7 @@ struct Plan {
   int host_layers = 0;
   bool output_on_gpu = false, pipeline = false;
   bool host_base = false, host_swa = false, host_rec = false, host_ffn = false;
-  std::string host_model_explain, host_compute_explain;
+  Text host_model_explain, host_compute_explain;
   std::vector<KvCacheLine> caches;
   I rs_total = 0;
   bool fits_all(I capacity) const;
@@ -166,6 +166,7 @@ Plan build_plan(const Setup& s, I n_gpu_layers);
 std::vector<std::string> log_lines(const Setup& s, const Plan& p);
 void fill_report(const Setup& s, const Plan& p, EngineOutcome& out);
 
-std::string layer_range(int first, int last);
+std::string layer_range(int first, int last);  // "layers 0-3", for the report
+Text layer_range_text(int first, int last);    // the same, coded, for explanations
 
 }  // namespace vramplan::llamacpp

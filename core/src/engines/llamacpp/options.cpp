@@ -28,25 +28,27 @@ Status read_context(const Deployment& d, Options& o, EngineOutcome& out) {
   if (o.ollama) {
     const I num_ctx = ctx_given ? (n_ctx_opt == 0 ? a.max_position_embeddings : n_ctx_opt) : 4096;
     o.n_ctx_req = num_ctx * o.n_parallel;
-    o.n_ctx_why = (ctx_given ? e.given_as("n_ctx") : std::string("num_ctx (Ollama's default 4096, v0.6.7-v0.15.4)")) +
-                  " " + fmt_int(num_ctx) + " x parallel " + fmt_int(o.n_parallel) +
-                  " (Ollama multiplies) = " + fmt_int(o.n_ctx_req);
+    o.n_ctx_why = ctx_given ? Text(Msg::llamacpp_n_ctx_ollama).str("option", e.given_as("n_ctx"))
+                            : Text(Msg::llamacpp_n_ctx_ollama_default);
+    o.n_ctx_why.integer("num_ctx", num_ctx).integer("parallel", o.n_parallel).integer("n_ctx", o.n_ctx_req);
     if (context > num_ctx)
-      out.warnings.push_back("Ollama truncates prompts beyond num_ctx " + fmt_int(num_ctx) +
-                             " tokens; the workload asks for " + fmt_int(context) + " (set engine_options.num_ctx)");
+      out.warnings.push_back(
+          Text(Msg::llamacpp_warn_ollama_truncates).integer("num_ctx", num_ctx).integer("context", context));
     if (d.seqs > o.n_parallel)
-      out.warnings.push_back(fmt_int(d.seqs) + " concurrent requests per replica but Ollama serves " +
-                             fmt_int(o.n_parallel) + " at a time (OLLAMA_NUM_PARALLEL); the rest queue");
+      out.warnings.push_back(
+          Text(Msg::llamacpp_warn_ollama_queue).integer("requests", d.seqs).integer("parallel", o.n_parallel));
   } else if (ctx_given) {
     o.n_ctx_req = n_ctx_opt == 0 ? a.max_position_embeddings : n_ctx_opt;
-    o.n_ctx_why = n_ctx_opt == 0 ? "n_ctx 0 = the model's training context " + fmt_int(o.n_ctx_req)
-                                 : "n_ctx " + fmt_int(o.n_ctx_req);
+    o.n_ctx_why =
+        Text(n_ctx_opt == 0 ? Msg::llamacpp_n_ctx_train : Msg::llamacpp_n_ctx_given).integer("n_ctx", o.n_ctx_req);
   } else {
     // The workload: n_parallel sequences of context_tokens each. llama.cpp divides n_ctx between the
     // streams (or shares it when unified), so each sequence gets its context only when n_ctx is the product.
     o.n_ctx_req = context * o.n_parallel;
-    o.n_ctx_why = "context_tokens " + fmt_int(context) + " x n_parallel " + fmt_int(o.n_parallel) + " = " +
-                  fmt_int(o.n_ctx_req) + " (llama.cpp's n_ctx covers all sequences)";
+    o.n_ctx_why = Text(Msg::llamacpp_n_ctx_workload)
+                      .integer("context", context)
+                      .integer("parallel", o.n_parallel)
+                      .integer("n_ctx", o.n_ctx_req);
   }
   if (o.n_ctx_req > kMaxCtx)
     return make_error(ErrorCode::invalid_field, ctx_given ? e.field("n_ctx") : std::string("workload"),
@@ -75,8 +77,7 @@ Status read_cache_types(const Deployment& d, Options& o, bool fa_explicit_off, E
   o.tv = gguf::find_type(o.type_v);
   if (o.tv->block_elems > 1 && !o.flash_attn) {
     if (o.ollama) {
-      out.warnings.push_back("Ollama ignores OLLAMA_KV_CACHE_TYPE=" + o.type_v +
-                             " without flash attention and uses f16 (set engine_options.flash_attn)");
+      out.warnings.push_back(Text(Msg::llamacpp_warn_ollama_kv_type_ignored).str("type", o.type_v));
       o.type_k = o.type_v = "f16";
       o.tk = o.tv = gguf::find_type("f16");
     } else if (fa_explicit_off) {
@@ -130,8 +131,7 @@ Expected<Options> read_options(const Deployment& d, bool ollama_engine, EngineOu
   o.parallel_given = e.given("n_parallel");
   o.n_parallel = e.integer("n_parallel", o.ollama ? 1 : std::min(d.seqs, kMaxSeq));
   if (!o.parallel_given && !o.ollama && d.seqs > kMaxSeq)
-    out.warnings.push_back("llama.cpp holds at most " + fmt_int(kMaxSeq) + " sequences per context (LLAMA_MAX_SEQ); " +
-                           fmt_int(d.seqs) + " concurrent requests per replica: the rest wait in the queue");
+    out.warnings.push_back(Text(Msg::llamacpp_warn_max_seq).integer("max", kMaxSeq).integer("requests", d.seqs));
   // Ollama's llama runner keeps one cache shared by its parallel slots (its logs show one n_ctx-cell pool);
   // llama.cpp with an explicit -np N splits n_ctx into N streams unless -kvu is given.
   o.kv_unified = e.boolean("kv_unified", o.ollama);

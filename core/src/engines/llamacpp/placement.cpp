@@ -8,8 +8,6 @@
 namespace vramplan::llamacpp {
 namespace {
 
-std::string mib(I bytes) { return fmt_mib(bytes); }
-
 // Cumulative, normalised tensor_split (default: equal, identical GPUs).
 std::vector<float> split_points(const Options& o, I n_devices) {
   std::vector<float> splits(static_cast<std::size_t>(n_devices), 1.0f);
@@ -114,24 +112,29 @@ void compute_buffers(const Setup& s, Plan& p) {
     auto& D = p.dev[i];
     if (o.compute_override >= 0) {
       D.compute = o.compute_override;
-      if (explain) D.compute_explain = "set by engine_options.compute_buffer_bytes = " + fmt_int(D.compute) + " B";
+      if (explain) D.compute_explain = Text(Msg::llamacpp_explain_compute_override).integer("bytes", D.compute);
       continue;
     }
     bool first_attn = true;
     for (std::size_t j = 0; j < i; ++j) first_attn = first_attn && !(p.dev[j].has_base || p.dev[j].has_swa);
-    std::string why;
-    I best = t.attention(D.has_base, D.has_swa, first_attn, explain ? &why : nullptr);
+    std::vector<Text> stages;  // the stages this device runs, each with its bytes
+    Text attention;
+    I best = t.attention(D.has_base, D.has_swa, first_attn, explain ? &attention : nullptr);
+    if (!attention.empty()) stages.push_back(std::move(attention));
     const I f = D.layers > 0 ? t.ffn : 0;
-    if (D.layers > 0 && explain) why += (why.empty() ? "" : "; ") + std::string("FFN ") + fmt_int(f) + " B";
+    if (D.layers > 0 && explain) stages.push_back(Text(Msg::llamacpp_compute_ffn).integer("bytes", f));
     best = std::max(best, f);
     if (D.recurrent) {
-      if (explain) why += "; recurrent layer intermediates " + fmt_int(t.rec) + " B";
+      if (explain) stages.push_back(Text(Msg::llamacpp_compute_recurrent).integer("bytes", t.rec));
       best = std::max(best, t.rec);
     }
     if (D.output) {
       if (explain)
-        why += (why.empty() ? "" : "; ") + std::string("output: logits n_ubatch ") + fmt_int(T) + " x (n_vocab " +
-               fmt_int(a.vocab_size) + " + n_embd " + fmt_int(a.hidden_size) + ") x 4 B = " + fmt_int(t.logits) + " B";
+        stages.push_back(Text(Msg::llamacpp_compute_output)
+                             .integer("tokens", T)
+                             .integer("vocab", a.vocab_size)
+                             .integer("embd", a.hidden_size)
+                             .integer("bytes", t.logits));
       best = std::max(best, t.logits);
     }
     I extra = 0;
@@ -139,12 +142,14 @@ void compute_buffers(const Setup& s, Plan& p) {
       const I m = (D.has_base ? t.mask_base : 0) + (D.has_swa ? t.mask_swa : 0);
       extra = (copies - 1) * (a.hidden_size * T * 4 + (o.flash_attn && !first_attn ? m / 2 : m));
       if (explain)
-        why += "; pipeline parallelism keeps " + fmt_int(copies) + " copies of the inputs: + " + fmt_int(extra) + " B";
+        stages.push_back(Text(Msg::llamacpp_compute_pipeline).integer("copies", copies).integer("bytes", extra));
     }
     D.compute = D.layers > 0 || D.output ? best + extra : 0;
     if (explain)
-      D.compute_explain = D.name + " compute buffer = the largest stage of the worst-case graph: max(" + why +
-                          ") = " + fmt_int(D.compute) + " B (" + mib(D.compute) + ")";
+      D.compute_explain = Text(Msg::llamacpp_explain_compute)
+                              .str("device", D.name)
+                              .list("stages", std::move(stages))
+                              .integer("bytes", D.compute);
   }
 }
 
@@ -174,53 +179,70 @@ void host_buffers(const Setup& s, Plan& p) {
   p.host_compute = inputs + cpu_work;
   p.output_buf = s.c->n_seq * (a.vocab_size + (o.output_has_embd ? n_embd : 0)) * 4;
   if (!s.explain) return;
-  std::string why = "inputs: token embeddings n_ubatch " + fmt_int(T) + " x n_embd " + fmt_int(n_embd) +
-                    " x 4 B = " + fmt_int(embd_in) + " B + KQ mask" + (l.any_swa ? "s " : " ") + fmt_int(masks) +
-                    " B (n_kv x n_ubatch x 4 B) + small inputs " + fmt_int(small) + " B" +
-                    (copies > 1 ? ", x " + fmt_int(copies) + " pipeline copies" : std::string()) + " = " +
-                    fmt_int(inputs) + " B";
-  if (cpu_work > 0)
-    why += " + CPU compute buffer for the work run on the CPU: max(" +
-           (cpu_layers ? std::string("layers kept on the CPU") : std::string()) +
-           (!p.output_on_gpu ? std::string(cpu_layers ? ", " : "") + "output logits " + fmt_int(t.logits) + " B"
-                             : std::string()) +
-           ") = " + fmt_int(cpu_work) + " B";
-  p.host_compute_explain =
-      s.host_name + " compute buffer: " + why + " = " + fmt_int(p.host_compute) + " B (" + mib(p.host_compute) + ")";
+  Text why(Msg::llamacpp_explain_host_compute);
+  why.str("host", s.host_name)
+      .integer("tokens", T)
+      .integer("embd", n_embd)
+      .integer("embd_bytes", embd_in)
+      .integer("masks", l.any_swa ? 2 : 1)  // the non-SWA mask, and the SWA one when there are SWA layers
+      .integer("mask_bytes", masks)
+      .integer("small", small);
+  if (copies > 1) why.text("pipeline", Text(Msg::llamacpp_host_pipeline).integer("copies", copies));
+  why.integer("inputs", inputs);
+  if (cpu_work > 0) {
+    std::vector<Text> work;
+    if (cpu_layers) work.push_back(Text(Msg::llamacpp_host_cpu_layers));
+    if (!p.output_on_gpu) work.push_back(Text(Msg::llamacpp_host_cpu_logits).integer("bytes", t.logits));
+    why.text("cpu", Text(Msg::llamacpp_host_cpu_work).list("work", std::move(work)).integer("bytes", cpu_work));
+  }
+  why.integer("bytes", p.host_compute);
+  p.host_compute_explain = std::move(why);
 }
 
 void explain_model_buffers(const Setup& s, Plan& p) {
   const Layout& l = *s.l;
   const I n_layer = s.d->arch->num_layers;
   for (auto& D : p.dev) {
-    std::string text = D.layers > 0
-                           ? layer_range(D.first, D.last) + " (" + fmt_int(D.layers) + " of " + fmt_int(n_layer) + ")"
-                           : "no layers";
     I layer_sum = D.model;
     if (D.output) layer_sum -= l.output + l.tied_copy + l.mtp;
     if (&D == &p.dev[0] && l.vision > 0) layer_sum -= l.vision;
-    text += " = " + fmt_int(layer_sum) + " B";
+    std::vector<Text> parts;
+    if (D.layers > 0)
+      parts.push_back(Text(Msg::llamacpp_model_layers)
+                          .text("range", layer_range_text(D.first, D.last))
+                          .integer("layers", D.layers)
+                          .integer("n_layer", n_layer)
+                          .integer("bytes", layer_sum));
+    else
+      parts.push_back(Text(Msg::llamacpp_model_no_layers).integer("bytes", layer_sum));
     if (D.output) {
-      text += " + output layer (output" + (l.output_storage.empty() ? std::string() : " " + l.output_storage) +
-              " + output_norm) " + fmt_int(l.output) + " B";
-      if (l.tied_copy > 0) text += " + a GPU copy of the tied token_embd used as output " + fmt_int(l.tied_copy) + " B";
-      if (l.mtp > 0) text += " + MTP layers " + fmt_int(l.mtp) + " B";
+      if (l.output_storage.empty())
+        parts.push_back(Text(Msg::llamacpp_model_output_plain).integer("bytes", l.output));
+      else
+        parts.push_back(Text(Msg::llamacpp_model_output).str("storage", l.output_storage).integer("bytes", l.output));
+      if (l.tied_copy > 0) parts.push_back(Text(Msg::llamacpp_model_tied_copy).integer("bytes", l.tied_copy));
+      if (l.mtp > 0) parts.push_back(Text(Msg::llamacpp_model_mtp).integer("bytes", l.mtp));
     }
-    if (&D == &p.dev[0] && l.vision > 0) text += " + mmproj (vision encoder, F16) " + fmt_int(l.vision) + " B";
-    D.model_explain = D.name + " model buffer: " + text + " = " + fmt_int(D.model) + " B (" + mib(D.model) +
-                      "); token_embd stays on the host (" + fmt_int(l.input) + " B)";
+    if (&D == &p.dev[0] && l.vision > 0) parts.push_back(Text(Msg::llamacpp_model_mmproj).integer("bytes", l.vision));
+    D.model_explain = Text(Msg::llamacpp_explain_model)
+                          .str("device", D.name)
+                          .list("parts", std::move(parts))
+                          .integer("bytes", D.model)
+                          .integer("input", l.input);
   }
+  std::vector<Text> parts{Text(Msg::llamacpp_host_model_input).integer("bytes", l.input)};
+  if (p.host_layers > 0)
+    parts.push_back(Text(Msg::llamacpp_host_model_layers)
+                        .integer("layers", p.host_layers)
+                        .integer("bytes", p.host_model - l.input - (p.output_on_gpu ? 0 : l.output + l.mtp)));
+  if (!p.output_on_gpu) parts.push_back(Text(Msg::llamacpp_host_model_output).integer("bytes", l.output));
   p.host_model_explain =
-      "CPU_Mapped model buffer: token_embd and other input tensors " + fmt_int(l.input) + " B" +
-      (p.host_layers > 0 ? " + " + fmt_int(p.host_layers) + " layers kept on the CPU " +
-                               fmt_int(p.host_model - l.input - (p.output_on_gpu ? 0 : l.output + l.mtp)) + " B"
-                         : std::string()) +
-      (!p.output_on_gpu ? " + output layer " + fmt_int(l.output) + " B" : std::string()) + " = " +
-      fmt_int(p.host_model) + " B (" + mib(p.host_model) + ")";
+      Text(Msg::llamacpp_explain_host_model).list("parts", std::move(parts)).integer("bytes", p.host_model);
 }
 
-// One cache's share of a device: "32 attention layers x (K 1024 values as f16 = 2,048 B + V ...) x cells".
-std::string kv_part(const Setup& s, I layers, I cells, bool swa, const char* what) {
+// One cache's share of a device: "32 attention layers x (K 1024 values as f16 = 2,048 B + V ...) x cells";
+// empty when the device holds none of its layers.
+Text kv_part(const Setup& s, I layers, I cells, bool swa, Msg kind) {
   const Options& o = *s.o;
   const LayerKv* L0 = nullptr;
   for (const auto& L : s.l->kv)
@@ -228,23 +250,29 @@ std::string kv_part(const Setup& s, I layers, I cells, bool swa, const char* wha
       L0 = &L;
       break;
     }
-  if (!L0 || layers == 0) return std::string();
+  if (!L0 || layers == 0) return Text();
   const I n_stream = s.c->n_stream;
   const I kr = gguf::row_bytes(*o.tk, L0->k_row), vr = L0->v_row > 0 ? gguf::row_bytes(*o.tv, L0->v_row) : 0;
-  std::string text = fmt_int(layers) + " " + what + " layers x (K " + fmt_int(L0->k_row) + " values as " +
-                     lower(o.tk->name) + " = " + fmt_int(kr) + " B";
-  text += L0->v_row > 0 ? " + V " + fmt_int(L0->v_row) + " values as " + lower(o.tv->name) + " = " + fmt_int(vr) + " B"
-                        : std::string(" + no V: MLA reads V from the latent in K");
-  text += ") x " + fmt_int(cells) + " cells x " + fmt_int(n_stream) + (n_stream == 1 ? " stream" : " streams") + " = " +
-          fmt_int(layers * (kr + vr) * cells * n_stream) + " B";
-  return text;
+  Text k = Text(Msg::llamacpp_kv_k).integer("values", L0->k_row).str("type", lower(o.tk->name)).integer("bytes", kr);
+  Text v =
+      L0->v_row > 0
+          ? Text(Msg::llamacpp_kv_v).integer("values", L0->v_row).str("type", lower(o.tv->name)).integer("bytes", vr)
+          : Text(Msg::llamacpp_kv_no_v);
+  return Text(Msg::llamacpp_kv_part)
+      .integer("layers", layers)
+      .text("kind", Text(kind))
+      .text("k", std::move(k))
+      .text("v", std::move(v))
+      .integer("cells", cells)
+      .integer("streams", n_stream)
+      .integer("bytes", layers * (kr + vr) * cells * n_stream);
 }
 
 void explain_kv_buffers(const Setup& s, Plan& p) {
   for (auto& D : p.dev) {
     if (D.kv_k + D.kv_v + D.rs == 0) {
-      D.kv_explain = s.o->no_kv_offload ? "no_kv_offload: the KV cache is kept in host memory"
-                                        : "no KV-bearing layers on " + D.name;
+      D.kv_explain = s.o->no_kv_offload ? Text(Msg::llamacpp_explain_kv_host)
+                                        : Text(Msg::llamacpp_explain_kv_none).str("device", D.name);
       continue;
     }
     I nb = 0, ns = 0, nr = 0;
@@ -254,16 +282,22 @@ void explain_kv_buffers(const Setup& s, Plan& p) {
       ns += L.swa;
       nr += L.recurrent;
     }
-    const std::string pb = kv_part(s, nb, s.c->size_base, false, s.l->any_swa ? "non-SWA" : "attention");
-    const std::string ps = kv_part(s, ns, s.c->cells_swa, true, "SWA");
-    std::string t = pb;
-    if (!ps.empty()) t += (t.empty() ? "" : "; ") + ps;
-    if (nr > 0)
-      t += (t.empty() ? "" : "; ") + fmt_int(nr) + " recurrent layers x F32 conv + SSM state x " +
-           fmt_int(s.c->rs_size) + " sequences = " + fmt_int(D.rs) + " B (approximate: state widths from the config)";
+    Text pb = kv_part(s, nb, s.c->size_base, false,
+                      s.l->any_swa ? Msg::llamacpp_kv_kind_non_swa : Msg::llamacpp_kv_kind_attention);
+    Text ps = kv_part(s, ns, s.c->cells_swa, true, Msg::llamacpp_kv_kind_swa);
     const bool one_part = ps.empty() && nr == 0;
-    D.kv_explain = D.name + " KV buffer: " + t + (one_part ? "" : " = " + fmt_int(D.kv_k + D.kv_v + D.rs) + " B") +
-                   " (" + mib(D.kv_k + D.kv_v + D.rs) + ")";
+    std::vector<Text> parts;
+    if (!pb.empty()) parts.push_back(std::move(pb));
+    if (!ps.empty()) parts.push_back(std::move(ps));
+    if (nr > 0)
+      parts.push_back(Text(Msg::llamacpp_kv_recurrent)
+                          .integer("layers", nr)
+                          .integer("sequences", s.c->rs_size)
+                          .integer("bytes", D.rs));
+    D.kv_explain = Text(one_part ? Msg::llamacpp_explain_kv : Msg::llamacpp_explain_kv_sum)
+                       .str("device", D.name)
+                       .list("parts", std::move(parts))
+                       .integer("bytes", D.kv_k + D.kv_v + D.rs);
   }
 }
 
@@ -273,6 +307,11 @@ std::string layer_range(int first, int last) {
   if (first < 0) return "no layers";
   return first == last ? "layer " + std::to_string(first)
                        : "layers " + std::to_string(first) + "-" + std::to_string(last);
+}
+
+Text layer_range_text(int first, int last) {
+  if (first == last) return Text(Msg::llamacpp_layers_one).integer("first", first);
+  return Text(Msg::llamacpp_layers_range).integer("first", first).integer("last", last);
 }
 
 bool Plan::fits_all(I capacity) const {

@@ -79,12 +79,14 @@ void stages_from_plan(const Deployment& d, const Plan& plan, EngineOutcome& out)
     st.usage.activations = D.compute;
     st.usage.overhead = D.overhead;
     if (d.explain) {
-      st.items.push_back({"weights", "Model buffer (" + D.name + ")", D.model, D.model_explain});
-      st.items.push_back({"kv_cache", "KV cache (" + D.name + ")", st.usage.kv_cache, D.kv_explain});
-      st.items.push_back({"activations", "Compute buffer (" + D.name + ")", D.compute, D.compute_explain});
       st.items.push_back(
-          {"overhead.cuda_context", "GPU context", D.overhead,
-           "cuda_context_bytes = " + fmt_int(D.overhead) + " B per GPU (assumption: driver context and kernels)"});
+          {"weights", Text(Msg::llamacpp_item_model_buffer).str("device", D.name), D.model, D.model_explain});
+      st.items.push_back(
+          {"kv_cache", Text(Msg::llamacpp_item_kv_cache).str("device", D.name), st.usage.kv_cache, D.kv_explain});
+      st.items.push_back(
+          {"activations", Text(Msg::llamacpp_item_compute_buffer).str("device", D.name), D.compute, D.compute_explain});
+      st.items.push_back({"overhead.cuda_context", Text(Msg::llamacpp_item_gpu_context), D.overhead,
+                          Text(Msg::llamacpp_explain_gpu_context).integer("bytes", D.overhead)});
     }
     out.stages.push_back(std::move(st));
   }
@@ -94,20 +96,21 @@ void host_usage(const Setup& s, const Plan& plan, EngineOutcome& out) {
   const Options& o = *s.o;
   const Architecture& a = *s.d->arch;
   out.host_bytes = plan.host_model + plan.host_kv + plan.host_rs + plan.host_compute + plan.output_buf;
-  if (s.explain)
+  if (s.explain) {
+    std::vector<Text> parts{plan.host_model_explain};
+    if (plan.host_kv + plan.host_rs > 0)
+      parts.push_back(Text(Msg::llamacpp_host_kv).integer("bytes", plan.host_kv + plan.host_rs));
+    parts.push_back(plan.host_compute_explain);
+    Text output(o.output_has_embd ? Msg::llamacpp_host_output_embd : Msg::llamacpp_host_output);
+    output.str("host", s.host_name).integer("seqs", s.c->n_seq).integer("vocab", a.vocab_size);
+    if (o.output_has_embd) output.integer("embd", a.hidden_size);
+    parts.push_back(output.integer("bytes", plan.output_buf));
     out.host_explain =
-        plan.host_model_explain +
-        (plan.host_kv + plan.host_rs > 0 ? " + CPU KV buffer " + fmt_int(plan.host_kv + plan.host_rs) + " B"
-                                         : std::string()) +
-        " + " + plan.host_compute_explain + " + " + s.host_name + " output buffer n_seq_max " + fmt_int(s.c->n_seq) +
-        " x (n_vocab " + fmt_int(a.vocab_size) +
-        (o.output_has_embd ? " + n_embd " + fmt_int(a.hidden_size) : std::string()) +
-        ") x 4 B = " + fmt_int(plan.output_buf) + " B; total " + fmt_int(out.host_bytes) + " B (" +
-        fmt_mib(out.host_bytes) + ")";
+        Text(Msg::llamacpp_explain_host).list("parts", std::move(parts)).integer("bytes", out.host_bytes);
+  }
   const GpuEntry& gpu = s.d->in->gpu;
   if (gpu.unified_memory || gpu.usable_fraction < 1.0)
-    out.warnings.push_back("unified memory: the host buffers (" + fmt_mib(out.host_bytes) +
-                           ") come out of the same memory as the GPU's share");
+    out.warnings.push_back(Text(Msg::llamacpp_warn_unified_memory).integer("bytes", out.host_bytes));
 }
 
 void assumptions(const Setup& s, const Plan& plan, EngineOutcome& out) {
@@ -117,33 +120,27 @@ void assumptions(const Setup& s, const Plan& plan, EngineOutcome& out) {
   const std::string tk = lower(o.tk->name), tv = lower(o.tv->name);
   out.assumptions = {
       {"variant", o.ollama ? "ollama" : "llama.cpp",
-       o.ollama ? "Ollama's llama runner: num_ctx x parallel cells, f16 KV, no flash attention unless enabled"
-                : "llama-server / llama-cli with the options given"},
+       Text(o.ollama ? Msg::llamacpp_assume_variant_ollama : Msg::llamacpp_assume_variant_llamacpp)},
       {"n_ctx", fmt_int(c.n_ctx),
-       o.n_ctx_why + "; padded with GGML_PAD(n_ctx, " + fmt_int(o.n_ctx_pad) + ") (llama-context.cpp, PR #17046)"},
+       Text(Msg::llamacpp_assume_n_ctx).text("why", o.n_ctx_why).integer("pad", o.n_ctx_pad)},
       {"n_parallel", fmt_int(c.n_seq),
-       o.parallel_given
-           ? "engine_options"
-           : (o.ollama ? "OLLAMA_NUM_PARALLEL default 1" : "the workload's concurrency per replica (-np)")},
+       Text(o.parallel_given
+                ? Msg::llamacpp_assume_n_parallel_given
+                : (o.ollama ? Msg::llamacpp_assume_n_parallel_ollama : Msg::llamacpp_assume_n_parallel_workload))},
       {"kv_unified", o.kv_unified ? "true" : "false",
-       o.ollama ? "Ollama's runner shares one cache between its parallel slots"
-                : "false: -np N gives N streams of n_ctx/N cells; llama-server turns it on only when -np is left to "
-                  "auto (4 slots)"},
+       Text(o.ollama ? Msg::llamacpp_assume_kv_unified_ollama : Msg::llamacpp_assume_kv_unified)},
       {"n_gpu_layers", fmt_int(plan.n_gpu_layers) + (o.ngl_auto ? " (auto)" : ""),
-       "of " + fmt_int(n_layer + 1) + " (the output layer counts as one); token_embd always stays on the host"},
-      {"cache_type_k / cache_type_v", tk + " / " + tv, "ggml row sizes (q8_0: 34 B per 32 values, q4_0: 18 B per 32)"},
+       Text(Msg::llamacpp_assume_n_gpu_layers).integer("layers", n_layer + 1)},
+      {"cache_type_k / cache_type_v", tk + " / " + tv, Text(Msg::llamacpp_assume_cache_types)},
       {"flash_attn", o.fa_text + (o.fa_text == "auto" ? (o.flash_attn ? " (on)" : " (off)") : ""),
-       "llama.cpp's -fa auto enables it where the GPU supports it"},
-      {"n_ubatch / n_batch", fmt_int(c.ubatch) + " / " + fmt_int(c.n_batch), "the compute buffer scales with n_ubatch"},
-      {"weights", s.l->format.id, "GGUF tensors, per-tensor types as llama-quantize chooses them"},
-      {"cuda_context_bytes", fmt_int(o.context_bytes),
-       "per GPU: driver context and kernels, outside llama.cpp's buffers"},
-      {"compute_residual_tensors", fmt_int(o.residual_tensors),
-       "residual-width tensors beside the attention scores (fitted to logs)"},
+       Text(Msg::llamacpp_assume_flash_attn)},
+      {"n_ubatch / n_batch", fmt_int(c.ubatch) + " / " + fmt_int(c.n_batch), Text(Msg::llamacpp_assume_batch)},
+      {"weights", s.l->format.id, Text(Msg::llamacpp_assume_weights)},
+      {"cuda_context_bytes", fmt_int(o.context_bytes), Text(Msg::llamacpp_assume_cuda_context)},
+      {"compute_residual_tensors", fmt_int(o.residual_tensors), Text(Msg::llamacpp_assume_residual_tensors)},
   };
   if (o.ollama)
-    out.assumptions.push_back({"ollama_version", "v0.6.7 - v0.15.4",
-                               "default num_ctx 4096 (v0.15.5+ picks 4096/32768/262144 by VRAM: set num_ctx)"});
+    out.assumptions.push_back({"ollama_version", "v0.6.7 - v0.15.4", Text(Msg::llamacpp_assume_ollama_version)});
 }
 
 Expected<EngineOutcome> run(const Deployment& d, bool ollama_engine) {
@@ -182,10 +179,8 @@ Expected<EngineOutcome> run(const Deployment& d, bool ollama_engine) {
   }
   stages_from_plan(d, plan, out);
   if (d.tp > 1)
-    out.warnings.push_back("llama.cpp has no tensor parallelism: its default --split-mode layer gives each of the " +
-                           fmt_int(s.n_devices) +
-                           " GPUs a share of the layers; per_gpu shows the busiest GPU of each group of " +
-                           fmt_int(d.tp) + ", engine_report.devices lists every GPU");
+    out.warnings.push_back(
+        Text(Msg::llamacpp_warn_no_tensor_parallel).integer("gpus", s.n_devices).integer("tp", d.tp));
   host_usage(s, plan, out);
   fill_report(s, plan, out);
   if (d.explain) {  // the planner's probes need the numbers, not the log

@@ -148,12 +148,7 @@ void fill_report(const Setup& s, const Plan& p, EngineOutcome& out) {
       .str("cache_type_k", lower(o.tk->name))
       .str("cache_type_v", lower(o.tv->name))
       .boolean("pipeline_parallel", p.pipeline)
-      .str("compute_buffer_note",
-           "output-stage term n_ubatch x (n_vocab + n_embd) x 4 B reproduces logged compute buffers exactly (258.50 "
-           "MiB Llama-3-8B, 304.00 MiB Qwen2.5-7B, 398.38 MiB gpt-oss-20b); the no-flash attention term reproduces "
-           "560.00 MiB (Llama-3-8B, n_ctx 8192) and 164.00 / 2144.00 MiB (Mistral-7B, n_ctx 2048 / 32768) with its "
-           "residual factor fitted to them; the flash-attention, MoE and recurrent terms are unchecked estimates "
-           "(expect within +-30 %)");
+      .note("compute_buffer_note", Text(Msg::llamacpp_note_compute_buffer));
   for (const auto& cache : p.caches)
     r.kv_caches.push_back(
         {cache.name.empty() ? "kv" : cache.name, cache.cells, c.n_stream, cache.layers, cache.k, cache.v});
