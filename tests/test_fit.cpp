@@ -39,8 +39,31 @@ TEST_CASE("fit: 70B in BF16 on 2 x 80 GB needs a smaller format; the suggestions
   CHECK(f["best_weights"] == "fp8");
   bool fp8_fits = false, more_gpus_fit = false;
   for (const auto& s : f["suggestions"]) {
-    if (s["change"] == "weights=fp8") fp8_fits = s["fits"].get<bool>();
-    if (s["change"] == "count=4") more_gpus_fit = s["fits"].get<bool>();
+    CAPTURE(s.dump());
+    // Each suggestion's text is coded: the change it names and the per-GPU figure it gives, in bytes.
+    CHECK(s["text"]["code"] == "fit.suggestion");
+    CHECK(s["text"]["per_gpu"] == s["per_gpu_total"]);
+    const json& change = s["text"]["change"];
+    if (s["change"] == "weights=fp8") {
+      fp8_fits = s["fits"].get<bool>();
+      CHECK(change["code"] == "fit.change.weights");
+      CHECK(change["format"] == "fp8");
+    }
+    if (s["change"] == "count=4") {
+      more_gpus_fit = s["fits"].get<bool>();
+      CHECK(change["code"] == "fit.change.double_gpus");
+      CHECK(change["count"] == 4);
+      CHECK(change["tp"] == 4);
+    }
+    if (s["field"] == "context_tokens") {
+      CHECK(change["code"] == "fit.change.half_context");
+      CHECK(change["tokens"] == 2048);
+    }
+    if (s["field"] == "concurrency") {
+      CHECK(change["code"] == "fit.change.half_concurrency");
+      CHECK(change["sequences"] == 16);
+    }
+    if (s["field"] == "kv_cache_dtype") CHECK(change["code"] == "fit.change.kv_8bit");
   }
   CHECK(fp8_fits);
   CHECK(more_gpus_fit);

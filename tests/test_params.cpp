@@ -334,7 +334,10 @@ TEST_CASE("params: architecture variants from a pasted config", "[params][config
   unknown["model_type"] = "my_new_llm";
   auto a = vramplan::parse_hf_config(unknown, "config");
   REQUIRE(a.ok());
-  CHECK_FALSE(a->warnings.empty());
+  REQUIRE(a->warnings.size() == 1);
+  CHECK(a->warnings[0].id == vramplan::Msg::import_unknown_model_type);
+  REQUIRE(a->warnings[0].find("model_type") != nullptr);
+  CHECK(a->warnings[0].find("model_type")->s == "my_new_llm");
 }
 
 TEST_CASE("params: text_config nesting reads the text model", "[params][config]") {
@@ -345,4 +348,16 @@ TEST_CASE("params: text_config nesting reads the text model", "[params][config]"
   REQUIRE(a.ok());
   CHECK(a->hidden_size == 256);
   CHECK(a->dtype == "float16");
+  // A vision tower of a kind the tool does not count is named in a warning.
+  outer["vision_config"] = {{"model_type", "clip_vision_model"}, {"hidden_size", 64}};
+  auto v = vramplan::parse_hf_config(outer, "config");
+  REQUIRE(v.ok());
+  bool warned = false;
+  for (const auto& w : v->warnings)
+    if (w.id == vramplan::Msg::import_vision_not_counted) {
+      warned = true;
+      REQUIRE(w.find("vision_type") != nullptr);
+      CHECK(w.find("vision_type")->s == "clip_vision_model");
+    }
+  CHECK(warned);
 }

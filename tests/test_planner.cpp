@@ -71,9 +71,100 @@ TEST_CASE("planner: 50 req/s needs more than one 4-GPU replica; Little's law set
   // 2 x 80 GB in BF16 is rejected for memory.
   bool rejected_bf16_tp2 = false;
   for (const auto& r : p["rejected"])
-    if (r["weights"] == "bf16" && i64(r["gpus_per_replica"]) == 2 && r["gpu"] == "nvidia-h100-sxm-80gb")
+    if (r["weights"] == "bf16" && i64(r["gpus_per_replica"]) == 2 && r["gpu"] == "nvidia-h100-sxm-80gb") {
       rejected_bf16_tp2 = true;
+      CAPTURE(r.dump());
+      CHECK(r["reason"] == r["reason_text"]["message"]);  // the text and its coded form say the same
+    }
   CHECK(rejected_bf16_tp2);
+}
+
+TEST_CASE("planner: reasons are coded texts with their values", "[planner][text]") {
+  json p = vramplan::plan_json(seed_plan_request());
+  REQUIRE_FALSE(p["plans"].empty());
+  // The best plan meets the targets: TTFT and TPOT as durations in ms, and the replica count.
+  const json& best = p["plans"][0];
+  const json& why = best["why"];
+  CHECK(why["code"] == "plan.meets");
+  CHECK(why["replicas"] == best["replicas"]);
+  for (const char* k : {"ttft", "tpot"}) {
+    CAPTURE(k);
+    const std::string code = why[k]["code"];
+    CHECK((code == "plan.duration" || code == "plan.duration.fine"));
+    CHECK(why[k]["ms"].get<double>() == Approx(best[std::string(k) + "_ms"].get<double>()));
+  }
+  // Every reason and assumption carries a code from the planner's messages.
+  for (const auto& r : p["rejected"]) CHECK(r["reason_text"]["code"].get<std::string>().rfind("plan.", 0) == 0);
+  for (const auto& plan : p["plans"]) {
+    CAPTURE(plan["why"].dump());
+    CHECK(plan["why"]["code"].get<std::string>().rfind("plan.", 0) == 0);
+  }
+  REQUIRE(p["assumptions"].size() == 6);
+  for (const auto& a : p["assumptions"]) CHECK(a["why"]["code"] == "plan.assume." + a["name"].get<std::string>());
+
+  // A GPU too small for the weights: the figures are bytes.
+  json small = seed_plan_request();
+  small["candidates"] = json::parse(R"({"gpus": ["nvidia-rtx-4090"], "max_gpus": 2})");
+  small["weights"] = {"bf16"};
+  json s = vramplan::plan_json(small);
+  REQUIRE_FALSE(s["rejected"].empty());
+  const json& weights_alone = s["rejected"][0]["reason_text"];
+  CHECK(weights_alone["code"] == "plan.reject.weights_alone");
+  CHECK(i64(weights_alone["need"]) > i64(weights_alone["capacity"]));
+  CHECK(i64(weights_alone["capacity"]) == vramplan::builtin_catalog().find_gpu("nvidia-rtx-4090")->capacity_bytes());
+
+  // Owned GPUs and a budget: the counts and the cost are values.
+  json owned = seed_plan_request();
+  owned["candidates"] = json::parse(R"({"gpus": ["nvidia-h100-sxm-80gb"], "owned": {"nvidia-h100-sxm-80gb": 1}})");
+  bool owned_seen = false;
+  const json owned_plan = vramplan::plan_json(owned);
+  for (const auto& r : owned_plan["rejected"])
+    if (r["reason_text"]["code"] == "plan.reject.owned") {
+      owned_seen = true;
+      CHECK(i64(r["reason_text"]["owned"]) == 1);
+      CHECK(i64(r["reason_text"]["needed"]) > 1);
+    }
+  CHECK(owned_seen);
+  json budget = seed_plan_request();
+  budget["candidates"] = json::parse(R"({"gpus": ["nvidia-h100-sxm-80gb"], "max_cost_per_hour": 0.01})");
+  bool budget_seen = false;
+  const json budget_plan = vramplan::plan_json(budget);
+  for (const auto& r : budget_plan["rejected"])
+    if (r["reason_text"]["code"] == "plan.reject.budget") {
+      budget_seen = true;
+      CHECK(r["reason_text"]["cost"].get<double>() > 0.01);
+    }
+  CHECK(budget_seen);
+
+  // Targets no replica count meets: the plans say TTFT and TPOT against the targets.
+  json strict = seed_plan_request();
+  strict["candidates"] = json::parse(R"({"gpus": ["nvidia-h100-sxm-80gb"], "max_gpus": 8})");
+  strict["workload"]["qps"] = 2;
+  strict["slo"] = json::parse(R"({"ttft_ms": 2000, "tpot_ms": 1})");
+  json t = vramplan::plan_json(strict);
+  bool missed = false;
+  for (const auto& plan : t["plans"]) {
+    CHECK_FALSE(plan["meets_slo"].get<bool>());
+    const json& w = plan["why"];
+    if (w["code"] != "plan.slo_missed") continue;
+    missed = true;
+    CHECK(w["tpot_target"]["code"] == "plan.target");
+    CHECK(w["tpot_target"]["target"]["ms"].get<double>() == Approx(1.0));
+    CHECK(w["ttft_target"]["target"]["ms"].get<double>() == Approx(2000.0));
+  }
+  CHECK(missed);
+  // At 50 requests/s on at most 8 GPUs, prefills saturate the replicas: the reason names the replica count.
+  strict["workload"]["qps"] = 50;
+  bool saturated = false;
+  const json saturated_plan = vramplan::plan_json(strict);
+  for (const auto& r : saturated_plan["rejected"]) {
+    const json& why = r["reason_text"];
+    if (why["code"] != "plan.with_replicas" || why["reason"]["code"] != "plan.unstable.prefill_saturates") continue;
+    saturated = true;
+    CHECK(why["reason"]["rate"].get<double>() * i64(why["replicas"]) == Approx(50.0));
+    CHECK(why["reason"]["prefill_ms"].get<double>() > 0);
+  }
+  CHECK(saturated);
 }
 
 TEST_CASE("planner: the seeds' deployment claims", "[planner][seeds]") {
@@ -258,5 +349,6 @@ TEST_CASE("planner: each engine's plans carry its own launch command, or say the
   json r = vramplan::plan_json(req);
   REQUIRE_FALSE(r["plans"].empty());
   CHECK(r["plans"][0]["launch_command"] == "");
-  CHECK_FALSE(r["plans"][0]["launch_note"]["message"].get<std::string>().empty());
+  CHECK(r["plans"][0]["launch_note"]["code"] == "plan.launch.none");
+  CHECK(r["plans"][0]["launch_note"]["engine"] == "transformers");
 }

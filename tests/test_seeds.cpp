@@ -62,6 +62,13 @@ TEST_CASE("seed: 70B weights nominal FP16 140 GB, FP8/INT8 70 GB, INT4 35 GB", "
     const auto& rule = r["rules_of_thumb"][0];
     REQUIRE(rule["id"] == "weights_only");
     CHECK(std::abs(i64(rule["bytes"]) / 1e9 - row.seed_gb) / row.seed_gb < 0.01);
+    // The formula is coded: parameters x bytes per parameter = the rule's bytes.
+    const json& formula = rule["formula"];
+    CHECK(formula["code"] == "rule.formula.weights_only");
+    CHECK(formula["bytes"] == rule["bytes"]);
+    CHECK(formula["weights"]["params"] == r["params"]["total"]);
+    CHECK(formula["weights"]["bytes_per_param"].get<double>() * static_cast<double>(i64(r["params"]["total"])) ==
+          Approx(static_cast<double>(i64(rule["bytes"]))));
     // The real bytes are never below the nominal figure: scales, zero points and 16-bit embeddings add to it.
     CHECK(i64(r["weights"]["bytes"]) >= i64(rule["bytes"]));
   }

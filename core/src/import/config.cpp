@@ -323,8 +323,7 @@ Status read_vision_tower(const json& config, const std::string& field, JsonReade
     vs.kind = "llama4";
   if (vs.kind.empty()) {
     if (!vtype.empty())
-      a.warnings.push_back("the vision tower (" + vtype.substr(0, 40) +
-                           ") is not counted: parameters and weights cover the text model only");
+      a.warnings.push_back(Text(Msg::import_vision_not_counted).str("vision_type", vtype.substr(0, 40)));
     return std::nullopt;
   }
   vs.hidden_size = v.integer("hidden_size", 0, 1, kMaxDim, true);
@@ -380,10 +379,7 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   a.dtype = dtype.empty() ? "bfloat16" : dtype;
   bool known = false;
   const Family& fam = import::find_family(a.model_type, &known);
-  if (!known)
-    a.warnings.push_back("model_type '" + a.model_type.substr(0, 40) +
-                         "' is not one the tool knows; the architecture was read from the generic config fields "
-                         "(hidden_size, num_hidden_layers, num_attention_heads, ...): check the parameter count");
+  if (!known) a.warnings.push_back(Text(Msg::import_unknown_model_type).str("model_type", a.model_type.substr(0, 40)));
 
   if (auto e = read_dimensions(r, a)) return *e;
   read_block_tensors(r, fam, a);

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <memory>
 
-#include "vramplan/common/units.hpp"
-
 namespace vramplan {
 namespace {
 
@@ -147,40 +145,43 @@ void min_gpus(const EstimateInput& in, const Catalog& catalog, FitResult& out) {
 
 // What to change to fit: each change alone, with the figure it gives; only settings the engine takes.
 void suggestions(const EstimateInput& in, FitResult& out) {
-  auto add = [&](const std::string& field, const std::string& value, const EstimateInput& changed, std::string text) {
+  auto add = [&](const std::string& field, const std::string& value, const EstimateInput& changed, Text change) {
     const Probe p = probe(changed);
     if (!p.ok) return;
     out.suggestions.push_back(
-        {field, value, p.fits, p.per_gpu, p.capacity, text + ": " + fmt_gb(p.per_gpu) + " per GPU"});
+        {field, value, p.fits, p.per_gpu, p.capacity,
+         Text(Msg::fit_suggestion).text("change", std::move(change)).integer("per_gpu", p.per_gpu)});
   };
   bool eight = false, four = false;
   for (const auto& f : format_ladder(in)) {
     if (f.data_bits >= in.weights.data_bits) continue;
     if ((f.data_bits == 8 && !eight) || (f.data_bits == 4 && !four)) {
       (f.data_bits == 8 ? eight : four) = true;
-      add("weights", f.id, with_weights(in, f), "weights in " + f.id);
+      add("weights", f.id, with_weights(in, f), Text(Msg::fit_change_weights).str("format", f.id));
     }
   }
   if (kv_bits(in.kv) > 8)
     for (const auto& [id, k] : kv_ladder(in))
-      if (kv_bits(k) == 8) add("kv_cache_dtype", id, with_kv(in, k), "8-bit KV cache");
+      if (kv_bits(k) == 8) add("kv_cache_dtype", id, with_kv(in, k), Text(Msg::fit_change_kv_8bit).str("dtype", id));
   const I context = in.context_tokens, concurrency = in.concurrency;
   if (context > 1024) {
     EstimateInput e = in;
     e.context_tokens = context / 2;
-    add("context_tokens", std::to_string(context / 2), e, "half the context (" + fmt_int(context / 2) + " tokens)");
+    add("context_tokens", std::to_string(context / 2), e,
+        Text(Msg::fit_change_half_context).integer("tokens", context / 2));
   }
   if (concurrency > 1) {
     EstimateInput e = in;
     e.concurrency = concurrency / 2;
     add("concurrency", std::to_string(concurrency / 2), e,
-        "half the concurrent sequences (" + fmt_int(concurrency / 2) + ")");
+        Text(Msg::fit_change_half_concurrency).integer("sequences", concurrency / 2));
   }
   EstimateInput e = in;
   e.count = in.count * 2;
   e.tp = in.engine->splits_heads ? largest_valid_tp(in.arch, in.tp * 2, e.count) : 1;
   e.pp = e.count / e.tp;
-  add("count", std::to_string(e.count), e, "twice the GPUs (" + fmt_int(e.count) + ", TP " + fmt_int(e.tp) + ")");
+  add("count", std::to_string(e.count), e,
+      Text(Msg::fit_change_double_gpus).integer("count", e.count).integer("tp", e.tp));
 }
 
 }  // namespace

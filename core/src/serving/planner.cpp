@@ -8,8 +8,6 @@
 #include <memory>
 #include <set>
 
-#include "vramplan/common/units.hpp"
-
 namespace vramplan {
 namespace {
 
@@ -21,10 +19,11 @@ struct Latency {
   double ttft_s = 0;  // P99 under the prefill queue
   double tpot_s = 0;
   double output_tokens_per_s = 0;  // per replica
-  std::string why;                 // when not stable
+  Text why;                        // when not stable
 };
 
-std::string ms(double s) { return fmt_num(s * 1000.0, s < 0.1 ? 1 : 0) + " ms"; }
+// A duration in milliseconds: one decimal below 100 ms.
+Text ms(double s) { return Text(s < 0.1 ? Msg::plan_duration_fine : Msg::plan_duration).number("ms", s * 1000.0); }
 
 // Little's law with the roofline: batch = rate x (TTFT + output x TPOT(batch)), solved by bisection.
 // Prefills queue as an M/M/1 system (P99 wait = ln(100 rho) / (mu - lambda)) and take their share of the GPU
@@ -37,8 +36,7 @@ Latency solve_rate(const PerfModel& m, const PlanWorkload& w, I replicas) {
   const double lambda = w.qps / static_cast<double>(replicas);
   const double rho = lambda * prefill;
   if (rho >= 0.95) {
-    out.why = "prefills alone saturate one replica at " + fmt_num(lambda, 2) + " requests/s (" +
-              fmt_num(prefill * 1000.0, 0) + " ms per prompt)";
+    out.why = Text(Msg::plan_unstable_prefill_saturates).number("rate", lambda).number("prefill_ms", prefill * 1000.0);
     return out;
   }
   const double mu = 1.0 / prefill;
@@ -52,8 +50,7 @@ Latency solve_rate(const PerfModel& m, const PlanWorkload& w, I replicas) {
   while (gap(hi) > 0) {
     hi *= 2.0;
     if (hi > 4e6) {
-      out.why = "decode cannot keep up with " + fmt_num(lambda, 2) +
-                " requests/s per replica: every larger batch makes each step slower than the tokens it adds";
+      out.why = Text(Msg::plan_unstable_decode).number("rate", lambda);
       return out;
     }
   }
@@ -79,7 +76,7 @@ Latency solve_users(const PerfModel& m, const PlanWorkload& w, I replicas) {
   const double latency = prefill + static_cast<double>(w.output) * step;
   const double rho = b / latency * prefill;
   if (rho >= 0.95) {
-    out.why = "prefills take " + fmt_num(rho * 100.0, 0) + " % of the replica's time";
+    out.why = Text(Msg::plan_unstable_prefill_share).number("percent", rho * 100.0);
     return out;
   }
   out.stable = true;
@@ -106,7 +103,7 @@ struct Eval {
   bool memory = false, slo = false, stable = false;
   Latency lat;
   I per_gpu = 0;
-  std::string why;
+  Text why;
 };
 
 // The search over one (GPU, format, KV dtype) family's replica shapes.
@@ -114,9 +111,9 @@ class Search {
  public:
   Search(const PlanRequest& req, PlanResult& out) : req_(req), out_(out), params_(count_params(*req.base.tensors)) {}
 
-  void reject(const GpuEntry& g, I gpr, const WeightFormat& f, const std::string& reason) {
+  void reject(const GpuEntry& g, I gpr, const WeightFormat& f, Text reason) {
     if (!rejected_.insert(g.id + "|" + std::to_string(gpr) + "|" + f.id).second) return;
-    out_.rejected.push_back({&g, gpr, f.id, reason});
+    out_.rejected.push_back({&g, gpr, f.id, std::move(reason)});
   }
 
   // Weight bytes by class for a format (independent of the GPU): one estimate each.
@@ -155,8 +152,9 @@ class Search {
       if (layer_split && gpr > node) continue;  // one server
       if (static_cast<double>(weight_total) / static_cast<double>(gpr) > static_cast<double>(g.capacity_bytes())) {
         reject(g, gpr, f,
-               "the weights alone need " + fmt_gb(weight_total / gpr) + " per GPU; the GPU has " +
-                   fmt_gb(g.capacity_bytes()));
+               Text(Msg::plan_reject_weights_alone)
+                   .integer("need", weight_total / gpr)
+                   .integer("capacity", g.capacity_bytes()));
         continue;
       }
       shape(g, f, kv, gpr, tp, pp);
@@ -171,7 +169,7 @@ class Search {
   struct Memory {
     I max_batch = -1;
     I pool_total = -1;  // per-GPU total of engines that preallocate their pool (independent of the load)
-    std::string why;
+    Text why;
   };
 
   I per_gpu_total(const EstimateResult& r) {
@@ -185,7 +183,11 @@ class Search {
     in.concurrency = 1;
     auto r1 = estimate(in);
     if (!r1 || !r1->fits) {
-      mem.why = r1 ? render(r1->verdict) : r1.error().message;
+      mem.why = r1 ? r1->verdict
+                   : Text(Msg::plan_estimate_error)
+                         .str("error", to_string(r1.error().code))
+                         .str("field", r1.error().field)
+                         .str("detail", r1.error().message);
       return mem.max_batch = 0;
     }
     const I r1_total = per_gpu_total(r1.value());
@@ -225,22 +227,26 @@ class Search {
     e.lat = solve(model, req_.workload, replicas);
     e.stable = e.lat.stable;
     if (!e.stable) {
-      e.why = "with " + std::to_string(replicas) + " replica(s): " + e.lat.why;
+      e.why = Text(Msg::plan_with_replicas).integer("replicas", replicas).text("reason", e.lat.why);
       return e;
     }
     const I batch = std::max<I>(1, static_cast<I>(std::ceil(e.lat.batch)));
     const I limit = batch_limit(in, g, mem);
     e.memory = batch <= limit;
     if (!e.memory)
-      e.why = limit == 0
-                  ? mem.why
-                  : "memory holds " + fmt_int(limit) + " sequences of " + fmt_int(max_len()) + " tokens per replica; " +
-                        std::to_string(replicas) + " replica(s) need " + fmt_int(batch) + " each";
+      e.why = limit == 0 ? mem.why
+                         : Text(Msg::plan_memory_holds)
+                               .integer("sequences", limit)
+                               .integer("tokens", max_len())
+                               .integer("replicas", replicas)
+                               .integer("needed", batch);
     e.slo = e.memory && meets(req_.slo, e.lat, replicas);
     const PlanSlo& slo = req_.slo;
-    if (e.memory && !e.slo)
-      e.why = "TTFT " + ms(e.lat.ttft_s) + (slo.ttft_s > 0 ? " (target " + ms(slo.ttft_s) + ")" : "") + ", TPOT " +
-              ms(e.lat.tpot_s) + (slo.tpot_s > 0 ? " (target " + ms(slo.tpot_s) + ")" : "");
+    if (e.memory && !e.slo) {
+      e.why = Text(Msg::plan_slo_missed).text("ttft", ms(e.lat.ttft_s)).text("tpot", ms(e.lat.tpot_s));
+      if (slo.ttft_s > 0) e.why.text("ttft_target", Text(Msg::plan_target).text("target", ms(slo.ttft_s)));
+      if (slo.tpot_s > 0) e.why.text("tpot_target", Text(Msg::plan_target).text("target", ms(slo.tpot_s)));
+    }
     return e;
   }
 
@@ -302,7 +308,7 @@ class Search {
     Memory mem;
     auto [replicas, best] = fewest_replicas(model, in, g, mem, gpr);
     if (!best.memory) {
-      reject(g, gpr, f, best.why.empty() ? "does not fit in memory" : best.why);
+      reject(g, gpr, f, best.why.empty() ? Text(Msg::plan_reject_no_memory) : best.why);
       return;
     }
     const I seqs = std::max<I>(1, static_cast<I>(std::ceil(best.lat.batch)));
@@ -316,14 +322,14 @@ class Search {
     const I total_gpus = replicas * gpr;
     const auto owned = req_.owned.find(g.id);
     if (owned != req_.owned.end() && total_gpus > owned->second) {
-      reject(g, gpr, f, "needs " + std::to_string(total_gpus) + " GPUs, " + std::to_string(owned->second) + " owned");
+      reject(g, gpr, f, Text(Msg::plan_reject_owned).integer("needed", total_gpus).integer("owned", owned->second));
       return;
     }
     const auto price_given = req_.prices.find(g.id);
     const double price = price_given != req_.prices.end() ? price_given->second : g.price_per_hour;
     const double cost = price > 0 ? price * static_cast<double>(total_gpus) : 0.0;
     if (req_.max_cost_per_hour > 0 && cost > req_.max_cost_per_hour) {
-      reject(g, gpr, f, "costs " + fmt_num(cost, 2) + " USD/h, over the budget");
+      reject(g, gpr, f, Text(Msg::plan_reject_budget).number("cost", cost));
       return;
     }
     DeploymentPlan p;
@@ -348,8 +354,10 @@ class Search {
     p.cost_per_hour = cost;
     p.cost_per_million_output_tokens = cost > 0 && tokens_per_hour > 0 ? cost / tokens_per_hour * 1e6 : 0.0;
     p.compute_path = model.compute_path;
-    p.why = best.slo ? "meets the targets: TTFT " + ms(best.lat.ttft_s) + ", TPOT " + ms(best.lat.tpot_s) + " with " +
-                           std::to_string(replicas) + " replica(s)"
+    p.why = best.slo ? Text(Msg::plan_meets)
+                           .text("ttft", ms(best.lat.ttft_s))
+                           .text("tpot", ms(best.lat.tpot_s))
+                           .integer("replicas", replicas)
                      : best.why;
     launch(p, f, kv, seqs);
     out_.plans.push_back(std::move(p));
@@ -373,9 +381,8 @@ class Search {
     r.moe = req_.base.arch.is_moe();
     p.launch_command = e.launch ? e.launch(r) : std::string();
     if (p.launch_command.empty())
-      p.launch_note = e.launch ? std::string(e.name) + " has no launch option for this shape (pipeline parallelism " +
-                                     std::to_string(p.pp) + ")"
-                               : std::string(e.name) + " has no server launcher these settings map to";
+      p.launch_note = e.launch ? Text(Msg::plan_launch_no_option).str("engine", e.name).integer("pp", p.pp)
+                               : Text(Msg::plan_launch_none).str("engine", e.name);
   }
 
   const PlanRequest& req_;
@@ -415,17 +422,12 @@ void rank(PlanResult& out, I output_tokens) {
 }
 
 std::vector<PlanAssumption> assumptions(const PerfFactors& f) {
-  return {{"prefill_mfu", f.prefill_mfu, "",
-           "achieved/peak tensor FLOPS in prefill (an assumption: it varies with prompt length and kernels; set "
-           "efficiency.prefill_mfu)"},
-          {"decode_mfu", f.decode_mfu, "", "achieved/peak FLOPS once decode is compute-bound"},
-          {"mbu", f.mbu, "",
-           "achieved/peak memory bandwidth in decode: 'real systems land around 60 to 85 percent' "
-           "(open-source-ai.tech glossary, MBU); a vLLM A100 run measured 77 % (johnmusgrave.com vLLM sweep); "
-           "tests/test_perf.cpp checks two published decode figures within 15 %"},
-          {"comm_efficiency", f.comm_efficiency, "", "achieved/peak link bandwidth in all-reduce"},
-          {"queueing", 0, "M/M/1 prefill queue, P99 wait = ln(100 rho)/(mu - lambda)", "TTFT under load"},
-          {"routing", 0, "uniform", "MoE decode reads 1-(1-k/E)^batch of the experts"}};
+  return {{"prefill_mfu", f.prefill_mfu, "", Text(Msg::plan_assume_prefill_mfu)},
+          {"decode_mfu", f.decode_mfu, "", Text(Msg::plan_assume_decode_mfu)},
+          {"mbu", f.mbu, "", Text(Msg::plan_assume_mbu)},
+          {"comm_efficiency", f.comm_efficiency, "", Text(Msg::plan_assume_comm_efficiency)},
+          {"queueing", 0, "M/M/1 prefill queue, P99 wait = ln(100 rho)/(mu - lambda)", Text(Msg::plan_assume_queueing)},
+          {"routing", 0, "uniform", Text(Msg::plan_assume_routing)}};
 }
 
 }  // namespace
@@ -444,9 +446,7 @@ Expected<PlanResult> plan(const PlanRequest& request) {
     const GpuEntry& g = *gp;
     const double half = g.bf16_flops > 0 ? g.bf16_flops : g.fp16_flops;
     if (g.bandwidth_bytes_per_s <= 0 || half <= 0) {
-      for (const auto& f : req.formats)
-        search.reject(
-            g, 0, f, "the catalog has no bandwidth or 16-bit FLOPS figure for this GPU, so latency cannot be modelled");
+      for (const auto& f : req.formats) search.reject(g, 0, f, Text(Msg::plan_reject_no_perf_figures));
       continue;
     }
     for (const auto& f : req.formats)

@@ -22,7 +22,7 @@ struct FitSuggestion {
   std::string value;  // the value to set it to
   bool fits = false;
   std::int64_t per_gpu_total = 0, capacity = 0;
-  std::string text;  // "weights in fp8" ...
+  Text text;  // "weights in fp8: 40.12 GB per GPU" ...
 };
 
 struct FitResult {
