@@ -88,7 +88,7 @@ json report_json(const EngineReport& r) {
         out[f.key] = v.s;
         break;
       case ReportValue::Kind::note:
-        out[f.key] = render(v.note);
+        out[f.key] = v.note;  // a coded text, like every other
         break;
     }
   }
