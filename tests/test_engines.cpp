@@ -43,6 +43,9 @@ TEST_CASE("vllm: max_model_len beyond the KV cache is refused with the estimated
   CHECK(i64(a["engine_report"]["estimated_max_model_len"]) == 8192);
   const std::string log = a["engine_report"]["log_lines"].back();
   CHECK(log.find("estimated maximum model length is 8192") != std::string::npos);
+  CHECK(a["verdict"]["code"] == "vllm.verdict.max_model_len");
+  CHECK(a["verdict"]["max_model_len"] == 100000);
+  CHECK(a["verdict"]["estimate"] == 8192);
 }
 
 TEST_CASE("vllm: MLA caches one latent per layer on every rank", "[engines][vllm][mla]") {
@@ -60,7 +63,10 @@ TEST_CASE("vllm: a model too large for the GPU leaves no KV cache", "[engines][v
   REQUIRE_FALSE(a.contains("error"));
   CHECK_FALSE(a["fits"].get<bool>());
   CHECK(i64(a["engine_report"]["num_gpu_blocks"]) == 0);
-  CHECK(a["verdict"]["message"].get<std::string>().find("would not start") != std::string::npos);
+  CHECK(a["verdict"]["code"] == "vllm.verdict.no_kv_memory");
+  CHECK(a["verdict"]["count"] == 1);
+  CHECK_FALSE(a["verdict"]["gpu"].get<std::string>().empty());
+  CHECK(i64(a["verdict"]["available"]) <= 0);
 }
 
 TEST_CASE("sglang: K and V buffers are (tokens + page_size) x heads x head_dim per layer", "[engines][sglang]") {

@@ -30,8 +30,6 @@ struct Deployment {
   Text weights_explain;                     // the whole model's weights, class by class
   bool explain = true;                      // build line items with their formulas
   EngineOptions options;                    // the request's engine_options, with this engine's defaults
-  // "N x <GPU name>", for verdicts.
-  std::string hardware() const;
 };
 
 struct StageOutcome {

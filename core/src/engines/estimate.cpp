@@ -14,8 +14,6 @@
 
 namespace vramplan {
 
-std::string Deployment::hardware() const { return fmt_int(in->count) + " x " + in->gpu.name; }
-
 CheckpointChoice checkpoint_for(const LaunchRequest& r, bool fp8_on_load, bool bnb_on_load) {
   CheckpointChoice c{r.model, ""};
   if (r.format.id == r.native.id) return c;

@@ -47,14 +47,21 @@ Expected<EngineOutcome> run_generic(const Deployment& d) {
   const I64 per_token = activation_bytes_per_token(a, d.tp);
   const I64 act_layers = tokens_fwd * per_token;
   const I64 logits = d.seqs * a.vocab_size * 4 * o.logits_copies;
-  const std::string seq_word = d.seqs == 1 ? " sequence" : " sequences";
-  const std::string act_explain = "forward pass of min(" + fmt_int(in.context_tokens) + " tokens x " + fmt_int(d.seqs) +
-                                  seq_word + ", max_batched_tokens " + fmt_int(o.max_batched_tokens) +
-                                  ") = " + fmt_int(tokens_fwd) + " tokens x " +
-                                  render(activation_per_token_explain(a, d.tp)) + " = " + fmt_int(act_layers) + " B";
-  const std::string logits_explain = "sampler logits " + fmt_int(d.seqs) + seq_word + " x vocab " +
-                                     fmt_int(a.vocab_size) + " x 4 B (fp32) x " + fmt_int(o.logits_copies) +
-                                     " copies = " + fmt_int(logits) + " B";
+  Text forward_explain, logits_explain;
+  if (d.explain) {
+    forward_explain = Text(Msg::generic_explain_forward)
+                          .integer("context", in.context_tokens)
+                          .integer("seqs", d.seqs)
+                          .integer("max_batched", o.max_batched_tokens)
+                          .integer("tokens", tokens_fwd)
+                          .text("per_token", activation_per_token_explain(a, d.tp))
+                          .integer("bytes", act_layers);
+    logits_explain = Text(Msg::generic_explain_logits)
+                         .integer("seqs", d.seqs)
+                         .integer("vocab", a.vocab_size)
+                         .integer("copies", o.logits_copies)
+                         .integer("bytes", logits);
+  }
 
   for (I64 s = 0; s < d.pp; ++s) {
     StageOutcome st;
@@ -63,7 +70,7 @@ Expected<EngineOutcome> run_generic(const Deployment& d) {
     u.pp_stage = static_cast<int>(s);
     u.weights = d.stage_weights[static_cast<std::size_t>(s)];
     I64 kv_seq = 0;
-    const std::string kv_text = render(kv_stage_explain(d, static_cast<std::size_t>(s), in.context_tokens, &kv_seq));
+    Text kv_text = kv_stage_explain(d, static_cast<std::size_t>(s), in.context_tokens, &kv_seq);
     u.kv_cache = kv_seq * d.seqs;
     const bool last_stage = s == d.pp - 1;
     u.activations =
@@ -74,48 +81,57 @@ Expected<EngineOutcome> run_generic(const Deployment& d) {
     u.overhead = o.cuda_context_bytes + nccl + reserve;
 
     const bool split = d.tp * d.pp > 1;
-    if (d.explain)
-      st.items.push_back(
-          {"weights", split ? "Weights on this GPU" : "Weights", u.weights,
-           split ? "layers " + fmt_int(first) + "-" + fmt_int(last - 1) + " of " + fmt_int(a.num_layers) +
-                       (d.tp > 1 ? ", 1/" + fmt_int(d.tp) +
-                                       " of each split tensor (norms, routers and MLA latent projections replicated)"
-                                 : "") +
-                       " = " + fmt_int(u.weights) + " B; whole model: " + render(d.weights_explain)
-                 : render(d.weights_explain)});
-    if (d.explain)
-      st.items.push_back({"kv_cache", "KV cache", u.kv_cache,
-                          kv_text + " x " + fmt_int(d.seqs) + seq_word + " = " + fmt_int(u.kv_cache) + " B (" +
-                              fmt_gb(u.kv_cache) + ")"});
-    if (d.explain)
-      st.items.push_back(
-          {"activations", "Activations and sampler", u.activations,
-           o.activation_bytes_override >= 0
-               ? "set by engine_options.activation_bytes = " + fmt_int(u.activations) + " B"
-               : act_explain + (last_stage ? " + " + logits_explain : "") + " = " + fmt_int(u.activations) + " B"});
-    if (d.explain)
-      st.items.push_back({"overhead.cuda_context", "CUDA context and libraries", o.cuda_context_bytes,
-                          "cuda_context_bytes = " + fmt_int(o.cuda_context_bytes) + " B (assumption)"});
-    if (nccl)
-      if (d.explain)
-        st.items.push_back({"overhead.nccl", "NCCL buffers", nccl,
-                            "nccl_bytes = " + fmt_int(nccl) + " B per GPU when TP x PP > 1 (assumption)"});
-    if (d.explain)
-      st.items.push_back({"overhead.allocator_reserve", "Allocator reserve / fragmentation", reserve,
-                          fmt_num(o.allocator_reserve_fraction, 3) + " x (weights + KV + activations " +
-                              fmt_int(u.weights + u.kv_cache + u.activations) + " B) = " + fmt_int(reserve) + " B"});
+    if (d.explain) {
+      Text weights_text = d.weights_explain;
+      if (split) {
+        weights_text = Text(Msg::generic_explain_weights_shard)
+                           .integer("first", first)
+                           .integer("last", last - 1)
+                           .integer("layers", a.num_layers);
+        if (d.tp > 1) weights_text.text("tp", Text(Msg::generic_explain_weights_tp).integer("tp", d.tp));
+        weights_text.integer("bytes", u.weights).text("weights", d.weights_explain);
+      }
+      st.items.push_back({"weights", Text(split ? Msg::generic_item_weights_shard : Msg::generic_item_weights),
+                          u.weights, std::move(weights_text)});
+      st.items.push_back({"kv_cache", Text(Msg::generic_item_kv_cache), u.kv_cache,
+                          Text(Msg::generic_explain_kv_cache)
+                              .text("kv", std::move(kv_text))
+                              .integer("seqs", d.seqs)
+                              .integer("bytes", u.kv_cache)});
+      Text act_text;
+      if (o.activation_bytes_override >= 0)
+        act_text = Text(Msg::generic_explain_activations_set).integer("bytes", u.activations);
+      else if (last_stage)
+        act_text = Text(Msg::generic_explain_activations_logits)
+                       .text("forward", forward_explain)
+                       .text("logits", logits_explain)
+                       .integer("bytes", u.activations);
+      else
+        act_text =
+            Text(Msg::generic_explain_activations).text("forward", forward_explain).integer("bytes", u.activations);
+      st.items.push_back({"activations", Text(Msg::generic_item_activations), u.activations, std::move(act_text)});
+      st.items.push_back({"overhead.cuda_context", Text(Msg::generic_item_cuda_context), o.cuda_context_bytes,
+                          Text(Msg::generic_explain_cuda_context).integer("bytes", o.cuda_context_bytes)});
+      if (nccl)
+        st.items.push_back({"overhead.nccl", Text(Msg::generic_item_nccl), nccl,
+                            Text(Msg::generic_explain_nccl).integer("bytes", nccl)});
+      st.items.push_back({"overhead.allocator_reserve", Text(Msg::generic_item_allocator_reserve), reserve,
+                          Text(Msg::generic_explain_allocator_reserve)
+                              .number("fraction", o.allocator_reserve_fraction)
+                              .integer("sum", u.weights + u.kv_cache + u.activations)
+                              .integer("bytes", reserve)});
+    }
     out.stages.push_back(std::move(st));
   }
   out.report.engine = "generic";
   out.assumptions = {
-      {"engine", "generic", "a PyTorch-style server; the engine profiles reproduce each engine's own rule"},
-      {"cuda_context_bytes", fmt_int(o.cuda_context_bytes),
-       "CUDA context + cuBLAS workspaces per process (pytorch#107667: ~300 MB context)"},
-      {"nccl_bytes", fmt_int(o.nccl_bytes), "per GPU when TP x PP > 1 (aiconfigurator: 342 MB TP2, 392 MB TP4/8)"},
+      {"engine", "generic", Text(Msg::generic_assume_engine)},
+      {"cuda_context_bytes", fmt_int(o.cuda_context_bytes), Text(Msg::generic_assume_cuda_context_bytes)},
+      {"nccl_bytes", fmt_int(o.nccl_bytes), Text(Msg::generic_assume_nccl_bytes)},
       {"allocator_reserve_fraction", fmt_num(o.allocator_reserve_fraction, 3),
-       "caching-allocator fragmentation and reserve"},
-      {"max_batched_tokens", fmt_int(o.max_batched_tokens), "tokens in one forward pass (chunked prefill)"},
-      {"logits_copies", fmt_int(o.logits_copies), "fp32 logits + probabilities per sequence in the sampler"},
+       Text(Msg::generic_assume_allocator_reserve_fraction)},
+      {"max_batched_tokens", fmt_int(o.max_batched_tokens), Text(Msg::generic_assume_max_batched_tokens)},
+      {"logits_copies", fmt_int(o.logits_copies), Text(Msg::generic_assume_logits_copies)},
   };
   return out;
 }

@@ -32,8 +32,7 @@ Expected<EngineOutcome> run_ktransformers(const Deployment& d) {
     return make_error(ErrorCode::invalid_field, e.field("gpu_experts_per_layer"),
                       "gpu_experts_per_layer must be an integer between 0 and " + std::to_string(a.num_experts) +
                           ", got " + std::to_string(gpu_experts));
-  if (!a.is_moe())
-    out.warnings.push_back("KTransformers' CPU offload is for MoE models; this dense model stays on the GPU");
+  if (!a.is_moe()) out.warnings.push_back(Text(Msg::ktransformers_warn_dense_model));
 
   I64 gpu_weights = 0, cpu_experts = 0, cpu_other = 0;
   for (const auto& g : d.tensors) {
@@ -64,34 +63,41 @@ Expected<EngineOutcome> run_ktransformers(const Deployment& d) {
   u.activations = act;
   u.overhead = context;
   if (d.explain) {
-    st.items.push_back({"weights", "Weights on the GPU (attention, dense and shared experts, lm_head)", gpu_weights,
-                        "every tensor but the routed experts" +
-                            std::string(gpu_experts ? " (except " + fmt_int(gpu_experts) + " experts per layer)" : "") +
-                            " and the embedding = " + fmt_int(gpu_weights) + " B"});
-    st.items.push_back(
-        {"kv_cache", "KV cache (cache_lens)", kv,
-         fmt_int(kv_per_token) + " B per token x cache_lens " + fmt_int(cache_lens) + " = " + fmt_int(kv) + " B"});
-    st.items.push_back({"activations", "Prefill chunk and logits", act,
-                        "min(chunk_size " + fmt_int(chunk) + ", tokens) x " +
-                            render(activation_per_token_explain(a, 1)) + " + logits " + fmt_int(d.seqs) + " x vocab " +
-                            fmt_int(a.vocab_size) + " x 4 B"});
-    st.items.push_back({"overhead.cuda_context", "CUDA context", context, "cuda_context_bytes (assumption)"});
+    Text weights_text(Msg::ktransformers_explain_weights);
+    if (gpu_experts)
+      weights_text.text("pinned", Text(Msg::ktransformers_explain_pinned_experts).integer("experts", gpu_experts));
+    weights_text.integer("bytes", gpu_weights);
+    st.items.push_back({"weights", Text(Msg::ktransformers_item_weights), gpu_weights, std::move(weights_text)});
+    st.items.push_back({"kv_cache", Text(Msg::ktransformers_item_kv_cache), kv,
+                        Text(Msg::ktransformers_explain_kv_cache)
+                            .integer("per_token", kv_per_token)
+                            .integer("cache_lens", cache_lens)
+                            .integer("bytes", kv)});
+    st.items.push_back({"activations", Text(Msg::ktransformers_item_activations), act,
+                        Text(Msg::ktransformers_explain_activations)
+                            .integer("chunk", chunk)
+                            .text("per_token", activation_per_token_explain(a, 1))
+                            .integer("seqs", d.seqs)
+                            .integer("vocab", a.vocab_size)});
+    st.items.push_back({"overhead.cuda_context", Text(Msg::ktransformers_item_cuda_context), context,
+                        Text(Msg::ktransformers_explain_cuda_context)});
   }
   out.stages.push_back(std::move(st));
   for (I64 s = 1; s < d.pp; ++s) out.stages.push_back(out.stages.front());
   out.host_bytes = cpu_experts + cpu_other;
-  out.host_explain = "routed experts " + fmt_gb(cpu_experts) + " + embedding " + fmt_gb(cpu_other) + " in system RAM";
+  out.host_explain =
+      Text(Msg::ktransformers_host_experts).integer("experts", cpu_experts).integer("embedding", cpu_other);
   out.report.engine = "ktransformers";
   out.report.integer("gpu_bytes", gpu_weights + kv + act + context)
       .integer("host_bytes", out.host_bytes)
       .integer("experts_on_cpu_bytes", cpu_experts)
       .integer("cache_lens", cache_lens);
-  if (d.tp * d.pp > 1)
-    out.warnings.push_back("KTransformers runs the GPU part on one GPU per process here; the figures are for one GPU");
-  out.assumptions = {{"engine", "ktransformers", "routed experts on the CPU (its DeepSeek optimize rules)"},
-                     {"cache_lens", fmt_int(cache_lens), "KV cache length; defaults to context x sequences"},
-                     {"chunk_size", fmt_int(chunk), "prefill chunk"},
-                     {"gpu_experts_per_layer", fmt_int(gpu_experts), "experts per layer kept on the GPU"}};
+  if (d.tp * d.pp > 1) out.warnings.push_back(Text(Msg::ktransformers_warn_one_gpu));
+  out.assumptions = {
+      {"engine", "ktransformers", Text(Msg::ktransformers_assume_engine)},
+      {"cache_lens", fmt_int(cache_lens), Text(Msg::ktransformers_assume_cache_lens)},
+      {"chunk_size", fmt_int(chunk), Text(Msg::ktransformers_assume_chunk_size)},
+      {"gpu_experts_per_layer", fmt_int(gpu_experts), Text(Msg::ktransformers_assume_gpu_experts_per_layer)}};
   return out;
 }
 

@@ -29,7 +29,7 @@ struct PoolRule {
   const char* fraction_name;  // the engine's option name
   const char* block_name;     // tokens per block option
   const char* report_key;     // what the engine prints
-  const char* citation;
+  Msg citation;               // the source of the rule (assumption reason)
 };
 
 Expected<EngineOutcome> run_pool_engine(const Deployment& d, const PoolRule& rule) {
@@ -68,16 +68,22 @@ Expected<EngineOutcome> run_pool_engine(const Deployment& d, const PoolRule& rul
     u.kv_cache = tokens * per_token;
     u.activations = runtime - (512LL << 20);
     u.overhead = 512LL << 20;
-    st.items.push_back({"weights", "Weights", weights, d.weights_explain});
-    st.items.push_back({"kv_cache", "KV cache pool", u.kv_cache,
-                        std::string(rule.fraction_name) + " " + fmt_num(fraction, 2) +
-                            " x free after weights and runtime (" + gib(free_after) + ") = " + gib(pool) + "; / (" +
-                            fmt_int(per_token) + " B per token x " + fmt_int(block) +
-                            " tokens per block) = " + fmt_int(tokens) + " tokens"});
+    st.items.push_back({"weights", Text(Msg::pool_item_weights), weights, d.weights_explain});
+    st.items.push_back({"kv_cache", Text(Msg::pool_item_kv_pool), u.kv_cache,
+                        Text(Msg::pool_explain_kv_pool)
+                            .str("option", rule.fraction_name)
+                            .number("fraction", fraction)
+                            .integer("free", static_cast<I64>(free_after))
+                            .integer("pool", static_cast<I64>(pool))
+                            .integer("per_token", per_token)
+                            .integer("block", block)
+                            .integer("tokens", tokens)});
+    st.items.push_back({"activations", Text(Msg::pool_item_runtime), u.activations,
+                        Text(Msg::pool_explain_runtime)
+                            .integer("tokens", max_num_tokens)
+                            .text("per_token", activation_per_token_explain(a, d.tp))});
     st.items.push_back(
-        {"activations", "Runtime buffers", u.activations,
-         "max_num_tokens " + fmt_int(max_num_tokens) + " x " + render(activation_per_token_explain(a, d.tp))});
-    st.items.push_back({"overhead.cuda_context", "CUDA context", u.overhead, "512 MiB (assumption)"});
+        {"overhead.cuda_context", Text(Msg::pool_item_cuda_context), u.overhead, Text(Msg::pool_explain_cuda_context)});
     out.stages.push_back(std::move(st));
   }
   const I64 tokens = std::max<I64>(0, min_tokens);
@@ -87,26 +93,24 @@ Expected<EngineOutcome> run_pool_engine(const Deployment& d, const PoolRule& rul
   out.report.pool_sequences = tokens / std::max<I64>(1, in.context_tokens);
   out.has_fit = true;
   out.fits = tokens >= in.context_tokens * d.seqs;
-  const std::string hw = d.hardware();
-  out.verdict =
-      (out.fits ? "Fits on " + hw + " with " + rule.engine + ": " : std::string(rule.engine) + " on " + hw + ": ") +
-      "the KV pool holds " + fmt_int(tokens) + " tokens per replica; the workload needs " +
-      fmt_int(in.context_tokens * d.seqs) + ".";
-  out.assumptions = {{"engine", rule.engine, rule.citation},
-                     {rule.fraction_name, fmt_num(fraction, 2), "the engine's default unless set"},
-                     {rule.block_name, fmt_int(block), "tokens per KV block"},
-                     {"runtime_bytes", gib(static_cast<double>(runtime)),
-                      "activation buffers for max_num_tokens + CUDA context (estimate)"}};
-  out.warnings.push_back(
-      std::string("the ") + rule.engine +
-      " profile estimates the runtime buffers; no engine log has validated it yet (see ACCURACY.md)");
+  out.verdict = Text(out.fits ? Msg::pool_verdict_fits : Msg::pool_verdict_no_fit)
+                    .integer("count", in.count)
+                    .str("gpu", in.gpu.name)
+                    .str("engine", rule.engine)
+                    .integer("tokens", tokens)
+                    .integer("needed", in.context_tokens * d.seqs);
+  out.assumptions = {{"engine", rule.engine, Text(rule.citation)},
+                     {rule.fraction_name, fmt_num(fraction, 2), Text(Msg::pool_assume_fraction)},
+                     {rule.block_name, fmt_int(block), Text(Msg::pool_assume_block)},
+                     {"runtime_bytes", gib(static_cast<double>(runtime)), Text(Msg::pool_assume_runtime_bytes)}};
+  out.warnings.push_back(Text(Msg::pool_warn_runtime_unvalidated).str("engine", rule.engine));
   return out;
 }
 
 // TensorRT-LLM: "Allocated K GiB for max tokens in paged KV cache (N)", K = free_gpu_memory_fraction x free
 // after engine, context and runtime buffers (its own log lines; ENGINES.md A5).
 const PoolRule kTrtRule{"tensorrt-llm", "kv_cache_free_gpu_mem_fraction", "tokens_per_block",
-                        "max_tokens_in_paged_kv_cache", "KvCacheConfig (free_gpu_memory_fraction, tokens_per_block)"};
+                        "max_tokens_in_paged_kv_cache", Msg::pool_assume_engine_tensorrt_llm};
 constexpr auto kTrtOptions =
     join_options(std::array<OptionSpec, 2>{{
                      number_option("kv_cache_free_gpu_mem_fraction", 0.01, 1.0, 0.9, Msg::opt_trtllm_free_fraction,
@@ -119,7 +123,7 @@ Expected<EngineOutcome> run_trtllm(const Deployment& d) { return run_pool_engine
 // TGI: after the warm-up prefill, the free memory (x cuda_memory_fraction) becomes KV blocks of 16 tokens and
 // sets max_batch_total_tokens.
 const PoolRule kTgiRule{"tgi", "cuda_memory_fraction", "block_size", "max_batch_total_tokens",
-                        "text-generation-server warmup: free memory after the prefill warm-up"};
+                        Msg::pool_assume_engine_tgi};
 constexpr auto kTgiOptions =
     join_options(std::array<OptionSpec, 2>{{
                      number_option("cuda_memory_fraction", 0.01, 1.0, 1.0, Msg::opt_tgi_cuda_memory_fraction,
@@ -131,7 +135,7 @@ Expected<EngineOutcome> run_tgi(const Deployment& d) { return run_pool_engine(d,
 
 // LMDeploy TurboMind: cache_max_entry_count (0.8) of the free memory after the weights, blocks of 64 tokens.
 const PoolRule kLmdeployRule{"lmdeploy", "cache_max_entry_count", "cache_block_seq_len", "kv_cache_tokens",
-                             "TurboMindEngineConfig.cache_max_entry_count"};
+                             Msg::pool_assume_engine_lmdeploy};
 constexpr auto kLmdeployOptions = join_options(
     std::array<OptionSpec, 2>{{
         number_option("cache_max_entry_count", 0.01, 1.0, 0.8, Msg::opt_lmdeploy_cache_max_entry_count,

@@ -77,22 +77,24 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
     // What mem_fraction_static leaves free is for activations and CUDA graphs.
     u.activations = static_cast<I64>(total * (1.0 - mfs));
     u.overhead = pre_weights;
-    if (d.explain)
-      st.items.push_back({"weights", d.tp * d.pp > 1 ? "Weights on this GPU" : "Weights", weights, d.weights_explain});
-    if (d.explain)
+    if (d.explain) {
+      st.items.push_back({"weights", Text(d.tp * d.pp > 1 ? Msg::sglang_item_weights_shard : Msg::sglang_item_weights),
+                          weights, d.weights_explain});
+      st.items.push_back({"kv_cache", Text(Msg::sglang_item_kv_pool), u.kv_cache,
+                          Text(Msg::sglang_explain_kv_pool)
+                              .integer("available", static_cast<I64>(available))
+                              .integer("total", static_cast<I64>(total))
+                              .number("fraction", mfs)
+                              .integer("rest", static_cast<I64>(rest))
+                              .integer("cell", cell)
+                              .integer("tokens", tokens)
+                              .integer("pool", u.kv_cache)});
       st.items.push_back(
-          {"kv_cache", "KV cache pool (preallocated)", u.kv_cache,
-           "rest = available after weights " + gib(available) + " - total " + gib(total) +
-               " x (1 - mem_fraction_static " + fmt_num(mfs, 3) + ") = " + gib(rest) +
-               "; cell_size = " + fmt_int(cell) +
-               " B per token (K+V, all layers, this rank); max_total_num_tokens = floor(rest / cell_size) = " +
-               fmt_int(tokens) + "; pool = (tokens + page_size) x cell_size = " + fmt_int(u.kv_cache) + " B"});
-    if (d.explain)
-      st.items.push_back({"activations", "Reserved for activations and CUDA graphs", u.activations,
-                          "total " + gib(total) + " x (1 - mem_fraction_static " + fmt_num(mfs, 3) + ")"});
-    if (d.explain)
-      st.items.push_back({"overhead.pre_weights", "CUDA context and NCCL (before weights)", pre_weights,
-                          "pre_weights_bytes = " + gib(static_cast<double>(pre_weights)) + " (assumption)"});
+          {"activations", Text(Msg::sglang_item_reserve), u.activations,
+           Text(Msg::sglang_explain_reserve).integer("total", static_cast<I64>(total)).number("fraction", mfs)});
+      st.items.push_back({"overhead.pre_weights", Text(Msg::sglang_item_pre_weights), pre_weights,
+                          Text(Msg::sglang_explain_pre_weights).integer("bytes", pre_weights)});
+    }
     out.stages.push_back(std::move(st));
   }
   const I64 tokens = std::max<I64>(0, min_tokens);
@@ -116,31 +118,30 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
       .integer("v_size_bytes", static_cast<I64>(v_size));
   out.report.log_lines = std::move(log);
   out.report.pool_sequences = tokens / std::max<I64>(1, in.context_tokens);
-  const std::string hw = d.hardware();
+  auto verdict = [&](Msg id) { return Text(id).integer("count", in.count).str("gpu", in.gpu.name); };
   const I64 needed = in.context_tokens * d.seqs;
   out.has_fit = true;
   if (tokens <= 0) {
     out.fits = false;
-    out.verdict = "SGLang would not start on " + hw + ": nothing is left for the KV cache after the weights and the " +
-                  fmt_num((1.0 - mfs) * 100.0, 0) + "% reserve.";
+    out.verdict = verdict(Msg::sglang_verdict_no_kv_memory).number("reserve", (1.0 - mfs) * 100.0);
   } else if (context_length > tokens) {
     out.fits = false;
-    out.verdict = "SGLang on " + hw + " holds " + fmt_int(tokens) + " KV tokens, fewer than context_length " +
-                  fmt_int(context_length) + ".";
+    out.verdict =
+        verdict(Msg::sglang_verdict_context_length).integer("tokens", tokens).integer("context_length", context_length);
   } else {
     out.fits = needed <= tokens;
-    out.verdict = (out.fits ? "Fits on " + hw + " with SGLang: " : "SGLang starts on " + hw + ", but ") +
-                  fmt_int(tokens) + " KV tokens per replica " + (out.fits ? "hold " : "cannot hold ") +
-                  fmt_int(d.seqs) + " x " + fmt_int(in.context_tokens) + " tokens" +
-                  (out.fits ? "." : "; requests would queue.");
+    out.verdict = verdict(out.fits ? Msg::sglang_verdict_fits : Msg::sglang_verdict_kv_short)
+                      .integer("tokens", tokens)
+                      .integer("seqs", d.seqs)
+                      .integer("context", in.context_tokens);
   }
   out.assumptions = {
-      {"engine", "sglang", "rule read from model_runner.profile_max_num_token"},
-      {"mem_fraction_static", fmt_num(mfs, 3), "SGLang picks it from the GPU size and TP; set yours"},
-      {"total_gpu_memory", gib(total), total_given > 0 ? "given" : "catalog memory minus cuda_reserved_bytes"},
-      {"pre_weights_bytes", gib(static_cast<double>(pre_weights)),
-       "CUDA context (+ NCCL with TP) before the weights load"},
-      {"page_size", fmt_int(page_size), "SGLang default 1"},
+      {"engine", "sglang", Text(Msg::sglang_assume_engine)},
+      {"mem_fraction_static", fmt_num(mfs, 3), Text(Msg::sglang_assume_mem_fraction_static)},
+      {"total_gpu_memory", gib(total),
+       Text(total_given > 0 ? Msg::sglang_assume_total_gpu_memory_given : Msg::sglang_assume_total_gpu_memory_catalog)},
+      {"pre_weights_bytes", gib(static_cast<double>(pre_weights)), Text(Msg::sglang_assume_pre_weights_bytes)},
+      {"page_size", fmt_int(page_size), Text(Msg::sglang_assume_page_size)},
   };
   return out;
 }

@@ -46,28 +46,41 @@ Expected<EngineOutcome> run_transformers(const Deployment& d) {
     u.pp_stage = static_cast<int>(s);
     u.weights = d.stage_weights[static_cast<std::size_t>(s)];
     I64 kv_seq = 0;
-    const std::string kv_text = render(kv_stage_explain(d, static_cast<std::size_t>(s), tokens, &kv_seq));
+    Text kv_text = kv_stage_explain(d, static_cast<std::size_t>(s), tokens, &kv_seq);
     u.kv_cache = kv_seq * batch;
     const bool last = s == d.pp - 1;
     u.activations = std::max(scores, layer_act) + (last ? logits : 0);
     u.overhead = 512LL << 20;
-    st.items.push_back({"weights", "Weights", u.weights, d.weights_explain});
-    st.items.push_back({"kv_cache",
-                        cache == "static" ? "Static cache (preallocated)" : "Dynamic cache at the last token",
-                        u.kv_cache, kv_text + " x batch " + fmt_int(batch) + " = " + fmt_int(u.kv_cache) + " B"});
+    st.items.push_back({"weights", Text(Msg::transformers_item_weights), u.weights, d.weights_explain});
     st.items.push_back(
-        {"activations", "Prefill peak", u.activations,
-         (attn == "eager" ? "eager attention scores batch " + fmt_int(batch) + " x " + fmt_int(heads) + " heads x " +
-                                fmt_int(prompt) + "^2 x (" + fmt_int(act_b) + " + 4 + " + fmt_int(act_b) +
-                                ") B = " + fmt_int(scores) + " B vs "
-                          : std::string(attn) + ": no score matrix; ") +
-             "MLP/attention intermediates " + fmt_int(batch * prompt) + " tokens x " +
-             render(activation_per_token_explain(a, d.tp)) + " = " + fmt_int(layer_act) + " B" +
-             (last ? "; logits " + fmt_int(batch * (full_logits ? prompt : 1)) + " positions x vocab " +
-                         fmt_int(a.vocab_size) + " x (" + fmt_int(act_b) + " + 4) B = " + fmt_int(logits) + " B"
-                   : "")});
-    st.items.push_back(
-        {"overhead.cuda_context", "CUDA context (outside max_memory_allocated)", u.overhead, "512 MiB (assumption)"});
+        {"kv_cache",
+         Text(cache == "static" ? Msg::transformers_item_static_cache : Msg::transformers_item_dynamic_cache),
+         u.kv_cache,
+         Text(Msg::transformers_explain_kv)
+             .text("kv", std::move(kv_text))
+             .integer("batch", batch)
+             .integer("bytes", u.kv_cache)});
+    Text peak(attn == "eager" ? Msg::transformers_explain_prefill_eager : Msg::transformers_explain_prefill);
+    if (attn == "eager")
+      peak.integer("batch", batch)
+          .integer("heads", heads)
+          .integer("prompt", prompt)
+          .integer("element", act_b)
+          .integer("scores", scores);
+    else
+      peak.str("attn", attn);
+    peak.integer("tokens", batch * prompt)
+        .text("per_token", activation_per_token_explain(a, d.tp))
+        .integer("layer", layer_act);
+    if (last)
+      peak.text("logits", Text(Msg::transformers_explain_logits)
+                              .integer("positions", batch * (full_logits ? prompt : 1))
+                              .integer("vocab", a.vocab_size)
+                              .integer("element", act_b)
+                              .integer("bytes", logits));
+    st.items.push_back({"activations", Text(Msg::transformers_item_prefill_peak), u.activations, std::move(peak)});
+    st.items.push_back({"overhead.cuda_context", Text(Msg::transformers_item_cuda_context), u.overhead,
+                        Text(Msg::transformers_explain_cuda_context)});
     out.stages.push_back(std::move(st));
   }
   I64 allocated = 0;
@@ -78,10 +91,10 @@ Expected<EngineOutcome> run_transformers(const Deployment& d) {
       .str("attn_implementation", attn)
       .str("cache_implementation", cache);
   out.assumptions = {
-      {"engine", "transformers", "generate() with the named attention and cache"},
-      {"attn_implementation", attn, "sdpa is the default in transformers >= 4.36"},
-      {"cache_implementation", cache, "dynamic grows with the tokens; static preallocates max length"},
-      {"full_prompt_logits", full_logits ? "true" : "false", "transformers >= 4.45 keeps the last position only"}};
+      {"engine", "transformers", Text(Msg::transformers_assume_engine)},
+      {"attn_implementation", attn, Text(Msg::transformers_assume_attn_implementation)},
+      {"cache_implementation", cache, Text(Msg::transformers_assume_cache_implementation)},
+      {"full_prompt_logits", full_logits ? "true" : "false", Text(Msg::transformers_assume_full_prompt_logits)}};
   return out;
 }
 

@@ -154,10 +154,7 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
       else
         ++it->layers;
     }
-    if (state_only_layers && first_stage)
-      out.warnings.push_back(
-          "vLLM pads linear-attention (Mamba-style) state pages to the attention page size; "
-          "this profile counts attention layers only, so its block figures are approximate");
+    if (state_only_layers && first_stage) out.warnings.push_back(Text(Msg::vllm_warn_linear_attention_pages));
     I64 group_size = 0;
     for (const auto& k : kinds) group_size = group_size == 0 ? k.layers : std::min(group_size, k.layers);
     group_size = std::max<I64>(1, group_size);
@@ -177,45 +174,50 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
     u.kv_cache = std::max<I64>(0, num_blocks) * page * group_size;
     u.activations = activation;
     u.overhead = non_torch + o.cudagraph_bytes;
-    if (d.explain)
-      st.items.push_back({"weights", d.tp * d.pp > 1 ? "Weights on this GPU" : "Weights", weights,
-                          (offload > 0 ? fmt_int(weights_full) + " B - cpu_offload_gb " + fmt_num(o.cpu_offload_gb, 2) +
-                                             " GiB = " + fmt_int(weights) + " B; "
-                                       : "") +
-                              (d.tp * d.pp > 1 ? "this GPU's shard; whole model: " : "") + render(d.weights_explain)});
-    if (d.explain)
-      st.items.push_back(
-          {"kv_cache", "KV cache pool (preallocated)", u.kv_cache,
-           "available = requested " + gib(requested) + " - weights " + gib(static_cast<double>(weights)) +
-               " - peak activation " + gib(static_cast<double>(activation)) + " - non-torch " +
-               gib(static_cast<double>(non_torch)) + (cudagraph_sub > 0 ? " - CUDA graphs " + gib(cudagraph_sub) : "") +
-               " = " + gib(available_d) + "; page = block_size " + fmt_int(o.block_size) + " x " +
-               (kinds.empty() ? std::string("0") : fmt_int(kinds.front().bytes_per_token)) +
-               " B per token per layer = " + fmt_int(page) + " B; num_gpu_blocks = floor(" +
-               fmt_int(std::max<I64>(0, available)) + " / " + fmt_int(page) + " / " + fmt_int(group_size) +
-               " layers per group) = " + fmt_int(num_blocks) +
-               "; pool = blocks x page x layers = " + fmt_int(u.kv_cache) + " B"});
-    if (d.explain)
-      st.items.push_back({"activations", "Peak activation (profile run)", activation,
-                          o.activation_bytes >= 0
-                              ? "set by engine_options.activation_bytes"
-                              : "profile run of max_num_batched_tokens " + fmt_int(profile_tokens) + " x " +
-                                    render(activation_per_token_explain(a, d.tp)) + " + sampler max_num_seqs " +
-                                    fmt_int(o.max_num_seqs) + " x vocab " + fmt_int(a.vocab_size) +
-                                    " x 16 B (fp32 logits + probs, int64 sort indices) = " + fmt_int(activation) +
-                                    " B"});
-    if (d.explain)
-      st.items.push_back({"overhead.non_torch", "Non-torch memory (CUDA context, NCCL)", non_torch,
-                          "non_torch_bytes = " + gib(static_cast<double>(non_torch)) +
-                              " (llm-d H100 logs 0.13-0.14 GiB on 1 GPU; vllm#15815 0.30 GiB at TP 2)"});
-    if (d.explain)
-      st.items.push_back({"overhead.cudagraph", "CUDA graphs", o.cudagraph_bytes,
-                          o.enforce_eager
-                              ? "enforce_eager: no CUDA graphs"
-                              : "cudagraph_bytes = " + gib(static_cast<double>(o.cudagraph_bytes)) +
-                                    (o.cudagraph_memory_subtracted
-                                         ? " (subtracted before sizing the KV cache)"
-                                         : " (captured after the KV cache is sized: on top of the requested memory)")});
+    if (d.explain) {
+      const bool split = d.tp * d.pp > 1;
+      Text weights_text = d.weights_explain;
+      if (split) weights_text = Text(Msg::vllm_explain_weights_shard).text("weights", std::move(weights_text));
+      if (offload > 0)
+        weights_text = Text(Msg::vllm_explain_weights_offload)
+                           .integer("full", weights_full)
+                           .integer("offload", offload)
+                           .integer("bytes", weights)
+                           .text("weights", std::move(weights_text));
+      st.items.push_back({"weights", Text(split ? Msg::vllm_item_weights_shard : Msg::vllm_item_weights), weights,
+                          std::move(weights_text)});
+      Text kv_text(Msg::vllm_explain_kv_pool);
+      kv_text.integer("requested", static_cast<I64>(requested))
+          .integer("weights", weights)
+          .integer("activation", activation)
+          .integer("non_torch", non_torch);
+      if (cudagraph_sub > 0)
+        kv_text.text("cudagraphs", Text(Msg::vllm_explain_kv_cudagraphs).integer("bytes", o.cudagraph_bytes));
+      kv_text.integer("available", available)
+          .integer("block_size", o.block_size)
+          .integer("per_token", kinds.empty() ? 0 : kinds.front().bytes_per_token)
+          .integer("page", page)
+          .integer("available_bytes", std::max<I64>(0, available))
+          .integer("group_size", group_size)
+          .integer("blocks", num_blocks)
+          .integer("pool", u.kv_cache);
+      st.items.push_back({"kv_cache", Text(Msg::vllm_item_kv_pool), u.kv_cache, std::move(kv_text)});
+      st.items.push_back({"activations", Text(Msg::vllm_item_activation), activation,
+                          o.activation_bytes >= 0 ? Text(Msg::vllm_explain_activation_set)
+                                                  : Text(Msg::vllm_explain_activation)
+                                                        .integer("tokens", profile_tokens)
+                                                        .text("per_token", activation_per_token_explain(a, d.tp))
+                                                        .integer("seqs", o.max_num_seqs)
+                                                        .integer("vocab", a.vocab_size)
+                                                        .integer("bytes", activation)});
+      st.items.push_back({"overhead.non_torch", Text(Msg::vllm_item_non_torch), non_torch,
+                          Text(Msg::vllm_explain_non_torch).integer("bytes", non_torch)});
+      st.items.push_back({"overhead.cudagraph", Text(Msg::vllm_item_cudagraphs), o.cudagraph_bytes,
+                          o.enforce_eager ? Text(Msg::vllm_explain_cudagraphs_eager)
+                                          : Text(o.cudagraph_memory_subtracted ? Msg::vllm_explain_cudagraphs_subtracted
+                                                                               : Msg::vllm_explain_cudagraphs_after)
+                                                .integer("bytes", o.cudagraph_bytes)});
+    }
     out.stages.push_back(std::move(st));
   }
 
@@ -281,14 +283,11 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
   }
 
   // vLLM's startup checks.
-  const std::string hw = d.hardware();
+  auto verdict = [&](Msg id) { return Text(id).integer("count", in.count).str("gpu", in.gpu.name); };
   out.has_fit = true;
   if (available_worst <= 0 || blocks == 0) {
     out.fits = false;
-    out.verdict = "vLLM would not start on " + hw + ": no memory left for the KV cache (available " +
-                  gib(static_cast<double>(available_worst)) +
-                  "). Raise gpu_memory_utilization, use more GPUs or a "
-                  "smaller weight format.";
+    out.verdict = verdict(Msg::vllm_verdict_no_kv_memory).integer("available", available_worst);
     log.push_back(
         "ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` "
         "when initializing the engine.");
@@ -310,51 +309,50 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
         fmt_num(needed / kGiB, 2) + " GiB KV cache is needed, which is larger than the available KV cache memory (" +
         fmt_num(static_cast<double>(available_worst) / kGiB, 2) +
         " GiB). Based on the available memory, the estimated maximum model length is " + std::to_string(lo) + ".");
-    out.verdict = "vLLM would not start on " + hw + ": max_model_len " + fmt_int(o.max_model_len) + " needs " +
-                  fmt_num(needed / kGiB, 2) + " GiB of KV cache, only " +
-                  fmt_num(static_cast<double>(available_worst) / kGiB, 2) + " GiB is available (estimated maximum " +
-                  "model length " + fmt_int(lo) + ").";
+    out.verdict = verdict(Msg::vllm_verdict_max_model_len)
+                      .integer("max_model_len", o.max_model_len)
+                      .integer("needed", per_request * pool_bytes_per_block)
+                      .integer("available", available_worst)
+                      .integer("estimate", lo);
   } else if (!d.explain) {
     out.fits = workload_blocks <= blocks;
   } else if (workload_blocks > blocks) {
     out.fits = false;
     const I64 at_once = blocks / std::max<I64>(1, blocks_for(in.context_tokens));
-    out.verdict = "vLLM starts on " + hw + ", but its KV cache (" + fmt_int(kv_tokens) + " tokens) holds only " +
-                  fmt_int(at_once * d.dp) + " of the " + fmt_int(in.concurrency) + " concurrent sequences of " +
-                  fmt_int(in.context_tokens) + " tokens; the rest would wait or be preempted.";
+    out.verdict = verdict(Msg::vllm_verdict_kv_short)
+                      .integer("kv_tokens", kv_tokens)
+                      .integer("at_once", at_once * d.dp)
+                      .integer("concurrency", in.concurrency)
+                      .integer("context", in.context_tokens);
   } else {
     out.fits = true;
     const I64 at_once = blocks / std::max<I64>(1, blocks_for(in.context_tokens));
-    out.verdict = "Fits on " + hw + " with vLLM: the KV cache holds " + fmt_int(kv_tokens) + " tokens per replica, " +
-                  fmt_int(at_once * d.dp) + " sequences of " + fmt_int(in.context_tokens) + " tokens at once (" +
-                  fmt_int(in.concurrency) + " requested).";
+    out.verdict = verdict(Msg::vllm_verdict_fits)
+                      .integer("kv_tokens", kv_tokens)
+                      .integer("at_once", at_once * d.dp)
+                      .integer("context", in.context_tokens)
+                      .integer("concurrency", in.concurrency);
   }
   report.integer("workload_blocks", workload_blocks);
   report.log_lines = std::move(log);
   if (offload > 0) {
     out.host_bytes = offload * d.tp * d.pp * d.dp;
-    out.host_explain =
-        "cpu_offload_gb " + fmt_num(o.cpu_offload_gb, 2) + " GiB per GPU x " + fmt_int(d.tp * d.pp * d.dp) + " GPUs";
+    out.host_explain = Text(Msg::vllm_host_cpu_offload).integer("offload", offload).integer("gpus", d.tp * d.pp * d.dp);
   }
   if (d.explain)
     out.assumptions = {
-        {"engine", o.v0 ? "vllm (V0 engine)" : "vllm (V1 engine)",
-         "rule read from vllm/v1/worker/gpu_worker.py and v1/core/kv_cache_utils.py"},
-        {"gpu_memory_utilization", fmt_num(o.gpu_memory_utilization, 2), "vLLM default 0.9"},
+        {"engine", o.v0 ? "vllm (V0 engine)" : "vllm (V1 engine)", Text(Msg::vllm_assume_engine)},
+        {"gpu_memory_utilization", fmt_num(o.gpu_memory_utilization, 2), Text(Msg::vllm_assume_gpu_memory_utilization)},
         {"total_gpu_memory", gib(total),
-         o.total_gpu_memory_bytes > 0 ? "given"
-                                      : "catalog memory minus cuda_reserved_bytes (CUDA reports less than nvidia-smi)"},
-        {"block_size", fmt_int(o.block_size), "vLLM default 16 on CUDA"},
-        {"max_model_len", fmt_int(o.max_model_len),
-         "defaults to the workload's context_tokens here (vLLM's own default is the model's maximum)"},
-        {"max_num_seqs", fmt_int(o.max_num_seqs),
-         "vLLM API-server default: 1024 on GPUs >= 70 GiB, else 256 (V0: 256)"},
+         Text(o.total_gpu_memory_bytes > 0 ? Msg::vllm_assume_total_gpu_memory_given
+                                           : Msg::vllm_assume_total_gpu_memory_catalog)},
+        {"block_size", fmt_int(o.block_size), Text(Msg::vllm_assume_block_size)},
+        {"max_model_len", fmt_int(o.max_model_len), Text(Msg::vllm_assume_max_model_len)},
+        {"max_num_seqs", fmt_int(o.max_num_seqs), Text(Msg::vllm_assume_max_num_seqs)},
         {"max_num_batched_tokens", fmt_int(o.max_num_batched_tokens),
-         o.v0 ? "V0: max(max_model_len, 2048) without chunked prefill"
-              : "V1 API-server default: 8192 on GPUs >= 70 GiB, else 2048"},
-        {"non_torch_bytes", gib(static_cast<double>(non_torch)), "CUDA context + NCCL outside PyTorch's allocator"},
-        {"cudagraph_bytes", gib(static_cast<double>(o.cudagraph_bytes)),
-         "not deducted from the KV budget in these versions"},
+         Text(o.v0 ? Msg::vllm_assume_max_num_batched_tokens_v0 : Msg::vllm_assume_max_num_batched_tokens_v1)},
+        {"non_torch_bytes", gib(static_cast<double>(non_torch)), Text(Msg::vllm_assume_non_torch_bytes)},
+        {"cudagraph_bytes", gib(static_cast<double>(o.cudagraph_bytes)), Text(Msg::vllm_assume_cudagraph_bytes)},
     };
   return out;
 }
