@@ -459,5 +459,6 @@ TEST_CASE("llama.cpp: the compute buffer explains its stages", "[llamacpp][text]
   CHECK(stages[1]["code"] == "llamacpp.compute.ffn");
   CHECK(stages[2]["code"] == "llamacpp.compute.output");
   CHECK(mib(i64((*compute)["bytes"])) == "560.00");
-  CHECK_FALSE(r["engine_report"]["compute_buffer_note"].get<std::string>().empty());
+  CHECK(r["engine_report"]["compute_buffer_note"]["code"] == "llamacpp.note.compute_buffer");
+  CHECK_FALSE(r["engine_report"]["compute_buffer_note"]["message"].get<std::string>().empty());
 }

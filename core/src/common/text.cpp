@@ -80,9 +80,6 @@ Text& Text::list(std::string_view name, std::vector<Text> values) {
   return *this;
 }
 
-Text raw(std::string english) { return Text(Msg::raw).str("text", std::move(english)); }
-Text::Text(std::string english) : id(Msg::raw) { str("text", std::move(english)); }
-
 const TextArg* Text::find(std::string_view name) const {
   for (const auto& a : args)
     if (a.name == name) return &a;

@@ -37,9 +37,6 @@ struct Text {
 
   Text() = default;
   explicit Text(Msg m) : id(m) {}
-  // TRANSITIONAL: English without a message yet becomes Msg::raw. Removed once every text is coded.
-  Text(std::string english);                                 // NOLINT(google-explicit-constructor)
-  Text(const char* english) : Text(std::string(english)) {}  // NOLINT(google-explicit-constructor)
 
   Text& integer(std::string_view name, std::int64_t value);
   Text& number(std::string_view name, double value);
@@ -57,8 +54,5 @@ const char* english_template(Msg id);
 
 // English, from the template and the values.
 std::string render(const Text& text);
-
-// English text that has no message of its own yet (Msg::raw): a step on the way to coded text, never the end.
-Text raw(std::string english);
 
 }  // namespace vramplan
