@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { root, cliPath } from './helpers.js';
 import { readTemplates } from '../../web/templates.mjs';
 import { addTemplates, fill, fixed, say, thousands } from '../../web/js/text.js';
@@ -136,4 +137,19 @@ test('Chinese renders leave no placeholder behind, and a code without Chinese fa
     if (g.includes('{') && !text.message.includes('{')) left.push(`${where} ${path} (GiB): ${g}`);
   }
   assert.deepEqual(left.slice(0, 10), []);
+});
+
+test('the page never matches the core\'s English: no core message appears in web/js', { skip: !hasCli && 'no native CLI' }, () => {
+  // Fragments of 16+ characters between the placeholders of the templates, and the English of texts not
+  // coded yet ("raw"), its digits left out: the page renders codes, it has no use for their English.
+  const words = (s) => s.split(/\{[^}]*\}|\d[\d,.]*/).map((x) => x.trim()).filter((x) => x.length >= 16);
+  const fragments = new Set([...Object.values(en).flatMap(words), ...collected.filter((x) => x.text.code === 'raw').flatMap((x) => words(x.text.text))]);
+  const dir = path.join(root, 'web', 'js');
+  const found = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+    const src = readFileSync(path.join(dir, file), 'utf8');
+    for (const f of fragments) if (src.includes(f)) found.push(`${file}: ${f}`);
+  }
+  assert.ok(fragments.size > 100, `${fragments.size} fragments`);
+  assert.deepEqual(found, []);
 });
