@@ -331,6 +331,26 @@ test('engines: the picker lists every engine of the core; Ollama shows its own o
   await alias.context.close();
 });
 
+test('offline: a Chinese first visit stays Chinese offline (its chunk joins the service worker\'s cache)', async () => {
+  const { context, page } = await open(`${origin}/?model=Qwen/QwQ-32B&gpu=nvidia-h100-sxm-80gb&lang=zh`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // the cache holds the Chinese chunk once the worker took the page's list
+  await page.waitForFunction(async () => {
+    for (const name of await caches.keys()) {
+      const keys = await (await caches.open(name)).keys();
+      if (keys.some((r) => /\/chunks\/lang-zh-\w+\.js$/.test(r.url))) return true;
+    }
+    return false;
+  });
+  const before = await verdictText(page);
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('[data-testid=per-gpu-total]').dataset.bytes !== '');
+  assert.equal(await page.textContent('#inputs-h'), '部署');
+  assert.equal(await verdictText(page), before);
+  await context.close();
+});
+
 test('offline: the Planner works once its chunk was fetched (the service worker cached it)', async () => {
   const { context, page } = await open(`${origin}/?model=Qwen/QwQ-32B&gpu=nvidia-h100-sxm-80gb&lang=en`);
   await page.evaluate(() => navigator.serviceWorker.ready);

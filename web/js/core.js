@@ -77,20 +77,6 @@ export function planAsync(request) {
   });
 }
 
-/** Engines the core accepts today: the others answer `unsupported` and are shown disabled. */
-export function supportedEngines(engines, probeRequest) {
-  const ok = {};
-  for (const e of engines) {
-    try {
-      vp.estimate({ ...probeRequest, engine: e });
-      ok[e] = true;
-    } catch (err) {
-      ok[e] = !(err instanceof VramplanError && err.code === 'unsupported');
-    }
-  }
-  return ok;
-}
-
 /** Powers of two from lo to hi (inclusive when hi is one), plus the extra values, sorted and unique. */
 export function axisValues(lo, hi, extra = []) {
   const v = new Set(extra.filter((x) => x >= lo && x <= hi));

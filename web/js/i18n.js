@@ -32,7 +32,7 @@ export const STRINGS = {
     weights_default: "Model's own ({fmt})",
     weights_default_plain: "Model's own",
     kv: 'KV cache dtype',
-    kv_auto: 'auto (= model dtype)',
+    kv_auto: "auto (model's)",
     engine: 'Engine',
     engine_options: 'Engine options',
     context: 'Context (tokens)',

@@ -581,7 +581,15 @@ async function start(app) {
   document.body.classList.add('ready');
   if ('serviceWorker' in navigator && location.protocol.startsWith('http') && !document.getElementById('vramplan-wasm')) {
     navigator.serviceWorker.register('sw.js').catch(() => {});
+    navigator.serviceWorker.ready.then(offerChunks);
   }
+}
+
+/** The chunks fetched before the service worker took over (a Chinese first visit's texts), for its cache. */
+function offerChunks(registration) {
+  const base = new URL('.', document.baseURI).href;
+  const files = performance.getEntriesByType('resource').map((e) => e.name).filter((u) => u.startsWith(`${base}chunks/`)).map((u) => u.slice(base.length));
+  if (registration.active && files.length) registration.active.postMessage({ cache: files });
 }
 
 const app = createApp();

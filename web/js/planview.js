@@ -11,10 +11,8 @@ import { ParetoChart } from './paretochart.js';
 import { Picker } from './picker.js';
 import { $, h, dl, htmlLang, idle, setError } from './dom.js';
 import { renderWarnings, renderAssumptions } from './calc.js';
-import { fillEngineSelect } from './engines.js';
+import { engineOf, fillEngineSelect } from './engines.js';
 
-const FORMATS = ['bf16', 'fp16', 'fp8', 'int8', 'awq-int4', 'gptq-int4', 'nvfp4', 'mxfp4', 'gguf-Q8_0', 'gguf-Q4_K_M'];
-const KVS = ['auto', 'fp16', 'bf16', 'fp8', 'int8', 'q8_0', 'q4_0'];
 const VENDORS = { nvidia: 'NVIDIA', amd: 'AMD', huawei: 'Huawei Ascend', metax: 'MetaX', hygon: 'Hygon', apple: 'Apple', intel: 'Intel' };
 const TOP = 15; // rows shown before "show all"
 const DEBOUNCE_MS = 300;
@@ -96,14 +94,16 @@ function checks(box, values, chosen, label, onChange) {
   }
 }
 
-/** The vendor, format and KV checkboxes and the engine choice (again when the language changes). */
+/** The vendor checkboxes, the engine choice, and the formats and KV dtypes that engine takes (the
+ * core's engine table), with the model's own format and whatever the state already has. */
 function fillChoices(view) {
   const { app, el, native } = view;
   const s = app.state;
   checks(el.vendors, view.vendors, s.vendors, (v) => VENDORS[v] || v, (vendors) => app.update({ vendors }));
-  const formats = [...new Set([...FORMATS, ...(native ? [native] : []), ...s.formats])];
+  const engine = engineOf(app.catalog.engines, s.pengine);
+  const formats = [...new Set([...(engine ? engine.weight_formats : []), ...(native ? [native] : []), ...s.formats])];
   checks(el.formats, formats, s.formats, (f) => (f === native ? app.t('p_own', { fmt: f }) : f), (list) => app.update({ formats: formats.filter((f) => list.includes(f)) }));
-  const kvs = [...new Set([...KVS, ...s.kvs])];
+  const kvs = [...new Set([...(engine ? engine.kv_cache_dtypes : ['auto']), ...s.kvs])];
   checks(el.kvs, kvs, s.kvs, (k) => (k === 'auto' ? app.t('kv_auto') : k), (list) => app.update({ kvs: kvs.filter((k) => list.includes(k)) }));
   if (app.catalog.engines.length) fillEngineSelect(app, el.engine, s.pengine);
 }
@@ -132,7 +132,10 @@ function wireInputs(view) {
     if (items) app.update({ prices: items });
     else el.card.classList.add('stale');
   });
-  el.engine.addEventListener('change', () => app.update({ pengine: el.engine.value }));
+  el.engine.addEventListener('change', () => {
+    app.update({ pengine: el.engine.value });
+    fillChoices(view);
+  });
   view.picker = new Picker(el.gpu, el.gpuList, {
     onPick: (id) => {
       view.picker.value = '';

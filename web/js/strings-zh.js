@@ -27,7 +27,7 @@ export default {
     weights_default: '模型自带（{fmt}）',
     weights_default_plain: '模型自带',
     kv: 'KV 缓存精度',
-    kv_auto: '自动（与模型相同）',
+    kv_auto: '自动（同模型）',
     engine: '推理引擎',
     engine_options: '引擎参数',
     context: '上下文（token）',
