@@ -164,7 +164,8 @@ export function renderRules(app, r) {
   for (const x of r.rules_of_thumb) {
     const dev = x.ratio_to_detailed - 1;
     const cell = h('td', { class: `num ${Math.abs(dev) > 0.1 ? 'warn' : ''}` }, h('span', { class: 'ratio', text: `${dev >= 0 ? '+' : '−'}${formatPercent(Math.abs(dev), app.lang, 0)}` }));
-    body.append(ruleRow(app, app.t(`rule.${x.id}`), x.formula, x.bytes, cell, '', x.source));
+    const name = app.t(`rule.${x.id}`); // the page names the rules it knows by id; a new one shows its id
+    body.append(ruleRow(app, name === `rule.${x.id}` ? x.id : name, x.formula, x.bytes, cell, '', x.source));
   }
   body.append(h('tr', { class: 'total' }, h('th', { scope: 'row', text: app.t('detailed') }), h('td', { class: 'num', text: app.gb(detailed) }), h('td', { class: 'num', text: '' })));
   const kv = r.kv_cache;
