@@ -17,10 +17,10 @@ export function keepOptions(engine, opts) {
   return Object.fromEntries(Object.entries(opts).filter(([k]) => names.has(k)));
 }
 
-/** A <select> of engines: each by its name, its doc as the title; `ids` limits the list. */
-export function fillEngineSelect(app, select, chosen, ids = null) {
+/** A <select> of the core's engines: each by its name, its doc (in the page's language) as the title. */
+export function fillEngineSelect(app, select, chosen) {
   select.textContent = '';
-  const list = app.catalog.engines.filter((e) => !ids || ids.includes(e.id));
+  const list = app.catalog.engines;
   for (const e of list) {
     const doc = app.say({ code: e.doc_code, message: e.doc });
     select.append(h('option', { value: e.id, title: doc.text, text: e.name }));

@@ -549,7 +549,7 @@ function refreshPickerItems(app) {
 }
 
 // ---------- start ----------
-async function start(app) {
+async function boot(app) {
   applyTheme(app);
   if (app.state.embed) app.state.view = ''; // embed mode shows the calculator's verdict and bars only
   document.body.classList.toggle('embed', app.state.embed);
@@ -592,8 +592,13 @@ function offerChunks(registration) {
   if (registration.active && files.length) registration.active.postMessage({ cache: files });
 }
 
-const app = createApp();
-start(app).catch((e) => {
-  app.el.verdict.textContent = `${app.t('err.internal')} ${e && e.message ? e.message : e}`;
-  app.el.verdict.className = 'verdict bad';
-});
+/** Makes the app object and runs the page; a failure to start shows in the verdict. */
+function start() {
+  const app = createApp();
+  boot(app).catch((e) => {
+    app.el.verdict.textContent = `${app.t('err.internal')} ${e && e.message ? e.message : e}`;
+    app.el.verdict.className = 'verdict bad';
+  });
+}
+
+start();
