@@ -194,17 +194,18 @@ export function renderFacts(app, r) {
   const box = app.el.engineReport;
   box.textContent = '';
   const rep = r.engine_report || {};
-  // Scalars as figures, its notes below them, the log lines it would print as a block; nested tables stay
-  // in the JSON export.
-  const scalars = Object.entries(rep).filter(([k, v]) => k !== 'engine' && (typeof v !== 'object' || v === null));
-  const isNote = ([, v]) => typeof v === 'string' && v.length > 40;
+  // Scalars as figures, its notes (coded texts) below them, the log lines it would print as a block;
+  // nested tables stay in the JSON export.
+  const entries = Object.entries(rep).filter(([k]) => k !== 'engine');
+  const isNote = ([, v]) => (v && typeof v === 'object' && typeof v.code === 'string') || (typeof v === 'string' && v.length > 40);
+  const scalars = entries.filter(([, v]) => typeof v !== 'object' || v === null).filter((x) => !isNote(x));
   if (scalars.length) {
     box.append(h('h3', { text: app.t('engine_report') }));
     const d = h('dl', { class: 'facts' });
-    dl(d, scalars.filter((x) => !isNote(x)).map(([k, v]) => [k, reportValue(app, k, v)]));
+    dl(d, scalars.map(([k, v]) => [k, reportValue(app, k, v)]));
     box.append(d);
-    for (const [k, v] of scalars.filter(isNote)) box.append(h('p', { class: 'hint' }, h('code', { text: k }), ': ', h('span', { lang: 'en', text: v })));
   }
+  for (const [k, v] of entries.filter(isNote)) box.append(h('p', { class: 'hint' }, h('code', { text: k }), ': ', textEl(app, 'span', v)));
   if (Array.isArray(rep.log_lines) && rep.log_lines.length) {
     box.append(h('details', { class: 'log' }, h('summary', { text: app.t('engine_log') }), h('pre', { class: 'cmd' }, h('code', { lang: 'en', text: rep.log_lines.join('\n') }))));
   }
