@@ -63,6 +63,7 @@ function createApp() {
   app.markStale = () => app.el.verdictCard.classList.add('stale');
   app.copy = (text) => copy(app, text);
   app.renderBars = (result, bars, legend) => renderBars(app, result, bars, legend);
+  app.exportChart = (name, fmt) => exportChart(app, name, fmt);
   return app;
 }
 
@@ -444,7 +445,7 @@ function wireExports(app) {
   el.embedH.addEventListener('input', () => updateEmbed(app));
   el.embedCode.addEventListener('focus', () => el.embedCode.select());
   for (const b of document.querySelectorAll('[data-export]')) {
-    b.addEventListener('click', () => exportChart(app, ...b.dataset.export.split(':')));
+    b.addEventListener('click', () => app.exportChart(...b.dataset.export.split(':')));
     b.setAttribute('aria-label', app.t('export_chart', { chart: '', fmt: b.textContent }));
   }
 }

@@ -12,6 +12,8 @@ import { Picker } from './picker.js';
 import { $, h, dl, htmlLang, idle, setError } from './dom.js';
 import { renderWarnings, renderAssumptions } from './calc.js';
 import { engineOf, fillEngineSelect } from './engines.js';
+import { applyTranslations } from './i18n.js';
+import { INPUTS_HTML, RESULTS_HTML } from './planmarkup.js';
 
 const VENDORS = { nvidia: 'NVIDIA', amd: 'AMD', huawei: 'Huawei Ascend', metax: 'MetaX', hygon: 'Hygon', apple: 'Apple', intel: 'Intel' };
 const TOP = 15; // rows shown before "show all"
@@ -42,6 +44,7 @@ function elements() {
  * model, then plan), syncInputs(), setCatalog(), fillChoices(), current() (for Copy JSON), modelName().
  */
 export function createPlanView(app) {
+  insertMarkup(app);
   const view = {
     app, el: elements(),
     vendors: [], native: '', modelName: '',
@@ -57,6 +60,19 @@ export function createPlanView(app) {
     show: () => show(view), syncInputs: () => syncInputs(view), setCatalog: () => setCatalog(view), fillChoices: () => fillChoices(view),
     current: () => (view.result ? { request: view.request, result: view.result } : null), modelName: () => view.modelName,
   };
+}
+
+/** The view's inputs and result cards (they come with this chunk), in the page's language. */
+function insertMarkup(app) {
+  if (!$('plan-inputs')) {
+    $('inputs').insertAdjacentHTML('beforeend', INPUTS_HTML);
+    $('plan-card').insertAdjacentHTML('afterend', RESULTS_HTML);
+  }
+  applyTranslations(document, app.lang);
+  for (const b of document.querySelectorAll('[data-export^="pareto:"]')) {
+    b.addEventListener('click', () => app.exportChart(...b.dataset.export.split(':')));
+    b.setAttribute('aria-label', app.t('export_chart', { chart: '', fmt: b.textContent }));
+  }
 }
 
 // ---------- inputs ----------
