@@ -205,7 +205,7 @@ export function renderFacts(app, r) {
     dl(d, scalars.map(([k, v]) => [k, reportValue(app, k, v)]));
     box.append(d);
   }
-  for (const [k, v] of entries.filter(isNote)) box.append(h('p', { class: 'hint' }, h('code', { text: k }), ': ', textEl(app, 'span', v)));
+  for (const [k, v] of entries.filter(isNote)) box.append(h('p', { class: 'hint' }, h('code', { text: k }), app.t('colon'), textEl(app, 'span', v)));
   if (Array.isArray(rep.log_lines) && rep.log_lines.length) {
     box.append(h('details', { class: 'log' }, h('summary', { text: app.t('engine_log') }), h('pre', { class: 'cmd' }, h('code', { lang: 'en', text: rep.log_lines.join('\n') }))));
   }

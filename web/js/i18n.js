@@ -209,6 +209,7 @@ export const STRINGS = {
     pareto_none: 'No plan has a catalog price to draw.',
     rejected_title: 'Rejected families ({n})',
     rejected_item: '{gpu} · {n} per replica · {fmt}',
+    colon: ': ',
     plan_assumptions: 'Assumptions of the performance model',
     plan_unsupported: 'This build of the module has no planner.',
     usd_h: '${v}/h',

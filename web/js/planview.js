@@ -474,6 +474,6 @@ function renderRejected(view) {
   for (const x of result.rejected) {
     const why = app.say(x.reason_text || x.reason);
     const what = app.t('rejected_item', { gpu: gpuName(app, x.gpu), n: x.gpus_per_replica, fmt: x.weights });
-    el.rejected.append(h('li', {}, h('span', { class: 'r-what', text: what }), ': ', h('span', { lang: htmlLang(why.lang), text: why.text })));
+    el.rejected.append(h('li', {}, h('span', { class: 'r-what', text: what }), app.t('colon'), h('span', { lang: htmlLang(why.lang), text: why.text })));
   }
 }

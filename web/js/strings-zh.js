@@ -204,6 +204,7 @@ export default {
     pareto_none: '没有带价格的方案可画。',
     rejected_title: '被排除的方案族（{n}）',
     rejected_item: '{gpu} · 每副本 {n} 张 · {fmt}',
+    colon: '：',
     plan_assumptions: '性能模型的假设',
     plan_unsupported: '此版本的模块不含规划器。',
     usd_h: '每小时 {v} 美元',
