@@ -28,6 +28,16 @@ export interface Warning {
   message: string;
   [k: string]: unknown;
 }
+/**
+ * A coded text (verdict, label, explanation, reason, note): its code (core/text/*.json), its English
+ * `message` and the values it mentions; a value that is a text nests as `{code, ...values}` without a
+ * message, a list of texts is an array.
+ */
+export interface Text {
+  code: string;
+  message: string;
+  [k: string]: unknown;
+}
 /** Warnings as API.md has them; a core from before API.md's 2026-12 revision sends plain English strings. */
 export type Warnings = Array<Warning | string>;
 
@@ -124,15 +134,15 @@ export interface PerGpu {
 /** A figure the page shows, with its formula (`explain`) for the numbers substituted. */
 export interface BreakdownLine {
   id: string;
-  label: string;
+  label: Text;
   bytes: number;
-  explain: string;
+  explain: Text;
 }
 
 export interface Assumption {
   name: string;
   value: number | string | boolean;
-  why: string;
+  why: Text;
 }
 
 export interface EstimateResult {
@@ -152,7 +162,7 @@ export interface EstimateResult {
   /** What the engine itself would print (vLLM: num_gpu_blocks, kv_cache_tokens, max_concurrency …). */
   engine_report: Record<string, unknown>;
   warnings: Warnings;
-  verdict?: string;
+  verdict?: Text;
   breakdown?: BreakdownLine[];
   assumptions?: Assumption[];
   model?: { id: string; name: string; [k: string]: unknown };
@@ -186,7 +196,7 @@ export interface FitResult {
   max_gpu_layers_host_bytes?: number;
   /** The fewest cards of each catalog GPU that fit. */
   min_gpus?: Array<{ gpu: string; name: string; count: number; per_gpu_total: number; capacity: number; [k: string]: unknown }>;
-  suggestions?: Array<{ change: string; text: string; fits: boolean; per_gpu_total: number; capacity: number }>;
+  suggestions?: Array<{ change: string; field?: string; value?: string; text: Text | string; fits: boolean; per_gpu_total: number; capacity: number }>;
   warnings: Warnings;
   [k: string]: unknown;
 }
@@ -207,7 +217,10 @@ export interface Plan {
   tpot_ms: number;
   meets_slo: boolean;
   cost_per_hour: number | null;
+  /** '' where the engine has no launcher these settings map to; `launch_note` says why. */
   launch_command: string;
+  launch_note?: Text;
+  why?: Text;
   [k: string]: unknown;
 }
 
@@ -215,7 +228,9 @@ export interface RejectedFamily {
   gpu: string;
   gpus_per_replica: number;
   weights: string;
+  /** Plain English (the contract); `reason_text` is the same as a coded text. */
   reason: string;
+  reason_text?: Text;
 }
 
 export interface PlanResult {
@@ -255,13 +270,42 @@ export interface CatalogGpu {
   capacity_bytes: number;
   [k: string]: unknown;
 }
-/** `catalog()` has all three lists; `catalog('gpus')` only `gpus`, and so on. */
+/** One option of an engine (API.md "Engines"): `default` null = the engine works it out. */
+export interface EngineOption {
+  name: string;
+  type: 'integer' | 'number' | 'boolean' | 'on_off' | 'on_off_auto' | 'choice' | 'layers' | 'number_list';
+  default: number | string | boolean | null;
+  min?: number;
+  max?: number;
+  choices?: string[];
+  unit?: string;
+  flag?: string;
+  alias?: string;
+  doc: string;
+  doc_code: string;
+}
+export interface CatalogEngine {
+  id: string;
+  name: string;
+  aliases: string[];
+  doc: string;
+  doc_code: string;
+  kv_cache_dtypes: string[];
+  weight_formats: string[];
+  /** Whether plans for it carry a launch command. */
+  launch_command: boolean;
+  options: EngineOption[];
+  [k: string]: unknown;
+}
+/** `catalog()` has every list; `catalog('gpus')` only `gpus`, and so on (`formats` brings `kv_cache_dtypes`). */
 export interface CatalogResult {
   models?: CatalogModel[];
   gpus?: CatalogGpu[];
   formats?: string[];
+  kv_cache_dtypes?: string[];
+  engines?: CatalogEngine[];
 }
-export type CatalogWhich = '' | 'models' | 'gpus' | 'formats';
+export type CatalogWhich = '' | 'models' | 'gpus' | 'formats' | 'engines';
 
 export interface Capabilities {
   fit: boolean;

@@ -92,7 +92,7 @@ export function sweep(request, axis, values) {
   return call('sweep', { request, axis, values });
 }
 
-/** The catalogs: {models, gpus, formats}; `which` = 'models' | 'gpus' | 'formats' | '' (all). */
+/** The catalogs: {models, gpus, formats, kv_cache_dtypes, engines}; `which` = 'models' | 'gpus' | 'formats' | 'engines' | '' (all). */
 export function catalog(which = '') {
   return call('catalog', String(which));
 }

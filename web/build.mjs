@@ -1,7 +1,9 @@
 // Assembles the static site from the built wasm module and web/ (called by scripts/build-site):
 //   OUT/index.html, app.js (the page's ES modules, bundled and minified), chunks/ (esbuild's code
-//   splitting: planview-*.js, the Planner view, fetched the first time the Planner is shown, and
-//   chunk-*.js, the modules app.js shares with it), app.css, vramplan_core.wasm, vramplan.js +
+//   splitting: planview-*.js, the Planner view, fetched the first time the Planner is shown; lang-zh-*.js,
+//   the page's Chinese strings and the core's Chinese templates, fetched when the page is shown in
+//   Chinese; texts-en-*.js, the core's English templates, fetched when English is shown in GiB; and
+//   chunk-*.js, the modules app.js shares with the Planner), app.css, vramplan_core.wasm, vramplan.js +
 //   vramplan.d.ts + vramplan_core.js (the wrapper, its TypeScript declarations and the module glue, for
 //   people embedding the module), worker.js (the planner's Web Worker: the wrapper + module glue,
 //   loaded when the Planner view first plans), sw.js (with its precache list), vramplan.html
@@ -13,6 +15,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { templateModules } from './templates.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [wasmDir, outDir] = process.argv.slice(2).map((p) => path.resolve(p));
@@ -27,6 +30,9 @@ mkdirSync(stage, { recursive: true });
 cpSync(path.join(root, 'web', 'js'), path.join(stage, 'js'), { recursive: true });
 cpSync(path.join(root, 'wasm', 'vramplan.js'), path.join(stage, 'js', 'vramplan.js'));
 cpSync(path.join(wasmDir, 'vramplan_core.js'), path.join(stage, 'js', 'vramplan_core.js'));
+// The core's message templates as modules the page imports on demand (texts-zh.js with the page's Chinese
+// strings in the chunk lang-zh.js; texts-en.js where English is shown in GiB).
+for (const [name, text] of Object.entries(templateModules(root))) writeFileSync(path.join(stage, 'js', name), text);
 
 mkdirSync(outDir, { recursive: true });
 // Minified ES modules. `split`: the page as app.js plus chunks/ (a dynamic import() becomes a chunk
@@ -86,9 +92,10 @@ const preloads = firstLoad.map((f) => `<link rel="modulepreload" href="${f}">`).
 const page = html.replace('<link rel="modulepreload" href="app.js">', () => preloads);
 writeFileSync(path.join(outDir, 'index.html'), page.replace(/<!--\/?(STYLE|SCRIPT|WASM)-->\n?/g, ''));
 
-// The service worker precaches what the calculator needs. The Planner's chunk and worker.js are cached
-// when first fetched: a visit to the calculator never needs them, and offline before that the
-// Planner says it cannot load (the worker's absence alone only moves the planner onto the page's thread).
+// The service worker precaches what the calculator in English needs. The on-demand chunks (the Planner,
+// the Chinese texts, the English templates for GiB) and worker.js are cached when first fetched: a visit
+// to the English calculator never needs them; offline before that the Planner says it cannot load, the
+// page stays in English (the worker's absence alone only moves the planner onto the page's thread).
 const precache = ['./', 'index.html', ...firstLoad, 'app.css', 'vramplan_core.wasm'];
 const onDemandFiles = [...lazyChunks, 'worker.js'];
 const hash = createHash('sha256');
@@ -121,8 +128,8 @@ for (const f of ['index.html', ...firstLoad, 'app.css', 'vramplan_core.wasm', 's
   gz += g;
   rows.push({ file: f, bytes: b.length, gzip: g });
 }
-// The Planner view's chunk is fetched when the Planner is first shown, its worker when it first plans
-// (not by a visit to the calculator).
+// On demand (not by a visit to the English calculator): the Planner view's chunk when the Planner is first
+// shown, its worker when it first plans, the Chinese chunk when the page is first shown in Chinese.
 const onDemand = onDemandFiles.map((file) => {
   const b = readFileSync(path.join(outDir, file));
   return { file, bytes: b.length, gzip: gzipSync(b, { level: 9 }).length };
@@ -131,5 +138,5 @@ const report = { files: rows, total_bytes: raw, total_gzip: gz, on_demand: onDem
 writeFileSync(path.join(outDir, 'weight.json'), `${JSON.stringify(report, null, 2)}\n`);
 for (const r of rows) console.log(`  ${r.file.padEnd(28)} ${String(r.bytes).padStart(8)} B  ${String(r.gzip).padStart(7)} B gzipped`);
 console.log(`  ${'first visit'.padEnd(28)} ${String(raw).padStart(8)} B  ${String(gz).padStart(7)} B gzipped (budget 200000)`);
-for (const r of onDemand) console.log(`  ${r.file.padEnd(28)} ${String(r.bytes).padStart(8)} B  ${String(r.gzip).padStart(7)} B gzipped (Planner view, on demand)`);
+for (const r of onDemand) console.log(`  ${r.file.padEnd(28)} ${String(r.bytes).padStart(8)} B  ${String(r.gzip).padStart(7)} B gzipped (on demand)`);
 console.log(`  ${'vramplan.html'.padEnd(28)} ${String(report.single_file_bytes).padStart(8)} B  (single file)`);

@@ -1,6 +1,7 @@
-// The page in Debian's Chromium (playwright-core; no browser download): numbers equal the CLI's,
-// both languages, the URL round trip, embed mode, offline reload, the single-file build from
-// file://, errors next to the field, and no request leaving localhost.
+// The page in Debian's Chromium (playwright-core; no browser download): numbers and texts equal the
+// CLI's, both languages (the core's coded texts rendered as web/js/text.js renders them), the engines and
+// their options from the core's table, the URL round trip, embed mode, offline reload, the single-file
+// build from file://, errors next to the field, and no request leaving localhost.
 // Needs a built site: scripts/build-site build/site (scripts/test does it), or VRAMPLAN_SITE_DIR.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { root, cliPath } from '../js/helpers.js';
+import { readTemplates } from '../../web/templates.mjs';
+import { addTemplates, say } from '../../web/js/text.js';
+
+// What the page shows for a core text: the same renderer, the same templates as the site's build.
+const templates = readTemplates(root);
+addTemplates('en', templates.en);
+addTemplates('zh', templates.zh);
+const htmlLangOf = (text) => (text.code in templates.zh ? 'zh-CN' : 'en');
 
 const site = path.resolve(root, process.env.VRAMPLAN_SITE_DIR || 'build/site');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -74,6 +83,7 @@ function cli(request) {
 }
 const cliBusiest = (r) => Math.max(...r.per_gpu.map((g) => g.total));
 const canCompare = existsSync(cliPath);
+const cliEngines = () => JSON.parse(spawnSync(cliPath, ['catalog', 'engines', '--json'], { encoding: 'utf8' }).stdout).engines;
 
 test('pick a model and a GPU: verdict and per-GPU bytes equal the CLI', { skip: !canCompare && 'no native CLI' }, async () => {
   const { context, page, requests, errors } = await open(`${origin}/?lang=en`);
@@ -88,15 +98,17 @@ test('pick a model and a GPU: verdict and per-GPU bytes equal the CLI', { skip: 
   await page.waitForFunction(() => new URLSearchParams(location.search).get('context') === '16000' && new URLSearchParams(location.search).get('gpu') === 'nvidia-h100-sxm-80gb');
   const expected = cli({ model: 'Qwen/QwQ-32B', kv_cache_dtype: 'auto', engine: 'generic', workload: { context_tokens: 16000, concurrency: 1 }, hardware: { gpu: 'nvidia-h100-sxm-80gb', count: 1, tensor_parallel: 1, pipeline_parallel: 1 } });
   assert.equal(await bytesShown(page), cliBusiest(expected));
-  const v = await verdictText(page);
-  const free = /([\d.]+ GB) free per GPU/.exec(expected.verdict)[1]; // "…, 10.17 GB free per GPU."
   assert.ok(expected.fits);
-  assert.equal(v, `Fits on one NVIDIA H100 SXM5 80GB with ${free} free.`);
+  assert.equal(expected.verdict.code, 'verdict.fits');
+  assert.equal(await verdictText(page), expected.verdict.message); // the core's own verdict
+  assert.equal(await page.getAttribute('#verdict', 'lang'), 'en');
   // the breakdown rows are the CLI's, and each expands to its formula
   const rows = await page.$$eval('#breakdown tbody tr:not(.explain) td:first-of-type', (tds) => tds.map((td) => td.textContent));
   assert.deepEqual(rows, expected.breakdown.map((b) => `${(b.bytes / 1e9).toFixed(2)} GB`));
   await page.click('#breakdown tbody tr:first-child .expander');
-  assert.equal(await page.textContent('#breakdown tr.explain:not([hidden]) code'), expected.breakdown[0].explain);
+  assert.equal(await page.textContent('#breakdown tr.explain:not([hidden]) code'), expected.breakdown[0].explain.message);
+  const labels = await page.$$eval('#breakdown tbody tr:not(.explain) th', (ths) => ths.map((th) => th.textContent));
+  assert.deepEqual(labels, expected.breakdown.map((b) => b.label.message));
   // a keystroke re-renders within a frame budget (measured by the page itself)
   await page.fill('#context', '32000');
   await page.waitForFunction(() => new URLSearchParams(location.search).get('context') === '32000');
@@ -114,13 +126,16 @@ test('a not-fitting deployment says so, with the CLI numbers', { skip: !canCompa
   const expected = cli({ model: 'meta-llama/Meta-Llama-3-70B', workload: { context_tokens: 4096, concurrency: 32 }, hardware: { gpu: 'nvidia-h100-sxm-80gb', count: 2, tensor_parallel: 1, pipeline_parallel: 1 } });
   assert.equal(expected.fits, false);
   assert.equal(await bytesShown(page), cliBusiest(expected));
-  assert.match(await verdictText(page), new RegExp(`^Does not fit: needs ${(cliBusiest(expected) / 1e9).toFixed(2)} GB per GPU`));
+  assert.equal(expected.verdict.code, 'verdict.no_fit');
+  assert.equal(await verdictText(page), expected.verdict.message);
+  assert.match(expected.verdict.message, new RegExp(`needs ${(cliBusiest(expected) / 1e9).toFixed(2)} GB per GPU`));
+  assert.equal(await page.getAttribute('#verdict', 'class'), 'verdict bad');
   await context.close();
 });
 
 test('the README question: Llama-3-70B FP8, 32 users × 4k on H100s; GPUs that fit list it', async () => {
   const { context, page } = await open(`${origin}/?model=meta-llama/Meta-Llama-3-70B&weights=fp8&context=4096&concurrency=32&gpu=nvidia-h100-sxm-80gb&count=2&lang=en`);
-  assert.match(await verdictText(page), /^Fits on 2 × NVIDIA H100 SXM5 80GB with [\d.]+ GB free per GPU\.$/);
+  assert.match(await verdictText(page), /^Fits on 2 x NVIDIA H100 SXM5 80GB: [\d.]+ GB of 85\.52 GB per GPU, [\d.]+ GB free per GPU\.$/);
   await page.waitForSelector('#fitlist .fit-btn');
   const fit = await page.$$eval('#fitlist .fit-btn', (b) => b.map((x) => x.getAttribute('aria-label')));
   assert.ok(fit.some((s) => /^Use 2 × NVIDIA H100 SXM5 80GB$/.test(s)), fit.join('\n'));
@@ -130,17 +145,28 @@ test('the README question: Llama-3-70B FP8, 32 users × 4k on H100s; GPUs that f
   await context.close();
 });
 
-test('language: from the browser, switchable, every visible string changes', async () => {
-  const { context, page } = await open(`${origin}/?model=Qwen/QwQ-32B&gpu=nvidia-h100-sxm-80gb`, { locale: 'zh-CN' });
+test('language: from the browser, switchable, every visible string changes; core texts in the chosen unit', { skip: !canCompare && 'no native CLI' }, async () => {
+  const expected = cli({ model: 'Qwen/QwQ-32B', workload: { context_tokens: 8192, concurrency: 1 }, hardware: { gpu: 'nvidia-h100-sxm-80gb', count: 1 } });
+  const { context, page, errors } = await open(`${origin}/?model=Qwen/QwQ-32B&gpu=nvidia-h100-sxm-80gb`, { locale: 'zh-CN' });
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-  assert.match(await verdictText(page), /^放得下：一张 NVIDIA H100 SXM5 80GB，剩余 [\d.]+ GB。$/);
+  // the core's verdict from its Chinese template (its English message while the core has none), marked so
+  assert.equal(await verdictText(page), say(expected.verdict, 'zh').text);
+  assert.equal(await page.getAttribute('#verdict', 'lang'), htmlLangOf(expected.verdict));
   assert.equal(await page.textContent('#inputs-h'), '部署');
+  assert.equal(await page.textContent('#breakdown thead th'), '项目');
+  const firstLabel = expected.breakdown[0].label;
+  assert.equal(await page.getAttribute('#breakdown tbody tr:first-child .expander', 'lang'), htmlLangOf(firstLabel));
+  assert.equal((await page.textContent('#breakdown tbody tr:first-child .expander')).trim(), say(firstLabel, 'zh').text);
   await page.click('#lang-en');
-  assert.match(await verdictText(page), /^Fits on one /);
-  assert.equal(await page.textContent('#inputs-h'), 'Deployment');
+  await page.waitForFunction(() => document.getElementById('inputs-h').textContent === 'Deployment');
+  assert.equal(await verdictText(page), expected.verdict.message);
   await page.waitForFunction(() => new URLSearchParams(location.search).get('lang') === 'en');
+  // GiB: the core's {x:gb} values follow the switch (English templates fetched on demand)
   await page.click('#unit-GiB');
   await page.waitForFunction(() => document.querySelector('[data-testid=per-gpu-total]').textContent.endsWith('GiB'));
+  await page.waitForFunction((v) => document.getElementById('verdict').textContent === v, say(expected.verdict, 'en', 'GiB').text);
+  assert.match(await verdictText(page), /GiB free per GPU\.$/);
+  assert.deepEqual(errors, []);
   await context.close();
 });
 
@@ -232,7 +258,96 @@ test('first visit: within the page budget, and the Planner\'s chunk and worker a
   const planner = files(requests).filter((f) => !calc.includes(f));
   assert.ok(planner.some((f) => /^chunks\/planview-\w+\.js$/.test(f)), planner.join(' '));
   assert.deepEqual(planner.filter((f) => !onDemand.includes(f)), []);
+  assert.deepEqual(planner.filter((f) => /^chunks\/lang-zh-/.test(f)), []);
   assert.deepEqual(errors, []);
+  await context.close();
+  // A Chinese first visit: the same files plus the Chinese chunk (fetched beside the wasm), nothing else.
+  assert.ok(onDemand.some((f) => /^chunks\/lang-zh-\w+\.js$/.test(f)), onDemand.join(' '));
+  const zh = await open(`${origin}/?model=Qwen/QwQ-32B&gpu=nvidia-h100-sxm-80gb`, { locale: 'zh-CN' });
+  const zhFiles = files(zh.requests);
+  assert.deepEqual(zhFiles.filter((f) => !firstVisit.includes(f) && !/^chunks\/lang-zh-\w+\.js$/.test(f)), []);
+  assert.ok(zhFiles.some((f) => /^chunks\/lang-zh-\w+\.js$/.test(f)), zhFiles.join(' '));
+  assert.equal(await zh.page.textContent('#inputs-h'), '部署');
+  assert.deepEqual(zh.errors, []);
+  await zh.context.close();
+});
+
+test('engines: the picker lists every engine of the core; Ollama shows its own options, the host RAM, the core\'s errors beside the option', { skip: !canCompare && 'no native CLI' }, async () => {
+  const engines = cliEngines();
+  assert.equal(engines.length, 10);
+  const { context, page, errors } = await open(`${origin}/?model=Qwen/QwQ-32B&gpu=nvidia-rtx-4090&weights=gguf-Q4_K_M&context=8192&lang=en`);
+  await page.waitForFunction((n) => document.querySelectorAll('#engine option').length === n, engines.length);
+  const listed = await page.$$eval('#engine option', (o) => o.map((x) => ({ value: x.value, text: x.textContent, title: x.title })));
+  assert.deepEqual(listed, engines.map((e) => ({ value: e.id, text: e.name, title: e.doc })));
+  await page.click('#engine-box summary');
+  await page.selectOption('#engine', 'ollama');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('engine') === 'ollama');
+  // its options, in the core's order: each named as the engine names it, with its alias and flag
+  const ollama = engines.find((e) => e.id === 'ollama');
+  assert.deepEqual(await page.$$eval('#opts .opt', (f) => f.map((x) => x.dataset.option)), ollama.options.map((o) => o.name));
+  const nCtx = ollama.options.find((o) => o.name === 'n_ctx');
+  assert.equal(nCtx.alias, 'num_ctx');
+  assert.deepEqual(await page.$$eval('label[for=opt-n_ctx] code', (c) => c.map((x) => x.textContent)), ['n_ctx', 'num_ctx']);
+  assert.match(await page.textContent('label[for=opt-n_ctx]'), /-c$/);
+  assert.deepEqual(await page.$eval('#opt-n_ctx', (i) => [i.type, i.min, i.max, i.placeholder]), ['number', String(nCtx.min), String(nCtx.max), 'auto']);
+  assert.equal(await page.textContent('#opt-n_ctx-doc'), nCtx.doc);
+  assert.deepEqual(await page.$$eval('#opt-flash_attn option', (o) => o.map((x) => x.value)), ['', 'on', 'off', 'auto']);
+  assert.equal(await page.$eval('#opt-n_ubatch', (i) => i.placeholder), 'default: 512');
+  // the KV dtypes are the engine's own
+  assert.deepEqual(await page.$$eval('#kv option', (o) => o.map((x) => x.value)), ollama.kv_cache_dtypes);
+  // the host RAM the result reports is shown, and the numbers are the CLI's
+  const req = { model: 'Qwen/QwQ-32B', weights: 'gguf-Q4_K_M', kv_cache_dtype: 'auto', engine: 'ollama', workload: { context_tokens: 8192, concurrency: 1 }, hardware: { gpu: 'nvidia-rtx-4090', count: 1, tensor_parallel: 1, pipeline_parallel: 1 } };
+  const expected = cli(req);
+  assert.ok(expected.host.bytes > 0);
+  await page.waitForFunction((b) => document.getElementById('host-bytes').dataset.bytes === String(b), expected.host.bytes);
+  assert.equal(await page.isVisible('#host-bytes'), true);
+  assert.equal(await page.textContent('#host-bytes'), `+ ${(expected.host.bytes / 1e9).toFixed(2)} GB of system RAM`);
+  assert.equal(await bytesShown(page), cliBusiest(expected));
+  assert.equal(await verdictText(page), expected.verdict.message);
+  assert.deepEqual(await page.$$eval('#warnings li', (l) => l.map((x) => x.textContent)), expected.warnings.map((w) => w.message));
+  // an option: into the URL as o.n_ctx, and the CLI's numbers for it
+  await page.fill('#opt-n_ctx', '16384');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('o.n_ctx') === '16384');
+  const bigger = cli({ ...req, engine_options: { n_ctx: 16384 } });
+  await page.waitForFunction((b) => document.querySelector('[data-testid=per-gpu-total]').dataset.bytes === String(b), cliBusiest(bigger));
+  // a value the core refuses: its message beside that option
+  await page.fill('#opt-n_ctx', '-3');
+  await page.waitForFunction(() => document.getElementById('err-opt-n_ctx').textContent !== '');
+  assert.match(await page.textContent('#err-opt-n_ctx'), /^n_ctx must be an integer/);
+  assert.equal(await page.getAttribute('#opt-n_ctx', 'aria-invalid'), 'true');
+  assert.equal(await page.isVisible('#err-opt-n_ctx'), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+  // Ollama's own name in a link fills the n_ctx field; leaving the engine drops the options it does not take
+  const alias = await open(`${origin}/?model=Qwen/QwQ-32B&gpu=nvidia-rtx-4090&engine=ollama&o.num_ctx=4096&o.n_ubatch=256&lang=en`);
+  await alias.page.waitForFunction(() => document.getElementById('opt-n_ctx') && document.getElementById('opt-n_ctx').value === '4096');
+  assert.equal(await alias.page.inputValue('#opt-n_ubatch'), '256');
+  await alias.page.click('#engine-box summary');
+  await alias.page.selectOption('#engine', 'vllm');
+  await alias.page.waitForFunction(() => new URLSearchParams(location.search).get('engine') === 'vllm');
+  const q = new URLSearchParams(new URL(alias.page.url()).search);
+  assert.deepEqual([...q.keys()].filter((k) => k.startsWith('o.')), []);
+  assert.equal(await alias.page.isVisible('#opt-gpu_memory_utilization'), true);
+  await alias.context.close();
+});
+
+test('offline: a Chinese first visit stays Chinese offline (its chunk joins the service worker\'s cache)', async () => {
+  const { context, page } = await open(`${origin}/?model=Qwen/QwQ-32B&gpu=nvidia-h100-sxm-80gb&lang=zh`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // the cache holds the Chinese chunk once the worker took the page's list
+  await page.waitForFunction(async () => {
+    for (const name of await caches.keys()) {
+      const keys = await (await caches.open(name)).keys();
+      if (keys.some((r) => /\/chunks\/lang-zh-\w+\.js$/.test(r.url))) return true;
+    }
+    return false;
+  });
+  const before = await verdictText(page);
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('[data-testid=per-gpu-total]').dataset.bytes !== '');
+  assert.equal(await page.textContent('#inputs-h'), '部署');
+  assert.equal(await verdictText(page), before);
   await context.close();
 });
 
@@ -256,7 +371,7 @@ test('the single-file build works from file:// with no request at all', async ()
   const file = path.join(site, 'vramplan.html');
   const url = `${pathToFileURL(file).href}?model=Qwen/QwQ-32B&gpu=nvidia-h100-sxm-80gb&context=16000&lang=en`;
   const { context, page, requests, errors } = await open(url);
-  assert.match(await verdictText(page), /^Fits on one NVIDIA H100 SXM5 80GB with [\d.]+ GB free\.$/);
+  assert.match(await verdictText(page), /^Fits on 1 x NVIDIA H100 SXM5 80GB: [\d.]+ GB of 85\.52 GB per GPU, [\d.]+ GB free per GPU\.$/);
   if (canCompare) assert.equal(await bytesShown(page), cliBusiest(cli({ model: 'Qwen/QwQ-32B', workload: { context_tokens: 16000 }, hardware: { gpu: 'nvidia-h100-sxm-80gb' } })));
   assert.deepEqual(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('blob:')), []);
   assert.deepEqual(errors, []);
@@ -300,6 +415,10 @@ test('Planner: the seed example (Llama-3-70B, 50 req/s) shows the CLI’s best p
   const { context, page, requests, errors } = await openPlan(`${origin}${SEED_PLAN_URL}&lang=en`);
   assert.equal(await page.getAttribute('#view-plan', 'aria-selected'), 'true');
   assert.equal(await page.isVisible('#verdict-card'), false);
+  // the engine choice: every engine of the core
+  await page.waitForFunction(() => document.querySelectorAll('#p-engine option').length > 1);
+  assert.deepEqual(await page.$$eval('#p-engine option', (o) => o.map((x) => x.value)), cliEngines().map((e) => e.id));
+  assert.equal(await page.inputValue('#p-engine'), 'vllm');
   // Little's law: the concurrency and its one-line explanation
   assert.ok(near(Number(await page.getAttribute('#plan-little', 'data-value')), expected.concurrency));
   const little = await page.textContent('#plan-little');
@@ -313,7 +432,8 @@ test('Planner: the seed example (Llama-3-70B, 50 req/s) shows the CLI’s best p
   assert.equal(await page.textContent('#col-mem'), 'Memory per GPU (GB)');
   assert.equal(row.cells[5], `${Math.round(best.ttft_ms).toLocaleString('en-US')} ms`);
   assert.equal(row.cells[8], best.cost_per_hour.toLocaleString('en-US', { maximumFractionDigits: 2 }));
-  assert.equal(row.cells[10], best.meets_slo ? '✓' : `✗${best.why}`);
+  assert.equal(row.cells[10], best.meets_slo ? '✓' : `✗${best.why.message}`);
+  assert.equal(await page.getAttribute('#plans tbody tr td.why', 'title'), best.why.message);
   assert.equal(await page.$$eval('#plans tbody tr', (r) => r.length), Math.min(15, expected.plans.length));
   assert.equal(await page.textContent('#plan-verdict'), `Cheapest plan meeting the targets: ${best.total_gpus} × ${best.gpu_name}, ${best.weights}, $${best.cost_per_hour.toLocaleString('en-US', { maximumFractionDigits: 2 })}/h.`);
   // the selected plan: its memory bar and its launch command, with a copy button
@@ -341,6 +461,7 @@ test('Planner: the seed example (Llama-3-70B, 50 req/s) shows the CLI’s best p
 });
 
 test('Planner: 中文 translates the view, an input change re-plans (debounced), the keyboard switches views', { skip: !canCompare && 'no native CLI' }, async () => {
+  const seed = cliPlan(planRequest());
   const { context, page, errors } = await openPlan(`${origin}${SEED_PLAN_URL}&lang=en`);
   await page.click('#lang-zh');
   await page.waitForFunction(() => document.getElementById('plan-verdict').textContent.startsWith('满足目标的最便宜方案'));
@@ -348,7 +469,8 @@ test('Planner: 中文 translates the view, an input change re-plans (debounced),
   assert.equal(await page.textContent('#inputs-h'), '负载与目标');
   assert.ok((await page.$$eval('#plans thead th', (t) => t.map((x) => x.textContent))).includes('每卡显存（GB）'));
   assert.match(await page.textContent('#plan-little'), /^约 [\d,]+ 个请求同时在处理——利特尔法则/);
-  assert.match(await page.getAttribute('#plans tbody tr td.why', 'title'), /^满足目标：TTFT /);
+  // the plan's reason: the core's coded text in Chinese (its English while the core has no Chinese for it)
+  assert.equal(await page.getAttribute('#plans tbody tr td.why', 'title'), say(seed.plans[0].why, 'zh').text);
   assert.equal(await page.textContent('#plan-copy'), '复制命令');
   // a tighter TPOT target: the URL and the plans follow, equal to the CLI
   const before = await page.getAttribute('#plan-little', 'data-value');
@@ -379,6 +501,17 @@ test('Planner: a bad input shows its error beside the field; the single file pla
   await page.fill('#p-prompt', 'lots');
   await page.waitForFunction(() => document.getElementById('err-p-prompt').textContent !== '');
   assert.equal(await page.getAttribute('#p-prompt', 'aria-invalid'), 'true');
+  // an engine without a launcher (transformers): the core's note in place of the command, nothing to copy
+  await page.fill('#p-prompt', '1000');
+  assert.equal(await page.isVisible('#plan-copy'), true);
+  await page.selectOption('#p-engine', 'transformers');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('pengine') === 'transformers');
+  await page.waitForFunction(() => document.getElementById('plan-copy').hidden);
+  assert.equal(await page.getAttribute('#plan-copy', 'data-command'), '');
+  if (canCompare) {
+    const note = cliPlan(planRequest({ engine: 'transformers' })).plans[0].launch_note;
+    assert.equal(await page.textContent('#plan-cmd'), note.message);
+  }
   await context.close();
   const file = `${pathToFileURL(path.join(site, 'vramplan.html')).href}${SEED_PLAN_URL.slice(1)}&lang=en`;
   const single = await openPlan(file);

@@ -1,6 +1,6 @@
 // The planner through the wasm wrapper: the same JSON as the native CLI (`vramplan plan - --json`),
 // bad requests as VramplanErrors with code and field, the page's request from its state, the estimate
-// that reproduces a plan's memory bars, the Pareto chart and the Chinese reasons.
+// that reproduces a plan's memory bars, the Pareto chart, and the planner's coded reasons and notes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,13 @@ import { existsSync } from 'node:fs';
 import { cliPath, loadWrapper } from './helpers.js';
 import { DEFAULTS, clone, fromQuery, toPlanRequest } from '../../web/js/state.js';
 import { paretoPoints, paretoSVG, planEstimateRequest, e2eMs } from '../../web/js/plan.js';
-import { localizeReason } from '../../web/js/i18n.js';
+import { addTemplates, fill, say } from '../../web/js/text.js';
+import { readTemplates } from '../../web/templates.mjs';
+import { root } from './helpers.js';
+
+const templates = readTemplates(root);
+addTemplates('en', templates.en);
+addTemplates('zh', templates.zh);
 
 const vp = await loadWrapper();
 const hasCli = existsSync(cliPath);
@@ -139,16 +145,31 @@ test('Pareto chart: every priced plan is a dot, the front is highlighted, the se
   assert.ok(!/NaN/.test(paretoSVG([], { colors, xLabel: 'x', yLabel: 'y' })));
 });
 
-test('the planner’s reasons in Chinese; unknown ones stay English', () => {
-  assert.deepEqual(localizeReason('meets the targets: TTFT 489 ms, TPOT 40.7 ms with 7 replica(s)', 'zh'), { text: '满足目标：TTFT 489 ms，TPOT 40.7 ms（7 个副本）', lang: 'zh-CN' });
-  assert.equal(localizeReason('with 4 replica(s): prefills alone saturate one replica at 12.50 requests/s (313 ms per prompt)', 'zh').text, '4 个副本时：仅预填充就会让副本饱和（每副本每秒 12.50 个请求，每个提示 313 毫秒）');
-  assert.equal(localizeReason('the weights alone need 141.11 GB per GPU; the GPU has 25.77 GB', 'zh').text, '仅权重每卡就需要 141.11 GB，这款 GPU 只有 25.77 GB');
-  assert.equal(localizeReason('TTFT 3 s (target 2,000 ms), TPOT 120 ms (target 100 ms)', 'zh').text, 'TTFT 3 s（目标 2,000 ms），TPOT 120 ms（目标 100 ms）');
-  assert.deepEqual(localizeReason('something new', 'zh'), { text: 'something new', lang: 'en' });
-  assert.deepEqual(localizeReason('costs 9.00 USD/h, over the budget', 'en'), { text: 'costs 9.00 USD/h, over the budget', lang: 'en' });
-  // every reason the seed example gives is translated
+test('the planner’s reasons and notes are coded texts the page renders: rendered English = the core’s message', () => {
   const r = vp.plan(SEED);
-  for (const x of [...r.rejected.map((j) => j.reason), ...r.plans.map((p) => p.why)]) assert.equal(localizeReason(x, 'zh').lang, 'zh-CN', x);
+  const texts = [...r.plans.map((p) => p.why), ...r.rejected.map((j) => j.reason_text), ...r.assumptions.map((a) => a.why)];
+  assert.ok(texts.length > 20);
+  for (const t of texts) {
+    assert.equal(typeof t.code, 'string');
+    assert.equal(fill(t, 'en'), t.message);
+    const zh = say(t, 'zh');
+    assert.equal(zh.lang, t.code in templates.zh ? 'zh' : 'en', t.code);
+    assert.ok(!zh.text.includes('{'), zh.text);
+  }
+  // rejected[].reason stays the plain English of API.md, the same words as its coded text
+  for (const j of r.rejected) assert.equal(j.reason, j.reason_text.message);
+});
+
+test('an engine without a launcher: no command, the core’s note says why', () => {
+  const r = vp.plan({ ...SEED, engine: 'transformers', candidates: { gpus: ['nvidia-h100-sxm-80gb', 'nvidia-b200'] } });
+  assert.ok(r.plans.length > 0);
+  for (const p of r.plans) {
+    assert.equal(p.launch_command, '');
+    assert.equal(typeof p.launch_note.code, 'string');
+    assert.equal(fill(p.launch_note, 'en'), p.launch_note.message);
+  }
+  const v = vp.plan({ ...SEED, candidates: { gpus: ['nvidia-h100-sxm-80gb'] } });
+  assert.ok(v.plans.every((p) => p.launch_command.startsWith('vllm serve ')));
 });
 
 test('the default plan state asks the planner a valid question', () => {

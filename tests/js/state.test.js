@@ -2,7 +2,7 @@
 // from it is what API.md describes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULTS, clone, fromQuery, toQuery, toRequest, toPlanRequest, effectiveTP, inputForField, planInputForField, parsePrices } from '../../web/js/state.js';
+import { DEFAULTS, clone, fromQuery, toQuery, toRequest, toPlanRequest, effectiveTP, inputForField, planInputForField, parsePrices, optionValue, optionForField } from '../../web/js/state.js';
 
 const states = [
   ['defaults', {}],
@@ -13,6 +13,8 @@ const states = [
   ['planner: the seed example', { view: 'plan', model: 'meta-llama/Meta-Llama-3-70B', qps: 50, ttft: 2000, tpot: 100 }],
   ['planner: users, filters, lists, decimals, sglang, zh', { view: 'plan', load: 'users', users: 300, qps: 0.5, prompt: 4096, output: 1024, ttft: 0, tpot: 35.5, minTps: 5000, vendors: ['nvidia', 'huawei'], minMem: 64, maxGpus: 16, maxCost: 120.25, formats: [], kvs: ['auto', 'fp8'], pengine: 'sglang', lang: 'zh', theme: 'dark' }],
   ['planner: a chosen list of GPUs and GGUF formats for llama.cpp', { view: 'plan', gpus: ['nvidia-rtx-4090', 'nvidia-rtx-3090'], formats: ['gguf-Q4_K_M', 'gguf-Q8_0'], kvs: ['q8_0'], pengine: 'llama.cpp' }],
+  ['Ollama with its own options: numbers, a switch, a layer count, a list', { engine: 'ollama', weights: 'gguf-Q4_K_M', opts: { n_ctx: 16384, flash_attn: 'on', n_gpu_layers: 'all', tensor_split: '3,1', swa_full: 'off', kv_unified: 'on' } }],
+  ['an engine the catalog will judge, planner on TGI', { engine: 'tensorrt-llm', pengine: 'tgi', opts: { kv_cache_free_gpu_mem_fraction: 0.85, include_mtp_weights: true } }],
   ['planner inputs kept while the calculator is shown', { qps: 12, formats: ['fp8'], count: 2 }],
 ];
 for (const [name, patch] of states) {
@@ -59,6 +61,28 @@ test('the request follows API.md', () => {
   assert.deepEqual(c.hardware.gpu, { name: 'custom', memory_bytes: 80e9 });
 });
 
+test('engine options go to the core as their type says (catalog(\'engines\') specs)', () => {
+  const specs = [
+    { name: 'n_ctx', type: 'integer', alias: 'num_ctx' }, { name: 'tensor_split', type: 'number_list' }, { name: 'n_gpu_layers', type: 'layers' },
+    { name: 'enforce_eager', type: 'boolean' }, { name: 'flash_attn', type: 'on_off_auto' }, { name: 'variant', type: 'choice' },
+  ];
+  const s = fromQuery('?engine=ollama&o.num_ctx=8192&o.tensor_split=3,1&o.n_gpu_layers=all&o.enforce_eager=true&o.flash_attn=on&o.variant=ollama');
+  assert.deepEqual(toRequest(s, specs).engine_options, { enforce_eager: true, flash_attn: 'on', n_gpu_layers: 'all', num_ctx: 8192, tensor_split: [3, 1], variant: 'ollama' });
+  // without the specs (before the catalog is read) the URL's values go as they are
+  assert.deepEqual(toRequest(s).engine_options.tensor_split, '3,1');
+  assert.deepEqual(optionValue(specs[1], 2), [2]);
+  assert.deepEqual(optionValue(specs[1], ' 0.5 , 0.5 '), [0.5, 0.5]);
+  assert.equal(optionValue(specs[2], '12'), 12);
+  assert.equal(optionValue(specs[3], 'false'), false);
+  assert.equal(optionValue(undefined, 'x'), 'x');
+  assert.equal(optionForField('engine_options.n_ctx'), 'n_ctx');
+  assert.equal(optionForField('engine_options'), '');
+  assert.equal(optionForField('workload.context_tokens'), '');
+  // any engine id that looks like one is kept for the core to judge (its error shows beside the engine)
+  assert.equal(fromQuery('?pengine=ollama').pengine, 'ollama');
+  assert.equal(fromQuery('?pengine=tensorrt-llm').pengine, 'tensorrt-llm');
+});
+
 test('tensor parallelism: auto is count / pp', () => {
   assert.equal(effectiveTP({ ...DEFAULTS, count: 8, pp: 2, tp: 0 }), 4);
   assert.equal(effectiveTP({ ...DEFAULTS, count: 8, pp: 1, tp: 2 }), 2);
@@ -86,7 +110,7 @@ test('planner URL: readable, the workload always explicit, calculator defaults l
 });
 
 test('bad planner values in the URL fall back to the defaults', () => {
-  const s = fromQuery('?view=planner&load=rps&qps=abc&users=-3&prompt=1e3&ttft=fast&max_gpus=0&formats=fp8,<script>&kvs=' + 'x,'.repeat(70) + '&pengine=ollama&gpus=a%20b');
+  const s = fromQuery('?view=planner&load=rps&qps=abc&users=-3&prompt=1e3&ttft=fast&max_gpus=0&formats=fp8,<script>&kvs=' + 'x,'.repeat(70) + '&pengine=no%20such%20engine&gpus=a%20b');
   for (const k of ['view', 'load', 'qps', 'users', 'prompt', 'ttft', 'maxGpus', 'formats', 'kvs', 'pengine', 'gpus']) assert.deepEqual(s[k], DEFAULTS[k], k);
   assert.deepEqual(fromQuery('?formats=').formats, []); // none checked: the model's own
   assert.deepEqual(fromQuery('?vendors=amd,amd,nvidia').vendors, ['amd', 'nvidia']);

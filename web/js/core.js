@@ -2,7 +2,7 @@
 // single-file build), and the questions the page asks of it. Nothing else touches the module.
 import * as vp from './vramplan.js';
 
-export const { VramplanError } = vp;
+export const VramplanError = vp.VramplanError;
 
 export async function load() {
   const inline = typeof document !== 'undefined' && document.getElementById('vramplan-wasm');
@@ -12,6 +12,9 @@ export async function load() {
     const bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     options.wasmBinary = bytes;
+  } else if (typeof document !== 'undefined') {
+    // Beside index.html, wherever the bundler put this module (a shared chunk lives in chunks/).
+    options.locateFile = (file) => new URL(file, document.baseURI).href;
   }
   await vp.init(options);
 }
@@ -32,7 +35,8 @@ const waiting = new Map();
 
 function startWorker() {
   try {
-    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    // Beside index.html (this module may sit in chunks/).
+    worker = new Worker(new URL('worker.js', document.baseURI), { type: 'module' });
   } catch {
     noWorker = true;
     return;
@@ -71,20 +75,6 @@ export function planAsync(request) {
     waiting.set(id, { resolve, reject, request });
     worker.postMessage({ id, request });
   });
-}
-
-/** Engines the core accepts today: the others answer `unsupported` and are shown disabled. */
-export function supportedEngines(engines, probeRequest) {
-  const ok = {};
-  for (const e of engines) {
-    try {
-      vp.estimate({ ...probeRequest, engine: e });
-      ok[e] = true;
-    } catch (err) {
-      ok[e] = !(err instanceof VramplanError && err.code === 'unsupported');
-    }
-  }
-  return ok;
 }
 
 /** Powers of two from lo to hi (inclusive when hi is one), plus the extra values, sorted and unique. */

@@ -41,7 +41,8 @@ export const DEFAULTS = Object.freeze({
   pengine: 'vllm',
 });
 
-export const PLAN_ENGINES = ['vllm', 'sglang', 'llama.cpp'];
+// Engine ids: the catalog's list (catalog('engines')) is the authority; the URL only has to look like one.
+const ENGINE_ID = /^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$/;
 // Plan parameters: state key -> [URL name, kind]; numbers are non-negative, lists comma-separated ids.
 const PLAN_PARAMS = [
   ['qps', 'qps', 'num'], ['users', 'users', 'int'], ['prompt', 'prompt', 'int'], ['output', 'output', 'int'],
@@ -60,8 +61,6 @@ export function parsePrices(text) {
 
 const INT_KEYS = ['context', 'concurrency', 'count', 'tp', 'pp'];
 const STR_KEYS = ['model', 'weights', 'kv', 'engine', 'gpu'];
-// Engine options the page exposes; others pass through the URL untouched as o.<name>.
-export const ENGINE_OPTIONS = ['max_batched_tokens', 'allocator_reserve_fraction', 'cuda_context_bytes', 'nccl_bytes', 'logits_copies', 'gpu_memory_utilization'];
 
 export function clone(state) {
   return { ...state, opts: { ...state.opts }, vendors: [...state.vendors], gpus: [...state.gpus], formats: [...state.formats], kvs: [...state.kvs], prices: [...state.prices] };
@@ -118,7 +117,7 @@ export function fromQuery(search) {
   if (q.get('view') === 'plan') s.view = 'plan';
   if (q.get('load') === 'users') s.load = 'users';
   const pe = q.get('pengine');
-  if (PLAN_ENGINES.includes(pe)) s.pengine = pe;
+  if (pe !== null && ENGINE_ID.test(pe)) s.pengine = pe;
   for (const [key, name, kind] of PLAN_PARAMS) {
     const v = q.get(name);
     if (v === null) continue;
@@ -175,14 +174,33 @@ export function effectiveTP(state) {
   return Math.max(1, Math.floor(Math.max(1, state.count) / pp));
 }
 
-/** The core's estimate request (API.md) for a state; throws SyntaxError for a malformed pasted config. */
-export function toRequest(state) {
+/**
+ * An engine option's value as the core takes it, from the state (where the URL left it a number, a
+ * boolean or a string): a number_list "0.6, 0.4" becomes [0.6, 0.4], a boolean "true" true.
+ * `spec` is the option's entry in catalog('engines'); without it the value goes as it is.
+ */
+export function optionValue(spec, v) {
+  if (!spec) return v;
+  if (spec.type === 'number_list') return String(v).split(',').map((x) => x.trim()).filter((x) => x !== '').map(Number);
+  if (spec.type === 'boolean' && (v === 'true' || v === 'false')) return v === 'true';
+  if ((spec.type === 'integer' || spec.type === 'number' || spec.type === 'layers') && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return v;
+}
+
+/**
+ * The core's estimate request (API.md) for a state; throws SyntaxError for a malformed pasted config.
+ * `options`: the chosen engine's option specs (catalog('engines')), to send each value as its type.
+ */
+export function toRequest(state, options = []) {
   const req = {};
   req.model = state.cfg ? { config: JSON.parse(state.cfg) } : state.model;
   if (state.weights) req.weights = state.weights;
   req.kv_cache_dtype = state.kv || 'auto';
   req.engine = state.engine || 'generic';
-  if (Object.keys(state.opts).length) req.engine_options = { ...state.opts };
+  if (Object.keys(state.opts).length) {
+    const spec = (name) => options.find((o) => o.name === name || o.alias === name);
+    req.engine_options = Object.fromEntries(Object.entries(state.opts).map(([k, v]) => [k, optionValue(spec(k), v)]));
+  }
   req.workload = { context_tokens: state.context, concurrency: state.concurrency };
   const gpu = state.gpu === 'custom' ? { name: 'custom', memory_bytes: Math.round((state.mem || 0) * 1e9) } : state.gpu;
   req.hardware = { gpu, count: state.count, tensor_parallel: effectiveTP(state), pipeline_parallel: state.pp || 1 };
@@ -229,6 +247,12 @@ export function planInputForField(field = '') {
   ];
   for (const [prefix, input] of table) if (f === prefix || f.startsWith(`${prefix}.`) || f.startsWith(`${prefix}[`)) return input;
   return 'model';
+}
+
+/** The engine option an error's `field` names ("engine_options.n_ctx" -> "n_ctx"), or ''. */
+export function optionForField(field = '') {
+  const m = /^engine_options\.([a-z0-9_]+)/.exec(String(field));
+  return m ? m[1] : '';
 }
 
 /** Which input an error's `field` belongs to ("workload.context_tokens" -> "context"). */
