@@ -15,6 +15,7 @@ export function addTemplates(lang, table, fallback = {}) {
 }
 
 const SEPARATORS = { plus: ' + ', semi: '; ', times: ' x ', comma: ', ' };
+const SEPARATORS_ZH = { ...SEPARATORS, semi: '；' }; // clauses joined in a Chinese sentence
 
 /** printf("%.*f", d, x): the exact binary value rounded, ties to even (toFixed rounds ties away from zero). */
 export function fixed(x, d) {
@@ -48,7 +49,7 @@ function template(code, lang) {
 function value(v, format, lang, unit) {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return number(v, format, unit);
-  if (Array.isArray(v)) return v.map((x) => value(x, '', lang, unit)).join(SEPARATORS[format] || ', ');
+  if (Array.isArray(v)) return v.map((x) => value(x, '', lang, unit)).join((lang === 'zh' ? SEPARATORS_ZH : SEPARATORS)[format] || ', ');
   if (typeof v === 'object') return fill(v, lang, unit);
   return String(v);
 }

@@ -128,7 +128,9 @@ void assumptions(const Setup& s, const Plan& plan, EngineOutcome& out) {
                 ? Msg::llamacpp_assume_n_parallel_given
                 : (o.ollama ? Msg::llamacpp_assume_n_parallel_ollama : Msg::llamacpp_assume_n_parallel_workload))},
       {"kv_unified", o.kv_unified ? "true" : "false",
-       Text(o.ollama ? Msg::llamacpp_assume_kv_unified_ollama : Msg::llamacpp_assume_kv_unified)},
+       Text(o.ollama       ? Msg::llamacpp_assume_kv_unified_ollama
+            : o.kv_unified ? Msg::llamacpp_assume_kv_unified_on
+                           : Msg::llamacpp_assume_kv_unified_off)},
       {"n_gpu_layers", fmt_int(plan.n_gpu_layers) + (o.ngl_auto ? " (auto)" : ""),
        Text(Msg::llamacpp_assume_n_gpu_layers).integer("layers", n_layer + 1)},
       {"cache_type_k / cache_type_v", tk + " / " + tv, Text(Msg::llamacpp_assume_cache_types)},
