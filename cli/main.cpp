@@ -57,6 +57,33 @@ bool read_all(std::istream& in, std::string& out) {
   return !in.bad();
 }
 
+// The JSON request in FILE (or stdin for "-").
+vramplan::Status read_request(const std::string& path, json& request) {
+  std::string text;
+  if (path == "-") {
+    read_all(std::cin, text);
+  } else {
+    std::ifstream f(path, std::ios::binary);
+    if (!f || !read_all(f, text))
+      return vramplan::Error{vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + path.substr(0, 200) + "'"};
+  }
+  request = json::parse(text, nullptr, false);
+  if (request.is_discarded())
+    return vramplan::Error{vramplan::ErrorCode::invalid_json, "", "the request is not valid JSON"};
+  if (!request.is_object())
+    return vramplan::Error{vramplan::ErrorCode::invalid_json, "", "the request must be a JSON object"};
+  return std::nullopt;
+}
+
+// A result that is an error: printed (as JSON too with --json); the exit status.
+int fail_result(const json& result, bool as_json) {
+  const auto& e = result["error"];
+  if (as_json) std::cout << dump_json(result, 2) << "\n";
+  const std::string field = e["field"].get<std::string>();
+  std::cerr << "vramplan: " << (field.empty() ? "" : field + ": ") << e["message"].get<std::string>() << "\n";
+  return e["code"] == "internal" ? 1 : 2;
+}
+
 int run(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
@@ -135,27 +162,10 @@ int run(int argc, char** argv) {
   if (command == "plan") {
     if (positional.empty())
       return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "plan needs a request FILE (or -)"}, as_json);
-    std::string text;
-    if (positional[0] == "-")
-      read_all(std::cin, text);
-    else {
-      std::ifstream f(positional[0], std::ios::binary);
-      if (!f)
-        return fail_input(
-            {vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + positional[0].substr(0, 200) + "'"},
-            as_json);
-      read_all(f, text);
-    }
-    json request = json::parse(text, nullptr, false);
-    if (request.is_discarded())
-      return fail_input({vramplan::ErrorCode::invalid_json, "", "the request is not valid JSON"}, as_json);
+    json request;
+    if (auto e = read_request(positional[0], request)) return fail_input(*e, as_json);
     json result = vramplan::plan_json(request);
-    if (result.contains("error")) {
-      if (as_json) std::cout << dump_json(result, 2) << "\n";
-      std::cerr << "vramplan: " << result["error"]["field"].get<std::string>() << ": "
-                << result["error"]["message"].get<std::string>() << "\n";
-      return 2;
-    }
+    if (result.contains("error")) return fail_result(result, as_json);
     std::cout << (as_json ? dump_json(result, 2) + "\n" : vramplan::cli::plan_table(result));
     return 0;
   }
@@ -169,22 +179,7 @@ int run(int argc, char** argv) {
 
   json request = json::object();
   if (!positional.empty()) {
-    std::string text;
-    if (positional[0] == "-") {
-      read_all(std::cin, text);
-    } else {
-      std::ifstream f(positional[0], std::ios::binary);
-      if (!f)
-        return fail_input(
-            {vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + positional[0].substr(0, 200) + "'"},
-            as_json);
-      read_all(f, text);
-    }
-    request = json::parse(text, nullptr, false);
-    if (request.is_discarded())
-      return fail_input({vramplan::ErrorCode::invalid_json, "", "the request is not valid JSON"}, as_json);
-    if (!request.is_object())
-      return fail_input({vramplan::ErrorCode::invalid_json, "", "the request must be a JSON object"}, as_json);
+    if (auto e = read_request(positional[0], request)) return fail_input(*e, as_json);
   } else if (flags.empty() && options.empty()) {
     return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "give a request FILE (or -) or at least --model"},
                       as_json);
@@ -215,14 +210,7 @@ int run(int argc, char** argv) {
   }
   for (const auto& [name, value] : options) request["engine_options"][name] = option_value(value);
   json result = command == "fit" ? vramplan::fit_json(request) : vramplan::estimate_json(request);
-  if (result.contains("error")) {
-    const auto& e = result["error"];
-    vramplan::Error err{vramplan::ErrorCode::invalid_field, e["field"].get<std::string>(),
-                        e["message"].get<std::string>()};
-    if (as_json) std::cout << dump_json(result, 2) << "\n";
-    std::cerr << "vramplan: " << (err.field.empty() ? "" : err.field + ": ") << err.message << "\n";
-    return e["code"] == "internal" ? 1 : 2;
-  }
+  if (result.contains("error")) return fail_result(result, as_json);
   if (command == "fit") {
     std::cout << (as_json ? dump_json(result, 2) + "\n" : vramplan::cli::fit_table(result));
     return 0;

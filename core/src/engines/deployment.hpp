@@ -30,6 +30,14 @@ struct Deployment {
   Text weights_explain;                     // the whole model's weights, class by class
   bool explain = true;                      // build line items with their formulas
   EngineOptions options;                    // the request's engine_options, with this engine's defaults
+
+  // Cache bytes one token takes on one GPU of PP stage s (every layer of the stage, one TP rank).
+  I64 stage_bytes_per_token(I64 s) const {
+    const auto [first, last] = ranges[static_cast<std::size_t>(s)];
+    I64 bytes = 0;
+    for (I64 l = first; l < last; ++l) bytes += cache[static_cast<std::size_t>(l)].bytes_per_token();
+    return bytes;
+  }
 };
 
 struct StageOutcome {

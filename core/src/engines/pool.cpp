@@ -53,9 +53,7 @@ Expected<EngineOutcome> run_pool_engine(const Deployment& d, const PoolRule& rul
   I64 min_tokens = -1;
   for (I64 s = 0; s < d.pp; ++s) {
     StageOutcome st;
-    const auto [first, last] = d.ranges[static_cast<std::size_t>(s)];
-    I64 per_token = 0;
-    for (I64 l = first; l < last; ++l) per_token += d.cache[static_cast<std::size_t>(l)].bytes_per_token();
+    const I64 per_token = d.stage_bytes_per_token(s);
     const I64 weights = d.stage_weights[static_cast<std::size_t>(s)];
     const double free_after = total - static_cast<double>(weights + runtime);
     const double pool = std::max(0.0, free_after * fraction);

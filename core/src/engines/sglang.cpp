@@ -54,9 +54,7 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
   double rest_worst = 0, available_worst = 0;
   for (I64 s = 0; s < d.pp; ++s) {
     StageOutcome st;
-    const auto [first, last] = d.ranges[static_cast<std::size_t>(s)];
-    I64 cell = 0;
-    for (I64 l = first; l < last; ++l) cell += d.cache[static_cast<std::size_t>(l)].bytes_per_token();
+    const I64 cell = d.stage_bytes_per_token(s);
     const I64 weights = d.stage_weights[static_cast<std::size_t>(s)];
     const double available = total - static_cast<double>(pre_weights + weights);
     const double rest = available - total * (1.0 - mfs);
