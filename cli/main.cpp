@@ -9,6 +9,7 @@
 #include "table.hpp"
 #include "vramplan/api/accuracy.hpp"
 #include "vramplan/api/api.hpp"
+#include "vramplan/api/json_read.hpp"
 
 namespace {
 
@@ -67,7 +68,7 @@ vramplan::Status read_request(const std::string& path, json& request) {
     if (!f || !read_all(f, text))
       return vramplan::Error{vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + path.substr(0, 200) + "'"};
   }
-  request = json::parse(text, nullptr, false);
+  request = vramplan::parse_json(text);
   if (request.is_discarded())
     return vramplan::Error{vramplan::ErrorCode::invalid_json, "", "the request is not valid JSON"};
   if (!request.is_object())

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "vramplan/api/api.hpp"
+#include "vramplan/api/json_read.hpp"
 
 namespace {
 
@@ -22,4 +23,6 @@ EMSCRIPTEN_BINDINGS(vramplan) {
   emscripten::function("catalog", &catalog_text);
   emscripten::function("fit", &vramplan::fit_text);
   emscripten::function("plan", &vramplan::plan_text);
+  // A pasted config.json as JSON the page can parse: Python's bare NaN / Infinity become strings the core reads.
+  emscripten::function("standard_json", &vramplan::standard_json);
 }

@@ -396,7 +396,7 @@ json estimate_json(const json& request, const Catalog& catalog) {
 }
 
 std::string call_with_text(const std::string& text, json (*call)(const json&)) {
-  auto request = json::parse(text, nullptr, false);
+  auto request = parse_json(text);
   if (request.is_discarded())
     return dump_json(error_json(make_error(ErrorCode::invalid_json, "", "the request is not valid JSON")));
   return dump_json(call(request));
@@ -441,7 +441,7 @@ json sweep_json(const json& request, const std::string& axis, const std::vector<
 }
 
 std::string sweep_text(const std::string& text) {
-  auto j = json::parse(text, nullptr, false);
+  auto j = parse_json(text);
   if (j.is_discarded() || !j.is_object())
     return dump_json(error_json(make_error(ErrorCode::invalid_json, "", "the sweep request is not a JSON object")));
   if (!j.contains("request") || !j.contains("axis") || !j["axis"].is_string() || !j.contains("values") ||

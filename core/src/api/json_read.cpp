@@ -1,8 +1,73 @@
 #include "vramplan/api/json_read.hpp"
 
+#include <cctype>
 #include <cmath>
+#include <cstring>
+#include <limits>
 
 namespace vramplan {
+
+namespace {
+
+const char* const kNonFinite[] = {"-Infinity", "Infinity", "NaN"};
+
+// A value standard_json made of a bare NaN / Infinity: its double.
+std::optional<double> non_finite(const nlohmann::json& v) {
+  if (!v.is_string()) return std::nullopt;
+  const auto& s = v.get_ref<const std::string&>();
+  if (s == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  if (s == "Infinity") return std::numeric_limits<double>::infinity();
+  if (s == "-Infinity") return -std::numeric_limits<double>::infinity();
+  return std::nullopt;
+}
+
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+}  // namespace
+
+std::string standard_json(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size())
+        out += text[++i];
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      out += c;
+      continue;
+    }
+    const char* word = nullptr;
+    if (i == 0 || !word_char(text[i - 1]))
+      for (const char* w : kNonFinite) {
+        const std::size_t n = std::strlen(w);
+        if (text.compare(i, n, w) == 0 && (i + n == text.size() || !word_char(text[i + n]))) {
+          word = w;
+          break;
+        }
+      }
+    if (!word) {
+      out += c;
+      continue;
+    }
+    out += '"';
+    out += word;
+    out += '"';
+    i += std::strlen(word) - 1;
+  }
+  return out;
+}
+
+nlohmann::json parse_json(const std::string& text) {
+  return nlohmann::json::parse(standard_json(text), nullptr, false);
+}
 
 std::string describe_json_value(const nlohmann::json& value) {
   std::string text = value.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
@@ -12,6 +77,7 @@ std::string describe_json_value(const nlohmann::json& value) {
 
 bool JsonReader::has(const char* key) const {
   if (!j_.is_object()) return false;
+  read_.insert(key);
   auto it = j_.find(key);
   return it != j_.end() && !it->is_null();
 }
@@ -36,8 +102,8 @@ std::int64_t JsonReader::integer(const char* key, std::int64_t fallback, std::in
       return fallback;
     }
     out = v.get<std::int64_t>();
-  } else if (v.is_number_float()) {
-    double d = v.get<double>();
+  } else if (v.is_number_float() || non_finite(v)) {
+    const double d = v.is_number_float() ? v.get<double>() : *non_finite(v);
     if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(min) || d > static_cast<double>(max)) {
       fail(ErrorCode::invalid_field, field(key),
            std::string(key) + " must be an integer between " + std::to_string(min) + " and " + std::to_string(max) +
@@ -64,11 +130,11 @@ double JsonReader::number(const char* key, double fallback, double min, double m
     return fallback;
   }
   const auto& v = j_.at(key);
-  if (!v.is_number()) {
+  if (!v.is_number() && !non_finite(v)) {
     fail(ErrorCode::invalid_field, field(key), std::string(key) + " must be a number, got " + describe_json_value(v));
     return fallback;
   }
-  double d = v.get<double>();
+  const double d = v.is_number() ? v.get<double>() : *non_finite(v);
   if (!std::isfinite(d) || d < min || d > max) {
     char range[96];
     std::snprintf(range, sizeof range, " must be between %g and %g, got ", min, max);
@@ -132,8 +198,8 @@ std::vector<std::int64_t> JsonReader::integer_list(const char* key, std::int64_t
     return out;
   }
   for (const auto& item : v) {
-    bool integral = item.is_number_integer() || (item.is_number_float() && std::isfinite(item.get<double>()) &&
-                                                 item.get<double>() == std::floor(item.get<double>()));
+    const bool integral = item.is_number_integer() || (item.is_number_float() && std::isfinite(item.get<double>()) &&
+                                                       item.get<double>() == std::floor(item.get<double>()));
     double d = integral ? item.get<double>() : 0.0;
     if (!integral || d < static_cast<double>(min) || d > static_cast<double>(max)) {
       fail(ErrorCode::invalid_field, field(key),

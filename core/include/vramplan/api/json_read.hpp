@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,7 @@ class JsonReader {
  public:
   JsonReader(const nlohmann::json& object, std::string prefix) : j_(object), prefix_(std::move(prefix)) {}
 
-  bool has(const char* key) const;  // present and not null
+  bool has(const char* key) const;  // present and not null; the key counts as read
   std::string field(const char* key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
 
   // An integer in [min, max]; JSON floats are accepted when they hold an integral value.
@@ -30,12 +31,22 @@ class JsonReader {
   void fail(ErrorCode code, const std::string& field, const std::string& message);
   bool ok() const { return !error_.has_value(); }
   const Error& error() const { return *error_; }
+  const std::set<std::string>& keys_read() const { return read_; }  // every key asked about
 
  private:
   const nlohmann::json& j_;
   std::string prefix_;
   std::optional<Error> error_;
+  mutable std::set<std::string> read_;
 };
+
+// Python's json module writes float('nan') and float('inf') as the bare words NaN, Infinity and -Infinity,
+// which JSON does not allow (Nemotron-H's config.json: "time_step_limit": [0.0, Infinity]). standard_json
+// turns each, outside strings, into the string "NaN" / "Infinity" / "-Infinity"; JsonReader reads those as
+// non-finite numbers, so a size that holds one is refused with its field named.
+std::string standard_json(const std::string& text);
+// standard_json, then parse; a discarded value when the text is not JSON.
+nlohmann::json parse_json(const std::string& text);
 
 // A JSON value rendered for an error message: short, and safe whatever the input held.
 std::string describe_json_value(const nlohmann::json& value);
