@@ -326,14 +326,16 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
       {"explain", r.weights_explain}};
   json layers = json::array();
   for (const auto& c : cache_layout(in.arch, in.kv, 1)) {
+    const std::string kind = c.kind_name();
     bool merged = false;
     for (auto& l : layers)
-      if (l["kind"] == to_string(c.kind) && l["window"] == c.token_span()) {
+      if (l["kind"] == kind && l["window"] == c.token_span() && l["bytes_per_token"] == c.bytes_per_token() &&
+          l["state_bytes"] == c.state_bytes()) {
         l["count"] = l["count"].get<std::int64_t>() + 1;
         merged = true;
       }
     if (!merged)
-      layers.push_back({{"kind", to_string(c.kind)},
+      layers.push_back({{"kind", kind},
                         {"window", c.token_span()},
                         {"count", 1},
                         {"bytes_per_token", c.bytes_per_token()},

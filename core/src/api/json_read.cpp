@@ -82,6 +82,8 @@ bool JsonReader::has(const char* key) const {
   return it != j_.end() && !it->is_null();
 }
 
+bool JsonReader::is_number(const char* key) const { return has(key) && j_.at(key).is_number(); }
+
 void JsonReader::fail(ErrorCode code, const std::string& field, const std::string& message) {
   if (!error_) error_ = Error{code, field, message};
 }

@@ -8,22 +8,20 @@
 #include <optional>
 #include <set>
 
-#include "families.hpp"
-#include "vramplan/api/json_read.hpp"
+#include "readers.hpp"
 
 namespace vramplan {
 namespace {
 
 using import::Family;
+using import::kMaxContext;
+using import::kMaxDim;
+using import::kMaxExperts;
+using import::kMaxHeads;
+using import::kMaxLayers;
+using import::kMaxVocab;
 using nlohmann::json;
 using I = std::int64_t;
-
-constexpr I kMaxDim = 1 << 20;  // hidden/intermediate sizes
-constexpr I kMaxLayers = 4096;
-constexpr I kMaxHeads = 4096;
-constexpr I kMaxVocab = 1 << 23;
-constexpr I kMaxExperts = 16384;
-constexpr I kMaxContext = I{1} << 32;
 
 // The text model's part of a config: multimodal checkpoints nest it.
 const json& text_part(const json& config) {
@@ -92,7 +90,7 @@ void read_block_tensors(JsonReader& r, const Family& fam, Architecture& a) {
       fam.has(import::kQkvBias) || attention_bias || r.boolean("qkv_bias", false) || r.boolean("add_qkv_bias", false);
   a.o_bias = fam.has(import::kOAlwaysBiased) || (!fam.has(import::kONeverBiased) && attention_bias);
   a.gated_mlp = !fam.has(import::kUngatedMlp);
-  a.mlp_bias = fam.has(import::kUngatedMlp) || r.boolean("mlp_bias", false);
+  a.mlp_bias = r.boolean("mlp_bias", fam.has(import::kMlpBias));
   a.qk_norm = fam.has(import::kQkNorm) || r.boolean("use_qk_norm", false) || r.boolean("qk_layernorm", false);
   a.qk_norm_full = fam.has(import::kQkNormFull);
   a.norms_per_layer = fam.norms_per_layer;
@@ -100,8 +98,8 @@ void read_block_tensors(JsonReader& r, const Family& fam, Architecture& a) {
   if (fam.has(import::kAttentionSinks)) a.attention_sinks = a.num_heads;
   a.router_bias = fam.has(import::kRouterBias);
   a.expert_bias = fam.has(import::kExpertBias);
-  if (fam.has(import::kOutputGate)) a.attention_output_gate = r.boolean("attn_output_gate", true);
-  if (fam.has(import::kMtpSharesEmbeddings)) a.mtp_own_embeddings = false;
+  a.attention_output_gate = r.boolean("attn_output_gate", fam.has(import::kOutputGate));
+  a.mtp_own_embeddings = r.boolean("mtp_use_dedicated_embeddings", !fam.has(import::kMtpSharesEmbeddings));
 }
 
 Status read_experts(JsonReader& r, const Family& fam, Architecture& a) {
@@ -135,9 +133,6 @@ Status read_experts(JsonReader& r, const Family& fam, Architecture& a) {
         fam.router_correction == import::RouterCorrection::always ||
         (fam.router_correction == import::RouterCorrection::noaux_tc && r.string("topk_method", "") == "noaux_tc");
   }
-  if (a.intermediate_size == 0 && a.num_experts == 0)
-    return make_error(ErrorCode::invalid_field, r.field("intermediate_size"),
-                      "intermediate_size is required for a dense model");
   return std::nullopt;
 }
 
@@ -155,137 +150,6 @@ Status read_latent_attention(JsonReader& r, Architecture& a) {
   if (a.num_mtp_layers == 0) a.num_mtp_layers = r.integer("mtp_num_hidden_layers", 0, 0, 64);
   if (!r.ok()) return r.error();
   return std::nullopt;
-}
-
-// Which layers have a mixture of experts.
-Status read_moe_layers(JsonReader& r, Architecture& a) {
-  if (a.num_experts == 0) return std::nullopt;
-  const I first_dense = r.integer("first_k_dense_replace", 0, 0, kMaxLayers);
-  const I freq = r.integer("moe_layer_freq", 1, 1, kMaxLayers);
-  const I sparse_step = r.integer("decoder_sparse_step", 1, 1, kMaxLayers);
-  const I interleave = r.integer("interleave_moe_layer_step", 1, 1, kMaxLayers);
-  auto mlp_only = r.integer_list("mlp_only_layers", 0, kMaxLayers);
-  auto moe_layers = r.integer_list("moe_layers", 0, kMaxLayers);
-  const std::set<I> dense_set(mlp_only.begin(), mlp_only.end());
-  for (I i = 0; i < a.num_layers; ++i) {
-    bool moe = i >= first_dense && (i % freq == 0 || freq == 1) && ((i + 1) % sparse_step == 0) &&
-               ((i + 1) % interleave == 0) && !dense_set.count(i);
-    if (!moe_layers.empty()) moe = std::find(moe_layers.begin(), moe_layers.end(), i) != moe_layers.end();
-    a.layers[static_cast<std::size_t>(i)].moe = moe;
-  }
-  const bool any_dense = std::any_of(a.layers.begin(), a.layers.end(), [](const LayerSpec& l) { return !l.moe; });
-  if (any_dense && a.intermediate_size == 0)
-    return make_error(ErrorCode::invalid_field, r.field("intermediate_size"),
-                      "intermediate_size is required: some layers use a dense MLP");
-  return std::nullopt;
-}
-
-// An explicit per-layer list: layer_types.
-Status read_layer_types(JsonReader& r, Architecture& a, const std::vector<std::string>& layer_types, I window) {
-  if (static_cast<I>(layer_types.size()) != a.num_layers)
-    return make_error(ErrorCode::invalid_field, r.field("layer_types"),
-                      "layer_types has " + std::to_string(layer_types.size()) + " entries for " +
-                          std::to_string(a.num_layers) + " layers");
-  for (std::size_t i = 0; i < layer_types.size(); ++i) {
-    const std::string& kind = layer_types[i];
-    auto& spec = a.layers[i];
-    if (kind == "sliding_attention" || kind == "local_attention") {
-      if (window <= 0)
-        return make_error(ErrorCode::invalid_field, r.field("sliding_window"),
-                          "layer_types lists sliding layers but sliding_window is not a positive integer");
-      spec.attention = AttentionKind::sliding;
-      spec.window = window;
-    } else if (kind == "linear_attention" || kind == "mamba") {
-      spec.attention = AttentionKind::linear;
-    } else if (kind == "chunked_attention") {
-      spec.attention = AttentionKind::chunked;
-      spec.window = r.integer("attention_chunk_size", 8192, 1, kMaxContext);
-    } else if (kind == "full_attention" || kind == "attention" || kind == "global_attention") {
-      spec.attention = AttentionKind::full;
-    } else {
-      return make_error(ErrorCode::invalid_field, r.field("layer_types"),
-                        "layer_types[" + std::to_string(i) + "] is '" + kind.substr(0, 40) +
-                            "'; expected full_attention, sliding_attention, chunked_attention or linear_attention");
-    }
-  }
-  return std::nullopt;
-}
-
-// The family's own layout of sliding or chunked layers, when the config has no layer_types list.
-void apply_family_layout(JsonReader& r, const Family& fam, Architecture& a, I window) {
-  const I L = a.num_layers;
-  auto slide = [&](I i) {
-    a.layers[static_cast<std::size_t>(i)].attention = AttentionKind::sliding;
-    a.layers[static_cast<std::size_t>(i)].window = window;
-  };
-  switch (fam.sliding) {
-    case import::SlidingLayout::even_layers:
-      for (I i = 0; i < L && window > 0; i += 2) slide(i);
-      break;
-    case import::SlidingLayout::pattern: {
-      const I pattern = r.integer("sliding_window_pattern", 6, 1, kMaxLayers);
-      for (I i = 0; i < L && window > 0; ++i)
-        if ((i + 1) % pattern != 0) slide(i);
-      break;
-    }
-    case import::SlidingLayout::rope_chunks: {
-      const I chunk = r.integer("attention_chunk_size", 0, 0, kMaxContext);
-      auto rope = r.integer_list("no_rope_layers", 0, 1);
-      for (I i = 0; i < L && chunk > 0; ++i) {
-        // no_rope_layers[i] == 1: the layer uses RoPE and chunked local attention; 0: a global NoPE layer.
-        const bool local =
-            rope.size() == static_cast<std::size_t>(L) ? rope[static_cast<std::size_t>(i)] != 0 : ((i + 1) % 4 != 0);
-        if (local) {
-          a.layers[static_cast<std::size_t>(i)].attention = AttentionKind::chunked;
-          a.layers[static_cast<std::size_t>(i)].window = chunk;
-        }
-      }
-      break;
-    }
-    case import::SlidingLayout::every_layer:
-    case import::SlidingLayout::opt_in: {
-      const bool opt_in = fam.sliding == import::SlidingLayout::opt_in;
-      if (window <= 0 || !r.boolean("use_sliding_window", !opt_in)) break;
-      // Qwen: layers below max_window_layers keep full attention.
-      const I full_below = opt_in ? r.integer("max_window_layers", 0, 0, kMaxLayers) : 0;
-      for (I i = full_below; i < L; ++i) slide(i);
-      break;
-    }
-  }
-}
-
-// Which attention each layer uses.
-Status read_attention_layout(JsonReader& r, const Family& fam, Architecture& a) {
-  if (a.is_mla()) {
-    for (auto& l : a.layers) l.attention = AttentionKind::mla;
-    return std::nullopt;
-  }
-  const I window = r.integer("sliding_window", 0, 0, kMaxContext);
-  const auto layer_types = r.string_list("layer_types");
-  if (!r.ok()) return r.error();
-  if (!layer_types.empty()) return read_layer_types(r, a, layer_types, window);
-  if (r.has("full_attention_interval")) {
-    // Qwen3-Next: every n-th layer is full attention, the rest gated-delta-net linear attention.
-    const I interval = r.integer("full_attention_interval", 4, 1, kMaxLayers);
-    for (I i = 0; i < a.num_layers; ++i)
-      a.layers[static_cast<std::size_t>(i)].attention =
-          ((i + 1) % interval == 0) ? AttentionKind::full : AttentionKind::linear;
-    return std::nullopt;
-  }
-  apply_family_layout(r, fam, a, window);
-  return std::nullopt;
-}
-
-// The constant-size state of linear-attention (gated delta net) layers.
-void read_linear_attention(JsonReader& r, Architecture& a) {
-  const bool any_linear = std::any_of(a.layers.begin(), a.layers.end(),
-                                      [](const LayerSpec& l) { return l.attention == AttentionKind::linear; });
-  if (!any_linear) return;
-  a.linear.num_key_heads = r.integer("linear_num_key_heads", 0, 1, kMaxHeads, true);
-  a.linear.num_value_heads = r.integer("linear_num_value_heads", 0, 1, kMaxHeads, true);
-  a.linear.key_head_dim = r.integer("linear_key_head_dim", 0, 1, 65536, true);
-  a.linear.value_head_dim = r.integer("linear_value_head_dim", 0, 1, 65536, true);
-  a.linear.conv_kernel = r.integer("linear_conv_kernel_dim", 4, 1, 1024);
 }
 
 Status read_quantization(const json& merged, const JsonReader& r, Architecture& a) {
@@ -385,10 +249,8 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   read_block_tensors(r, fam, a);
   if (auto e = read_experts(r, fam, a)) return *e;
   if (auto e = read_latent_attention(r, a)) return *e;
-  a.layers.assign(static_cast<std::size_t>(a.num_layers), LayerSpec{});
-  if (auto e = read_moe_layers(r, a)) return *e;
-  if (auto e = read_attention_layout(r, fam, a)) return *e;
-  read_linear_attention(r, a);
+  if (auto e = import::read_layer_layout(r, merged, fam, a)) return *e;
+  if (auto e = import::read_state_specs(r, merged, a)) return *e;
   if (auto e = read_quantization(merged, r, a)) return *e;
   if (nested)
     if (auto e = read_vision_tower(config, field, r, a)) return *e;

@@ -15,7 +15,7 @@ enum Trait : std::uint32_t {
   kQkNormFull = 1u << 4,            // ... over the whole projection rather than per head (OLMo 2)
   kTiedByDefault = 1u << 5,         // tie_word_embeddings defaults to true (Gemma)
   kLayerNormBias = 1u << 6,         // LayerNorm with a bias instead of RMSNorm (Phi)
-  kUngatedMlp = 1u << 7,            // up + down only, with biases (Phi's fc1/fc2)
+  kUngatedMlp = 1u << 7,            // up + down only (Phi's fc1/fc2, Nemotron-H's relu2 MLP)
   kAttentionSinks = 1u << 8,        // a learned sink logit per head (gpt-oss)
   kRouterBias = 1u << 9,            // the router has a bias (gpt-oss)
   kExpertBias = 1u << 10,           // expert projections have biases (gpt-oss)
@@ -24,6 +24,8 @@ enum Trait : std::uint32_t {
                                     // intermediate_size_mlp (Llama 4)
   kOutputGate = 1u << 13,           // q_proj also emits a per-head sigmoid output gate (Qwen3-Next)
   kMtpSharesEmbeddings = 1u << 14,  // MTP modules reuse the model's embedding and head (Qwen3-Next)
+  kParallelMamba = 1u << 15,        // every layer runs attention and Mamba-2 side by side (Falcon-H1)
+  kMlpBias = 1u << 16,              // MLP projections carry biases (Phi's fc1/fc2)
 };
 
 // Where the config's sliding_window applies (when it has no layer_types list).

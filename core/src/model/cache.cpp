@@ -31,36 +31,130 @@ bool k_side(CachePart p) {
 
 // Grouped-query attention: K and V heads split across ranks; with fewer KV heads than ranks each rank keeps
 // one (vLLM replicates them).
-LayerCache attention_layer(const Architecture& a, const KvDtype& d, I tp, Holds holds, I span) {
-  LayerCache l;
-  const I heads = a.num_kv_heads >= tp ? a.num_kv_heads / tp : 1;
-  const bool replicated = a.num_kv_heads < tp;
-  l.parts.push_back({CachePart::key, holds, span, heads, a.head_dim, 1, d, replicated});
-  l.parts.push_back({CachePart::value, holds, span, heads, a.v_head_dim, 1, d, replicated});
-  return l;
+void add_attention(LayerCache& l, const Architecture& a, const LayerSpec& s, const KvDtype& d, I tp, Holds holds,
+                   I span) {
+  const I kv_heads = a.kv_heads(s);
+  const I heads = kv_heads >= tp ? kv_heads / tp : 1;
+  const bool replicated = kv_heads < tp;
+  const CachePart k = holds == Holds::fixed_tokens ? CachePart::cross_key : CachePart::key;
+  const CachePart v = holds == Holds::fixed_tokens ? CachePart::cross_value : CachePart::value;
+  l.parts.push_back({k, holds, span, heads, a.k_head_dim(s), 1, d, replicated});
+  l.parts.push_back({v, holds, span, heads, a.v_dim(s), 1, d, replicated});
 }
 
 // MLA: one latent (kv_lora_rank) plus the RoPE key shared by all heads per token, identical on every rank.
-LayerCache latent_layer(const Architecture& a, const KvDtype& d, I tp) {
-  LayerCache l;
+void add_latent(LayerCache& l, const Architecture& a, const KvDtype& d, I tp) {
   l.parts.push_back({CachePart::latent, Holds::every_token, 0, 1, a.kv_lora_rank, 1, d, tp > 1});
   l.parts.push_back({CachePart::rope_key, Holds::every_token, 0, 1, a.qk_rope_head_dim, 1, d, tp > 1});
-  return l;
 }
 
+// The sparse-attention indexer's key: index_head_dim fp8 values and one fp32 scale per 128 of them, the same
+// on every rank (vLLM DeepseekV32IndexerCache: head_dim + head_dim // quant_block_size * 4 bytes).
+void add_indexer(LayerCache& l, const Architecture& a, I tp) {
+  const KvDtype fp8_scaled{"fp8+scale", 128, 132};
+  l.parts.push_back({CachePart::indexer_key, Holds::every_token, 0, 1, a.indexer.head_dim, 1, fp8_scaled, tp > 1});
+}
+
+// Heads split across ranks; a rank keeps at least one.
+I per_rank(I n, I tp) { return std::max<I>(1, n / tp); }
+
 // Gated DeltaNet: a key_head_dim x value_head_dim state per value head, plus the short convolution's last
-// (kernel - 1) inputs of the mixed q/k/v channels. Heads split across ranks.
-LayerCache linear_layer(const Architecture& a, const KvDtype& d, I tp) {
-  LayerCache l;
+// (kernel - 1) inputs of the mixed q/k/v channels (MambaStateShapeCalculator.gated_delta_net_state_shape).
+void add_gated_deltanet(LayerCache& l, const Architecture& a, const StateDtypes& d, I tp) {
   const auto& s = a.linear;
-  const I nv = std::max<I>(1, s.num_value_heads / tp);
-  const I nk = std::max<I>(1, s.num_key_heads / tp);
+  const I nv = per_rank(s.num_value_heads, tp);
+  const I nk = per_rank(s.num_key_heads, tp);
   const bool replicated = s.num_value_heads < tp;
   l.parts.push_back(
-      {CachePart::ssm_state, Holds::per_sequence, 0, nv, s.key_head_dim, s.value_head_dim, d, replicated});
+      {CachePart::ssm_state, Holds::per_sequence, 0, nv, s.key_head_dim, s.value_head_dim, d.ssm, replicated});
   const I channels = 2 * nk * s.key_head_dim + nv * s.value_head_dim;
+  l.parts.push_back({CachePart::conv_state, Holds::per_sequence, 0, 1, channels, std::max<I>(0, s.conv_kernel - 1),
+                     d.conv, replicated});
+}
+
+// Kimi Delta Attention: a head_dim x head_dim state per head and the q, k and v convolutions' windows.
+void add_kda(LayerCache& l, const Architecture& a, const StateDtypes& d, I tp) {
+  const auto& s = a.kda;
+  const I heads = per_rank(s.num_heads, tp);
+  const bool replicated = s.num_heads < tp;
+  l.parts.push_back({CachePart::ssm_state, Holds::per_sequence, 0, heads, s.head_dim, s.head_dim, d.ssm, replicated});
+  l.parts.push_back({CachePart::conv_state, Holds::per_sequence, 0, 1, 3 * heads * s.head_dim,
+                     std::max<I>(0, s.conv_kernel - 1), d.conv, replicated});
+}
+
+// Mamba-2: the conv window over x, B and C (groups replicated up to the TP size when fewer,
+// extra_groups_for_head_shards) and a head_dim x d_state state per head (mamba2_state_shape).
+void add_mamba2(LayerCache& l, const Architecture& a, const StateDtypes& d, I tp) {
+  const auto& m = a.mamba;
+  const I groups = m.n_groups % tp == 0 ? m.n_groups : tp;
+  const I conv = (m.d_inner + 2 * groups * m.d_state) / tp;
   l.parts.push_back(
-      {CachePart::conv_state, Holds::per_sequence, 0, 1, channels, std::max<I>(0, s.conv_kernel - 1), d, replicated});
+      {CachePart::conv_state, Holds::per_sequence, 0, 1, conv, std::max<I>(0, m.conv_kernel - 1), d.conv, false});
+  l.parts.push_back(
+      {CachePart::ssm_state, Holds::per_sequence, 0, per_rank(m.num_heads, tp), m.head_dim, m.d_state, d.ssm, false});
+}
+
+// Mamba-1: the conv window over d_inner channels and a d_inner x d_state state (mamba1_state_shape).
+void add_mamba1(LayerCache& l, const Architecture& a, const StateDtypes& d, I tp) {
+  const auto& m = a.mamba;
+  const I inner = m.d_inner / tp;
+  l.parts.push_back(
+      {CachePart::conv_state, Holds::per_sequence, 0, 1, inner, std::max<I>(0, m.conv_kernel - 1), d.conv, false});
+  l.parts.push_back({CachePart::ssm_state, Holds::per_sequence, 0, 1, inner, m.d_state, d.ssm, false});
+}
+
+// LFM2's short convolution: the last (kernel - 1) inputs of hidden_size channels (short_conv_state_shape).
+void add_short_conv(LayerCache& l, const Architecture& a, const StateDtypes& d, I tp) {
+  l.parts.push_back({CachePart::conv_state, Holds::per_sequence, 0, 1, a.hidden_size / tp,
+                     std::max<I>(0, a.short_conv.conv_kernel - 1), d.conv, false});
+}
+
+LayerCache layer_cache(const Architecture& a, const LayerSpec& s, const KvDtype& d, const StateDtypes& states, I tp) {
+  LayerCache l;
+  l.attention = s.attention;
+  l.state = s.state;
+  switch (s.attention) {
+    case AttentionKind::none:
+      break;
+    case AttentionKind::mla:
+      add_latent(l, a, d, tp);
+      break;
+    case AttentionKind::sliding:
+      add_attention(l, a, s, d, tp, Holds::window, s.window);
+      break;
+    case AttentionKind::chunked:
+      add_attention(l, a, s, d, tp, Holds::chunk, s.window);
+      break;
+    case AttentionKind::cross:
+      add_attention(l, a, s, d, tp, Holds::fixed_tokens, a.cross_attention_tokens);
+      break;
+    case AttentionKind::full:
+      if (s.compress_ratio > 1)
+        add_attention(l, a, s, d, tp, Holds::strided, s.compress_ratio);
+      else
+        add_attention(l, a, s, d, tp, Holds::every_token, 0);
+      break;
+  }
+  if (s.indexer) add_indexer(l, a, tp);
+  switch (s.state) {
+    case StateKind::none:
+      break;
+    case StateKind::gated_deltanet:
+      add_gated_deltanet(l, a, states, tp);
+      break;
+    case StateKind::kda:
+      add_kda(l, a, states, tp);
+      break;
+    case StateKind::mamba:
+      add_mamba1(l, a, states, tp);
+      break;
+    case StateKind::mamba2:
+      add_mamba2(l, a, states, tp);
+      break;
+    case StateKind::short_conv:
+      add_short_conv(l, a, states, tp);
+      break;
+  }
   return l;
 }
 
@@ -180,34 +274,32 @@ I LayerCache::token_span() const {
 
 I LayerCache::heads_per_rank() const { return parts.empty() ? 0 : parts.front().heads; }
 
+std::string LayerCache::kind_name() const {
+  LayerSpec spec;
+  spec.attention = attention;
+  spec.state = state;
+  return layer_kind(spec);
+}
+
 bool LayerCache::replicated() const { return !parts.empty() && parts.front().replicated; }
 
+StateDtypes default_state_dtypes(const Architecture& a) {
+  auto model = find_kv_dtype("auto", a, "");
+  StateDtypes d{*model, *model};
+  if (!a.state_dtype.empty())
+    if (auto ssm = find_kv_dtype(a.state_dtype, a, "")) d.ssm = *ssm;
+  return d;
+}
+
 std::vector<LayerCache> cache_layout(const Architecture& a, const KvDtype& d, I tp) {
+  return cache_layout(a, d, default_state_dtypes(a), tp);
+}
+
+std::vector<LayerCache> cache_layout(const Architecture& a, const KvDtype& d, const StateDtypes& states, I tp) {
   std::vector<LayerCache> out;
   out.reserve(a.layers.size());
   tp = std::max<I>(1, tp);
-  for (const auto& spec : a.layers) {
-    LayerCache l;
-    switch (spec.attention) {
-      case AttentionKind::mla:
-        l = latent_layer(a, d, tp);
-        break;
-      case AttentionKind::linear:
-        l = linear_layer(a, d, tp);
-        break;
-      case AttentionKind::sliding:
-        l = attention_layer(a, d, tp, Holds::window, spec.window);
-        break;
-      case AttentionKind::chunked:
-        l = attention_layer(a, d, tp, Holds::chunk, spec.window);
-        break;
-      case AttentionKind::full:
-        l = attention_layer(a, d, tp, Holds::every_token, 0);
-        break;
-    }
-    l.kind = spec.attention;
-    out.push_back(std::move(l));
-  }
+  for (const auto& spec : a.layers) out.push_back(layer_cache(a, spec, d, states, tp));
   return out;
 }
 

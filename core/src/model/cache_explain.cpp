@@ -8,8 +8,9 @@ namespace {
 
 using I = std::int64_t;
 
-Msg kind_label(AttentionKind k) {
+Msg attention_label(AttentionKind k) {
   switch (k) {
+    case AttentionKind::none:
     case AttentionKind::full:
       return Msg::kv_kind_full;
     case AttentionKind::sliding:
@@ -18,10 +19,35 @@ Msg kind_label(AttentionKind k) {
       return Msg::kv_kind_chunked;
     case AttentionKind::mla:
       return Msg::kv_kind_mla;
-    case AttentionKind::linear:
-      return Msg::kv_kind_linear;
+    case AttentionKind::cross:
+      return Msg::kv_kind_cross;
   }
   return Msg::kv_kind_full;
+}
+
+Msg state_label(StateKind k) {
+  switch (k) {
+    case StateKind::none:
+    case StateKind::gated_deltanet:
+      return Msg::kv_kind_linear;
+    case StateKind::kda:
+      return Msg::kv_kind_kda;
+    case StateKind::mamba:
+      return Msg::kv_kind_mamba;
+    case StateKind::mamba2:
+      return Msg::kv_kind_mamba2;
+    case StateKind::short_conv:
+      return Msg::kv_kind_short_conv;
+  }
+  return Msg::kv_kind_linear;
+}
+
+Text kind_label(const LayerCache& l) {
+  if (l.state == StateKind::none) return Text(attention_label(l.attention));
+  if (l.attention == AttentionKind::none) return Text(state_label(l.state));
+  return Text(Msg::kv_kind_hybrid)
+      .text("attention", Text(attention_label(l.attention)))
+      .text("state", Text(state_label(l.state)));
 }
 
 Msg part_label(CachePart p) {
@@ -82,27 +108,39 @@ Text token_shape(const std::vector<const CacheComponent*>& parts, I tp) {
   return Text(Msg::kv_shape_parts).list("parts", std::move(items));
 }
 
-Text group_text(const LayerCache& l, I count, I context, I tp) {
-  std::vector<const CacheComponent*> tokens, states;
-  for (const auto& p : l.parts) (p.holds == Holds::per_sequence ? states : tokens).push_back(&p);
-  const I bytes = count * l.bytes(context);
-  if (tokens.empty()) {
-    std::vector<Text> items;
-    for (const auto* p : states) items.push_back(part_text(*p));
-    return Text(Msg::kv_group_state)
-        .integer("layers", count)
-        .text("kind", Text(kind_label(l.kind)))
-        .integer("state", l.state_bytes())
-        .list("parts", std::move(items))
-        .integer("bytes", bytes);
-  }
+I bytes_of(const std::vector<const CacheComponent*>& parts, I context) {
+  I total = 0;
+  for (const auto* p : parts) total += p->bytes(context);
+  return total;
+}
+
+Text state_text(const LayerCache& l, const std::vector<const CacheComponent*>& states, I count) {
+  std::vector<Text> items;
+  for (const auto* p : states) items.push_back(part_text(*p));
+  const I state = bytes_of(states, 0);
+  return Text(Msg::kv_group_state)
+      .integer("layers", count)
+      .text("kind", kind_label(l))
+      .integer("state", state)
+      .list("parts", std::move(items))
+      .integer("bytes", count * state);
+}
+
+Text tokens_text(const LayerCache& l, const std::vector<const CacheComponent*>& tokens, I count, I context, I tp) {
   const CacheComponent& first = *tokens.front();
-  Text t(Msg::kv_group_tokens);
-  t.integer("layers", count)
-      .text("kind", Text(kind_label(l.kind)))
-      .text("shape", token_shape(tokens, tp))
-      .text("dtype", explain_dtype(first.dtype))
-      .integer("tokens", first.rows(context));
+  const bool one_dtype =
+      std::all_of(tokens.begin(), tokens.end(), [&](const CacheComponent* p) { return p->dtype.id == first.dtype.id; });
+  Text t(one_dtype ? Msg::kv_group_tokens : Msg::kv_group_tokens_mixed);
+  t.integer("layers", count).text("kind", kind_label(l));
+  if (one_dtype) {
+    t.text("shape", token_shape(tokens, tp)).text("dtype", explain_dtype(first.dtype));
+  } else {
+    std::vector<Text> items;
+    for (const auto* p : tokens)
+      items.push_back(Text(Msg::kv_part_in_dtype).text("part", part_text(*p)).text("dtype", explain_dtype(p->dtype)));
+    t.list("parts", std::move(items));
+  }
+  t.integer("tokens", first.rows(context));
   if (first.holds == Holds::window || first.holds == Holds::chunk)
     t.text("held", Text(Msg::kv_held_window).integer("context", context).integer("window", first.span));
   else if (first.holds == Holds::fixed_tokens)
@@ -111,8 +149,25 @@ Text group_text(const LayerCache& l, I count, I context, I tp) {
     t.text("held", Text(Msg::kv_held_strided).integer("stride", first.span));
   if (tp > 1 && first.replicated && first.part != CachePart::key)
     t.text("replicated", Text(Msg::kv_replicated).integer("tp", tp));
-  t.integer("bytes", bytes);
+  t.integer("bytes", count * bytes_of(tokens, context));
   return t;
+}
+
+// A group of identical layers: its token rows and, for recurrent (or hybrid) layers, its constant state.
+void group_texts(const LayerCache& l, I count, I context, I tp, std::vector<Text>& out) {
+  std::vector<const CacheComponent*> tokens, states;
+  for (const auto& p : l.parts) (p.holds == Holds::per_sequence ? states : tokens).push_back(&p);
+  if (!tokens.empty()) out.push_back(tokens_text(l, tokens, count, context, tp));
+  if (!states.empty()) out.push_back(state_text(l, states, count));
+}
+
+bool same_cache(const LayerCache& a, const LayerCache& b) {
+  if (a.attention != b.attention || a.state != b.state || a.parts.size() != b.parts.size()) return false;
+  for (std::size_t i = 0; i < a.parts.size(); ++i) {
+    const auto &x = a.parts[i], &y = b.parts[i];
+    if (x.part != y.part || x.holds != y.holds || x.span != y.span || !same_shape(x, y)) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -125,17 +180,15 @@ Text explain_cache(const std::vector<LayerCache>& layers, std::size_t first, std
   std::vector<Group> groups;
   for (std::size_t i = first; i < last && i < layers.size(); ++i) {
     const LayerCache& l = layers[i];
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
-      return g.layer->kind == l.kind && g.layer->token_holds() == l.token_holds() &&
-             g.layer->token_span() == l.token_span();
-    });
+    if (l.parts.empty()) continue;  // no cache: an MLP-only or no-op layer
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return same_cache(*g.layer, l); });
     if (it == groups.end())
       groups.push_back({&l, 1});
     else
       ++it->count;
   }
   std::vector<Text> items;
-  for (const auto& g : groups) items.push_back(group_text(*g.layer, g.count, context, tp));
+  for (const auto& g : groups) group_texts(*g.layer, g.count, context, tp, items);
   return Text(Msg::kv_layers).list("groups", std::move(items));
 }
 

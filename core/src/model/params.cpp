@@ -71,66 +71,149 @@ struct Builder {
   }
 };
 
-void add_attention(Builder& b, const Architecture& a, AttentionKind kind, const std::string& p) {
+// Multi-head latent attention (DeepSeek-V2/V3): low-rank q and kv projections, the decoupled RoPE key.
+void add_mla(Builder& b, const Architecture& a, const std::string& p) {
   const I h = a.hidden_size;
   const auto A = TensorClass::attention;
-  if (kind == AttentionKind::mla) {
-    const I H = a.num_heads;
-    const I qk = a.qk_nope_head_dim + a.qk_rope_head_dim;
-    if (a.q_lora_rank > 0) {
-      b.add(p + "self_attn.q_a_proj.weight", "attn_q_a", A, a.q_lora_rank, h, Shard::replicated);
-      b.vec(p + "self_attn.q_a_layernorm.weight", "attn_q_a_norm", TensorClass::norm, a.q_lora_rank);
-      b.add(p + "self_attn.q_b_proj.weight", "attn_q_b", A, H * qk, a.q_lora_rank, Shard::column);
-    } else {
-      b.add(p + "self_attn.q_proj.weight", "attn_q", A, H * qk, h, Shard::column);
-    }
-    b.add(p + "self_attn.kv_a_proj_with_mqa.weight", "attn_kv_a_mqa", A, a.kv_lora_rank + a.qk_rope_head_dim, h,
-          Shard::replicated);
-    b.vec(p + "self_attn.kv_a_layernorm.weight", "attn_kv_a_norm", TensorClass::norm, a.kv_lora_rank);
-    b.add(p + "self_attn.kv_b_proj.weight", "attn_kv_b", A, H * (a.qk_nope_head_dim + a.v_head_dim), a.kv_lora_rank,
-          Shard::column);
-    b.add(p + "self_attn.o_proj.weight", "attn_output", A, h, H * a.v_head_dim, Shard::row);
-    return;
+  const I H = a.num_heads;
+  const I qk = a.qk_nope_head_dim + a.qk_rope_head_dim;
+  if (a.q_lora_rank > 0) {
+    b.add(p + "self_attn.q_a_proj.weight", "attn_q_a", A, a.q_lora_rank, h, Shard::replicated);
+    b.vec(p + "self_attn.q_a_layernorm.weight", "attn_q_a_norm", TensorClass::norm, a.q_lora_rank);
+    b.add(p + "self_attn.q_b_proj.weight", "attn_q_b", A, H * qk, a.q_lora_rank, Shard::column);
+  } else {
+    b.add(p + "self_attn.q_proj.weight", "attn_q", A, H * qk, h, Shard::column);
   }
-  if (kind == AttentionKind::linear) {
-    // Gated DeltaNet (Qwen3-Next): fused q/k/v/z and b/a input projections, a depthwise conv,
-    // per-head decay parameters, a gated RMSNorm over the value head, and the output projection.
-    const auto& l = a.linear;
-    const I key_dim = l.num_key_heads * l.key_head_dim;
-    const I value_dim = l.num_value_heads * l.value_head_dim;
-    b.add(p + "linear_attn.in_proj_qkvz.weight", "ssm_in", A, 2 * key_dim + 2 * value_dim, h, Shard::column);
-    b.add(p + "linear_attn.in_proj_ba.weight", "ssm_ba", A, 2 * l.num_value_heads, h, Shard::column);
-    b.add(p + "linear_attn.conv1d.weight", "ssm_conv1d", A, 2 * key_dim + value_dim, l.conv_kernel, Shard::column, 1, 1,
-          false);
-    b.vec(p + "linear_attn.dt_bias", "ssm_dt", A, l.num_value_heads, Shard::column);
-    b.vec(p + "linear_attn.A_log", "ssm_a", A, l.num_value_heads, Shard::column);
-    b.vec(p + "linear_attn.norm.weight", "ssm_norm", TensorClass::norm, l.value_head_dim);
-    b.add(p + "linear_attn.out_proj.weight", "ssm_out", A, h, value_dim, Shard::row);
-    return;
-  }
-  const I q_dim = a.num_heads * a.head_dim * (a.attention_output_gate ? 2 : 1);
-  const I kv_dim = a.num_kv_heads * a.head_dim;
-  const I v_dim = a.num_kv_heads * a.v_head_dim;
+  b.add(p + "self_attn.kv_a_proj_with_mqa.weight", "attn_kv_a_mqa", A, a.kv_lora_rank + a.qk_rope_head_dim, h,
+        Shard::replicated);
+  b.vec(p + "self_attn.kv_a_layernorm.weight", "attn_kv_a_norm", TensorClass::norm, a.kv_lora_rank);
+  b.add(p + "self_attn.kv_b_proj.weight", "attn_kv_b", A, H * (a.qk_nope_head_dim + a.v_head_dim), a.kv_lora_rank,
+        Shard::column);
+  b.add(p + "self_attn.o_proj.weight", "attn_output", A, h, H * a.v_head_dim, Shard::row);
+}
+
+// The sparse-attention indexer (DeepSeek-V3.2 modeling: Indexer): its own query heads from the q latent, one
+// key head with a LayerNorm, and per-head weights.
+void add_indexer(Builder& b, const Architecture& a, const std::string& p) {
+  const I h = a.hidden_size;
+  const auto& x = a.indexer;
+  const auto A = TensorClass::attention;
+  b.add(p + "self_attn.indexer.wq_b.weight", "indexer.attn_q_b", A, x.num_heads * x.head_dim,
+        a.q_lora_rank > 0 ? a.q_lora_rank : h, Shard::replicated);
+  b.add(p + "self_attn.indexer.wk.weight", "indexer.attn_k", A, x.head_dim, h, Shard::replicated);
+  b.vec(p + "self_attn.indexer.k_norm.{weight,bias}", "indexer.k_norm", TensorClass::norm, 2 * x.head_dim);
+  b.add(p + "self_attn.indexer.weights_proj.weight", "indexer.proj", A, x.num_heads, h, Shard::replicated);
+}
+
+// Softmax attention with the layer's own head counts and sizes (GQA / MQA; cross-attention has q/k norms).
+void add_attention(Builder& b, const Architecture& a, const LayerSpec& s, const std::string& p) {
+  const I h = a.hidden_size;
+  const auto A = TensorClass::attention;
+  const I heads = a.heads(s), kv_heads = a.kv_heads(s), hd = a.k_head_dim(s), vd = a.v_dim(s);
+  const I q_dim = heads * hd * (a.attention_output_gate ? 2 : 1);
+  const I kv_dim = kv_heads * hd;
+  const I v_dim = kv_heads * vd;
   b.add(p + "self_attn.q_proj.weight", "attn_q", A, q_dim, h, Shard::column);
   b.add(p + "self_attn.k_proj.weight", "attn_k", A, kv_dim, h, Shard::kv_heads);
-  b.add(p + "self_attn.v_proj.weight", "attn_v", A, v_dim, h, Shard::kv_heads);
-  b.add(p + "self_attn.o_proj.weight", "attn_output", A, h, a.num_heads * a.v_head_dim, Shard::row);
+  if (!s.kv_shared) b.add(p + "self_attn.v_proj.weight", "attn_v", A, v_dim, h, Shard::kv_heads);
+  b.add(p + "self_attn.o_proj.weight", "attn_output", A, h, heads * vd, Shard::row);
   if (a.qkv_bias) {
     b.vec(p + "self_attn.q_proj.bias", "attn_q.bias", A, q_dim, Shard::column);
     b.vec(p + "self_attn.k_proj.bias", "attn_k.bias", A, kv_dim, Shard::kv_heads);
-    b.vec(p + "self_attn.v_proj.bias", "attn_v.bias", A, v_dim, Shard::kv_heads);
+    if (!s.kv_shared) b.vec(p + "self_attn.v_proj.bias", "attn_v.bias", A, v_dim, Shard::kv_heads);
   }
   if (a.o_bias) b.vec(p + "self_attn.o_proj.bias", "attn_output.bias", A, h);
-  if (a.qk_norm) {
+  if (a.qk_norm || s.attention == AttentionKind::cross) {
     if (a.qk_norm_full) {
-      b.vec(p + "self_attn.q_norm.weight", "attn_q_norm", TensorClass::norm, a.num_heads * a.head_dim);
+      b.vec(p + "self_attn.q_norm.weight", "attn_q_norm", TensorClass::norm, heads * hd);
       b.vec(p + "self_attn.k_norm.weight", "attn_k_norm", TensorClass::norm, kv_dim);
     } else {
-      b.vec(p + "self_attn.q_norm.weight", "attn_q_norm", TensorClass::norm, a.head_dim);
-      b.vec(p + "self_attn.k_norm.weight", "attn_k_norm", TensorClass::norm, a.head_dim);
+      b.vec(p + "self_attn.q_norm.weight", "attn_q_norm", TensorClass::norm, hd);
+      b.vec(p + "self_attn.k_norm.weight", "attn_k_norm", TensorClass::norm, hd);
     }
   }
-  if (a.attention_sinks > 0) b.vec(p + "self_attn.sinks", "attn_sinks", A, a.attention_sinks, Shard::column);
+  if (a.attention_sinks > 0) b.vec(p + "self_attn.sinks", "attn_sinks", A, heads, Shard::column);
+}
+
+// Gated DeltaNet (Qwen3-Next): fused q/k/v/z and b/a input projections, a depthwise conv, per-head decay
+// parameters, a gated RMSNorm over the value head, and the output projection.
+void add_gated_deltanet(Builder& b, const Architecture& a, const std::string& p) {
+  const I h = a.hidden_size;
+  const auto A = TensorClass::attention;
+  const auto& l = a.linear;
+  const I key_dim = l.num_key_heads * l.key_head_dim;
+  const I value_dim = l.num_value_heads * l.value_head_dim;
+  b.add(p + "linear_attn.in_proj_qkvz.weight", "ssm_in", A, 2 * key_dim + 2 * value_dim, h, Shard::column);
+  b.add(p + "linear_attn.in_proj_ba.weight", "ssm_ba", A, 2 * l.num_value_heads, h, Shard::column);
+  b.add(p + "linear_attn.conv1d.weight", "ssm_conv1d", A, 2 * key_dim + value_dim, l.conv_kernel, Shard::column, 1, 1,
+        false);
+  b.vec(p + "linear_attn.dt_bias", "ssm_dt", A, l.num_value_heads, Shard::column);
+  b.vec(p + "linear_attn.A_log", "ssm_a", A, l.num_value_heads, Shard::column);
+  b.vec(p + "linear_attn.norm.weight", "ssm_norm", TensorClass::norm, l.value_head_dim);
+  b.add(p + "linear_attn.out_proj.weight", "ssm_out", A, h, value_dim, Shard::row);
+}
+
+// Kimi Delta Attention (Kimi-Linear modeling: KimiDeltaAttention): q/k/v projections each with a short conv,
+// low-rank decay (f_a, f_b) and output-gate (g_a, g_b) projections, beta, A_log and dt_bias, a gated norm.
+void add_kda(Builder& b, const Architecture& a, const std::string& p) {
+  const I h = a.hidden_size;
+  const auto A = TensorClass::attention;
+  const I H = a.kda.num_heads, d = a.kda.head_dim, dim = H * d;
+  b.add(p + "self_attn.{q,k,v}_proj.weight", "attn_qkv", A, dim, h, Shard::column, 3, 3);
+  b.add(p + "self_attn.{q,k,v}_conv1d.weight", "ssm_conv1d", A, dim, a.kda.conv_kernel, Shard::column, 3, 3, false);
+  b.add(p + "self_attn.{f,g}_a_proj.weight", "attn_lora_a", A, d, h, Shard::replicated, 2, 2);
+  b.add(p + "self_attn.{f,g}_b_proj.weight", "attn_lora_b", A, dim, d, Shard::column, 2, 2);
+  b.add(p + "self_attn.b_proj.weight", "attn_beta", A, H, h, Shard::column);
+  b.vec(p + "self_attn.A_log", "ssm_a", A, H, Shard::column);
+  b.vec(p + "self_attn.dt_bias", "ssm_dt", A, dim, Shard::column);
+  b.vec(p + "self_attn.o_norm.weight", "ssm_norm", TensorClass::norm, d);
+  b.add(p + "self_attn.o_proj.weight", "attn_output", A, h, dim, Shard::row);
+}
+
+// Mamba-2 (transformers Mamba2Mixer / NemotronHMamba2Mixer): in_proj to (z, x, B, C, dt), a depthwise conv over
+// x, B and C, per-head dt_bias, A_log and D, a gated RMSNorm, out_proj.
+void add_mamba2(Builder& b, const Architecture& a, const std::string& p) {
+  const I h = a.hidden_size;
+  const auto A = TensorClass::attention;
+  const auto& m = a.mamba;
+  const I conv = m.conv_channels();
+  b.add(p + "mixer.in_proj.weight", "ssm_in", A, m.d_inner + conv + m.num_heads, h, Shard::column);
+  if (m.proj_bias) b.vec(p + "mixer.in_proj.bias", "ssm_in.bias", A, m.d_inner + conv + m.num_heads, Shard::column);
+  b.add(p + "mixer.conv1d.weight", "ssm_conv1d", A, conv, m.conv_kernel, Shard::column, 1, 1, false);
+  if (m.conv_bias) b.vec(p + "mixer.conv1d.bias", "ssm_conv1d.bias", A, conv, Shard::column);
+  b.vec(p + "mixer.{dt_bias,A_log,D}", "ssm_dt", A, 3 * m.num_heads, Shard::column);
+  if (m.gated_norm) b.vec(p + "mixer.norm.weight", "ssm_norm", TensorClass::norm, m.d_inner, Shard::column);
+  b.add(p + "mixer.out_proj.weight", "ssm_out", A, h, m.d_inner, Shard::row);
+  if (m.proj_bias) b.vec(p + "mixer.out_proj.bias", "ssm_out.bias", A, h);
+}
+
+// Mamba-1 (transformers JambaMambaMixer): in_proj to (x, z), conv, x_proj to (dt, B, C), dt_proj, A_log, D.
+void add_mamba1(Builder& b, const Architecture& a, const std::string& p) {
+  const I h = a.hidden_size;
+  const auto A = TensorClass::attention;
+  const auto& m = a.mamba;
+  b.add(p + "mamba.in_proj.weight", "ssm_in", A, 2 * m.d_inner, h, Shard::column);
+  b.add(p + "mamba.conv1d.weight", "ssm_conv1d", A, m.d_inner, m.conv_kernel, Shard::column, 1, 1, false);
+  if (m.conv_bias) b.vec(p + "mamba.conv1d.bias", "ssm_conv1d.bias", A, m.d_inner, Shard::column);
+  b.add(p + "mamba.x_proj.weight", "ssm_x", A, m.dt_rank + 2 * m.d_state, m.d_inner, Shard::row);
+  b.add(p + "mamba.dt_proj.weight", "ssm_dt", A, m.d_inner, m.dt_rank, Shard::column);
+  b.vec(p + "mamba.dt_proj.bias", "ssm_dt.bias", A, m.d_inner, Shard::column);
+  b.add(p + "mamba.A_log", "ssm_a", A, m.d_inner, m.d_state, Shard::column, 1, 1, false);
+  b.vec(p + "mamba.D", "ssm_d", A, m.d_inner, Shard::column);
+  if (m.dt_norms)
+    b.vec(p + "mamba.{dt,b,c}_layernorm.weight", "ssm_norm", TensorClass::norm, m.dt_rank + 2 * m.d_state);
+  b.add(p + "mamba.out_proj.weight", "ssm_out", A, h, m.d_inner, Shard::row);
+  if (m.proj_bias) b.vec(p + "mamba.{in,out}_proj.bias", "ssm_in.bias", A, 3 * m.d_inner);
+}
+
+// LFM2's gated short convolution: in_proj to (B, C, x), a depthwise conv, out_proj.
+void add_short_conv(Builder& b, const Architecture& a, const std::string& p) {
+  const I h = a.hidden_size;
+  const auto A = TensorClass::attention;
+  b.add(p + "conv.in_proj.weight", "shortconv.in_proj", A, 3 * h, h, Shard::column);
+  b.add(p + "conv.conv.weight", "shortconv.conv", A, h, a.short_conv.conv_kernel, Shard::column, 1, 1, false);
+  b.add(p + "conv.out_proj.weight", "shortconv.out_proj", A, h, h, Shard::row);
+  if (a.short_conv.bias) b.vec(p + "conv.{in,conv,out}_proj.bias", "shortconv.bias", A, 5 * h);
 }
 
 void add_dense_mlp(Builder& b, const Architecture& a, I width, const std::string& p, const std::string& role_suffix,
@@ -164,24 +247,73 @@ void add_moe(Builder& b, const Architecture& a, const std::string& p) {
   }
 }
 
-void add_layer_norms(Builder& b, const Architecture& a, const std::string& p) {
+// The layer's norms: with two per layer (Llama), the one before the mixer exists only when the layer has a
+// mixer and the one before the MLP only when it has an MLP (NAS no-op blocks, Nemotron-H's one-norm blocks
+// come through norms_per_layer 1); Gemma's four are always there.
+void add_layer_norms(Builder& b, const Architecture& a, const LayerSpec& s, const std::string& p) {
   const char* names[4] = {"input_layernorm", "post_attention_layernorm", "pre_feedforward_layernorm",
                           "post_feedforward_layernorm"};
   const char* roles[4] = {"attn_norm", "ffn_norm", "ffn_pre_norm", "ffn_post_norm"};
   for (int n = 0; n < a.norms_per_layer && n < 4; ++n) {
+    if (a.norms_per_layer == 2 && ((n == 0 && !s.has_mixer()) || (n == 1 && s.mlp == MlpKind::none))) continue;
     b.vec(p + names[n] + ".weight", roles[n], TensorClass::norm, a.hidden_size);
     if (a.norm_bias) b.vec(p + names[n] + ".bias", std::string(roles[n]) + ".bias", TensorClass::norm, a.hidden_size);
   }
 }
 
-// One decoder layer kind (attention kind x MLP kind) over the layers in `b.layers`.
-void add_layer(Builder& b, const Architecture& a, AttentionKind kind, bool moe, const std::string& p) {
-  add_attention(b, a, kind, p);
-  if (moe)
-    add_moe(b, a, p);
-  else
-    add_dense_mlp(b, a, a.intermediate_size, p + "mlp.", "", TensorClass::mlp);
-  add_layer_norms(b, a, p);
+// One decoder layer kind over the layers in `b.layers`.
+void add_layer(Builder& b, const Architecture& a, const LayerSpec& s, const std::string& p) {
+  switch (s.attention) {
+    case AttentionKind::none:
+      break;
+    case AttentionKind::mla:
+      add_mla(b, a, p);
+      break;
+    case AttentionKind::full:
+    case AttentionKind::sliding:
+    case AttentionKind::chunked:
+    case AttentionKind::cross:
+      add_attention(b, a, s, p);
+      break;
+  }
+  if (s.indexer) add_indexer(b, a, p);
+  if (s.linear_mixer)
+    b.add(p + "self_attn.linear_attn.weight", "attn_linear", TensorClass::attention, a.hidden_size, a.hidden_size,
+          Shard::replicated);
+  switch (s.state) {
+    case StateKind::none:
+      break;
+    case StateKind::gated_deltanet:
+      add_gated_deltanet(b, a, p);
+      break;
+    case StateKind::kda:
+      add_kda(b, a, p);
+      break;
+    case StateKind::mamba:
+      add_mamba1(b, a, p);
+      break;
+    case StateKind::mamba2:
+      add_mamba2(b, a, p);
+      break;
+    case StateKind::short_conv:
+      add_short_conv(b, a, p);
+      break;
+  }
+  switch (s.mlp) {
+    case MlpKind::dense:
+      add_dense_mlp(b, a, a.mlp_width(s), p + "mlp.", "", TensorClass::mlp);
+      break;
+    case MlpKind::moe:
+      add_moe(b, a, p);
+      break;
+    case MlpKind::linear:
+      b.add(p + "mlp.linear_mlp.weight", "ffn_linear", TensorClass::mlp, a.hidden_size, a.hidden_size,
+            Shard::replicated);
+      break;
+    case MlpKind::none:
+      break;
+  }
+  add_layer_norms(b, a, s, p);
 }
 
 // Vision towers of multimodal checkpoints, so totals match the official safetensors counts.
@@ -246,29 +378,27 @@ std::vector<TensorGroup> enumerate_tensors(const Architecture& a) {
   b.add("model.embed_tokens.weight", "token_embd", TensorClass::embedding, a.vocab_size, h, Shard::column);
   out.back().pp_stage_hint = 0;
 
-  // Group layers with the same (attention kind, moe) so the list stays short.
-  struct Key {
-    AttentionKind kind;
-    bool moe;
-  };
-  std::vector<Key> keys;
+  // Group layers with the same tensors so the list stays short: sliding and chunked layers carry the same
+  // tensors as full ones.
+  std::vector<LayerSpec> kinds;
   std::vector<std::vector<int>> members;
   for (std::size_t i = 0; i < a.layers.size(); ++i) {
-    AttentionKind kind = a.layers[i].attention;
-    // Sliding and chunked layers carry the same tensors as full layers.
-    if (kind == AttentionKind::sliding || kind == AttentionKind::chunked) kind = AttentionKind::full;
-    std::size_t k = 0;
-    for (; k < keys.size(); ++k)
-      if (keys[k].kind == kind && keys[k].moe == a.layers[i].moe) break;
-    if (k == keys.size()) {
-      keys.push_back({kind, a.layers[i].moe});
+    LayerSpec key = a.layers[i];
+    if (key.attention == AttentionKind::sliding || key.attention == AttentionKind::chunked)
+      key.attention = AttentionKind::full;
+    key.window = 0;
+    key.compress_ratio = 0;
+    auto it = std::find(kinds.begin(), kinds.end(), key);
+    if (it == kinds.end()) {
+      kinds.push_back(key);
       members.emplace_back();
+      it = kinds.end() - 1;
     }
-    members[k].push_back(static_cast<int>(i));
+    members[static_cast<std::size_t>(it - kinds.begin())].push_back(static_cast<int>(i));
   }
-  for (std::size_t k = 0; k < keys.size(); ++k) {
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
     b.layers = members[k];
-    add_layer(b, a, keys[k].kind, keys[k].moe, "model.layers.*.");
+    add_layer(b, a, kinds[k], "model.layers.*.");
   }
 
   b.layers.clear();
@@ -290,14 +420,17 @@ std::vector<TensorGroup> enumerate_tensors(const Architecture& a) {
     b.mtp = true;
     b.layers.clear();
     const I n = a.num_mtp_layers;
-    const bool moe = a.is_moe() && !a.layers.empty() && a.layers.back().moe;
-    const AttentionKind kind = a.is_mla() ? AttentionKind::mla : AttentionKind::full;
+    // The MTP module's block: full attention (MLA where the model uses it), the last layer's MLP kind.
+    LayerSpec mtp_layer;
+    mtp_layer.attention = a.is_mla() ? AttentionKind::mla : AttentionKind::full;
+    if (!a.layers.empty()) mtp_layer.indexer = a.layers.back().indexer;
+    mtp_layer.mlp = a.is_moe() && !a.layers.empty() && a.layers.back().moe() ? MlpKind::moe : MlpKind::dense;
     for (I m = 0; m < n; ++m) {
       const std::string p = "model.layers." + std::to_string(a.num_layers + m) + ".";
       b.vec(p + "enorm.weight", "nextn.enorm", TensorClass::mtp, h);
       b.vec(p + "hnorm.weight", "nextn.hnorm", TensorClass::mtp, h);
       b.add(p + "eh_proj.weight", "nextn.eh_proj", TensorClass::mtp, h, 2 * h, Shard::replicated);
-      add_layer(b, a, kind, moe, p);
+      add_layer(b, a, mtp_layer, p);
       b.vec(p + "shared_head.norm.weight", "nextn.shared_head_norm", TensorClass::mtp, h);
       if (a.mtp_own_embeddings) {
         b.add(p + "embed_tokens.weight", "nextn.embed_tokens", TensorClass::mtp, a.vocab_size, h, Shard::column);

@@ -16,7 +16,8 @@ class JsonReader {
  public:
   JsonReader(const nlohmann::json& object, std::string prefix) : j_(object), prefix_(std::move(prefix)) {}
 
-  bool has(const char* key) const;  // present and not null; the key counts as read
+  bool has(const char* key) const;        // present and not null; the key counts as read
+  bool is_number(const char* key) const;  // present and a number
   std::string field(const char* key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
 
   // An integer in [min, max]; JSON floats are accepted when they hold an integral value.

@@ -9,28 +9,108 @@
 
 namespace vramplan {
 
-enum class AttentionKind {
+// How a layer attends to earlier tokens (none: a layer without softmax attention).
+enum class AttentionKind : std::uint8_t {
+  none,
   full,     // ordinary causal attention over the whole context (MHA / GQA / MQA)
   sliding,  // holds the last `window` tokens
   chunked,  // Llama 4 local attention: tokens of the current chunk only (worst case `window`)
   mla,      // DeepSeek multi-head latent attention: one compressed latent per token
-  linear,   // linear attention / state-space layer: a constant-size state per sequence
+  cross,    // cross-attention to a fixed set of (image) tokens (Llama 3.2 Vision)
 };
-const char* to_string(AttentionKind kind);
 
+// A recurrent token mixer with a constant-size state per sequence (none: no such mixer in the layer).
+enum class StateKind : std::uint8_t {
+  none,
+  gated_deltanet,  // Gated DeltaNet linear attention (Qwen3-Next, Qwen3.5)
+  kda,             // Kimi Delta Attention (Kimi-Linear)
+  mamba,           // Mamba-1 selective scan (Jamba)
+  mamba2,          // Mamba-2 (Nemotron-H, Granite-4.0-H, Falcon-H1, Bamba)
+  short_conv,      // a gated short convolution (LFM2)
+};
+
+enum class MlpKind : std::uint8_t {
+  dense,
+  moe,
+  none,
+  linear,  // one hidden x hidden Linear in place of the MLP (Llama-Nemotron NAS replace_with_linear)
+};
+
+// One decoder layer. Zero geometry fields mean "the model's value" (Architecture::heads(...) resolves them).
 struct LayerSpec {
   AttentionKind attention = AttentionKind::full;
-  std::int64_t window = 0;  // tokens, for sliding and chunked layers
-  bool moe = false;         // the MLP of this layer is a mixture of experts
+  std::int64_t window = 0;            // tokens, for sliding and chunked layers
+  StateKind state = StateKind::none;  // alone (attention none), or beside attention (Falcon-H1)
+  MlpKind mlp = MlpKind::dense;
+  std::int64_t num_heads = 0;          // query heads of this layer (Llama-Nemotron NAS, Gemma 4)
+  std::int64_t num_kv_heads = 0;       // KV heads of this layer
+  std::int64_t head_dim = 0;           // key (and value) head size of this layer (Gemma 4 global layers)
+  std::int64_t intermediate_size = 0;  // dense MLP width of this layer (NAS)
+  bool kv_shared = false;              // one projection serves as K and V (Gemma 4 attention_k_eq_v)
+  bool linear_mixer = false;           // one hidden x hidden Linear in place of attention (NAS replace_with_linear)
+  bool indexer = false;                // a sparse-attention indexer with its own key cache (DeepSeek-V3.2)
+  std::int64_t compress_ratio = 0;     // compressed attention: one cached row per this many tokens
+
+  bool moe() const { return mlp == MlpKind::moe; }
+  bool attends() const { return attention != AttentionKind::none; }
+  bool has_mixer() const { return attends() || state != StateKind::none || linear_mixer; }
+  bool operator==(const LayerSpec& o) const {
+    return attention == o.attention && window == o.window && state == o.state && mlp == o.mlp &&
+           num_heads == o.num_heads && num_kv_heads == o.num_kv_heads && head_dim == o.head_dim &&
+           intermediate_size == o.intermediate_size && kv_shared == o.kv_shared && linear_mixer == o.linear_mixer &&
+           indexer == o.indexer && compress_ratio == o.compress_ratio;
+  }
+  bool operator!=(const LayerSpec& o) const { return !(*this == o); }
 };
 
-// Constant per-sequence state of a linear-attention (gated delta net) layer, in elements.
+const char* to_string(AttentionKind kind);
+const char* to_string(StateKind kind);
+// A layer's kind as reports name it: the attention kind, the recurrent kind, or "attention+mamba2" for both.
+std::string layer_kind(const LayerSpec& layer);
+
+// Gated DeltaNet: a key_head_dim x value_head_dim state per value head, plus the short convolution's window.
 struct LinearAttentionSpec {
   std::int64_t num_key_heads = 0;
   std::int64_t num_value_heads = 0;
   std::int64_t key_head_dim = 0;
   std::int64_t value_head_dim = 0;
   std::int64_t conv_kernel = 0;
+};
+
+// Kimi Delta Attention: per head a head_dim x head_dim state; q, k and v each pass a short convolution.
+struct KdaSpec {
+  std::int64_t num_heads = 0;
+  std::int64_t head_dim = 0;
+  std::int64_t conv_kernel = 0;
+};
+
+// Mamba-1 and Mamba-2 mixers (d_inner = num_heads x head_dim for Mamba-2).
+struct MambaSpec {
+  std::int64_t d_inner = 0;
+  std::int64_t d_state = 0;
+  std::int64_t conv_kernel = 4;
+  std::int64_t num_heads = 0;  // Mamba-2
+  std::int64_t head_dim = 0;   // Mamba-2
+  std::int64_t n_groups = 1;   // Mamba-2: B and C groups
+  std::int64_t dt_rank = 0;    // Mamba-1
+  bool conv_bias = true;
+  bool proj_bias = false;                                                          // in_proj / out_proj biases
+  bool gated_norm = true;                                                          // Mamba-2's RMSNorm before out_proj
+  bool dt_norms = false;                                                           // Jamba: RMSNorms on dt, B and C
+  std::int64_t conv_channels() const { return d_inner + 2 * n_groups * d_state; }  // Mamba-2
+};
+
+// LFM2's gated short convolution: in_proj (B, C, x), a depthwise conv of `conv_kernel`, out_proj.
+struct ShortConvSpec {
+  std::int64_t conv_kernel = 0;
+  bool bias = false;
+};
+
+// The sparse-attention indexer (DeepSeek-V3.2): its own small key per token and layer.
+struct IndexerSpec {
+  std::int64_t num_heads = 0;
+  std::int64_t head_dim = 0;
+  std::int64_t topk = 0;
 };
 
 struct QuantizationConfig {
@@ -111,6 +191,12 @@ struct Architecture {
   bool checkpoint_stores_tied_lm_head = false;
 
   LinearAttentionSpec linear;
+  KdaSpec kda;
+  MambaSpec mamba;
+  ShortConvSpec short_conv;
+  IndexerSpec indexer;
+  std::string state_dtype;                  // recurrent state dtype the checkpoint asks for ("float32"); "" = dtype
+  std::int64_t cross_attention_tokens = 0;  // image tokens a cross-attention layer caches per sequence
   QuantizationConfig quant;
   VisionTowerSpec vision;
 
@@ -120,6 +206,18 @@ struct Architecture {
   bool is_moe() const { return num_experts > 0; }
   bool is_mla() const { return kv_lora_rank > 0; }
   std::int64_t q_head_dim() const { return is_mla() ? qk_nope_head_dim + qk_rope_head_dim : head_dim; }
+  // A layer's geometry, its own where it has one, else the model's.
+  std::int64_t heads(const LayerSpec& l) const { return l.num_heads > 0 ? l.num_heads : num_heads; }
+  std::int64_t kv_heads(const LayerSpec& l) const { return l.num_kv_heads > 0 ? l.num_kv_heads : num_kv_heads; }
+  std::int64_t k_head_dim(const LayerSpec& l) const { return l.head_dim > 0 ? l.head_dim : head_dim; }
+  std::int64_t v_dim(const LayerSpec& l) const { return l.head_dim > 0 ? l.head_dim : v_head_dim; }
+  std::int64_t mlp_width(const LayerSpec& l) const {
+    return l.intermediate_size > 0 ? l.intermediate_size : intermediate_size;
+  }
 };
+
+// The channels a recurrent mixer of `kind` passes through its short convolution per token (the mixed
+// q/k/v of Gated DeltaNet, x/B/C of Mamba-2 ...): what its conv state and compute buffers are sized by.
+std::int64_t conv_channels(const Architecture& arch, StateKind kind);
 
 }  // namespace vramplan

@@ -4,7 +4,7 @@
 // tensor-parallel rank and a rule for what it holds (every token, a window, a chunk, a fixed state per
 // sequence, one row per r tokens, a fixed count of tokens). KV bytes, explanations, engine page sizes,
 // TP sharding and the roofline's KV reads all ask this descriptor; only cache_layout() looks at the
-// attention kind.
+// layer kinds.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -71,7 +71,8 @@ struct CacheComponent {
 
 // One decoder layer's cache on one TP rank.
 struct LayerCache {
-  AttentionKind kind = AttentionKind::full;  // how the layer attends: a label for people and reports
+  AttentionKind attention = AttentionKind::full;  // the layer's kinds: labels for people and reports
+  StateKind state = StateKind::none;
   std::vector<CacheComponent> parts;
 
   // What one more token adds while the context is shorter than every window (rows that grow one per
@@ -88,10 +89,22 @@ struct LayerCache {
   std::int64_t token_span() const;
   std::int64_t heads_per_rank() const;  // heads of the first component (KV heads; 1 for MLA)
   bool replicated() const;              // every TP rank holds the same cache
+  std::string kind_name() const;        // "full", "mla", "mamba2", "full+mamba2" ...
 };
+
+// The dtypes recurrent state is kept in when an engine does not say otherwise: vLLM's "auto"
+// mamba_cache_dtype is the model's dtype (conv state), its mamba_ssm_cache_dtype the checkpoint's
+// (Qwen3.5's mamba_ssm_dtype float32) or else the model's (MambaStateDtypeCalculator).
+struct StateDtypes {
+  KvDtype conv;
+  KvDtype ssm;
+};
+StateDtypes default_state_dtypes(const Architecture& arch);
 
 // The cache of every decoder layer on one rank of tensor parallelism `tp` (tp = 1: the whole model).
 std::vector<LayerCache> cache_layout(const Architecture& arch, const KvDtype& dtype, std::int64_t tp);
+std::vector<LayerCache> cache_layout(const Architecture& arch, const KvDtype& dtype, const StateDtypes& states,
+                                     std::int64_t tp);
 
 // API.md's bytes_per_token: all layers, tp = 1, context shorter than every window (fixed states excluded).
 std::int64_t kv_bytes_per_token(const Architecture& arch, const KvDtype& dtype);

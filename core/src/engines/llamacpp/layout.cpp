@@ -183,17 +183,18 @@ ComputeTerms make_compute_terms(const Architecture& a, const Options& o, const C
   t.mask_base = l.any_base ? c.size_base * T * 4 : 0;
   t.mask_swa = l.any_swa ? c.cells_swa * T * 4 : 0;
   t.logits = (a.vocab_size + n_embd) * T * 4;
-  const I dense = (2 * a.intermediate_size + 2 * n_embd) * T * 4;
   const I moe = (2 * a.experts_per_token * a.moe_intermediate_size + 2 * a.shared_expert_intermediate_size +
                  2 * a.num_experts + 2 * n_embd) *
                 T * 4;
-  for (const auto& s : a.layers) t.ffn = std::max(t.ffn, s.moe ? moe : dense);
-  if (a.layers.empty()) t.ffn = dense;
-  if (l.any_rec)
-    t.rec =
-        (2 * (2 * a.linear.num_key_heads * a.linear.key_head_dim + a.linear.num_value_heads * a.linear.value_head_dim) +
-         2 * n_embd) *
-        T * 4;
+  I rec_width = 0;
+  for (const auto& s : a.layers) {
+    const I dense = (2 * a.mlp_width(s) + 2 * n_embd) * T * 4;
+    t.ffn = std::max(t.ffn, s.moe() ? moe : (s.mlp == MlpKind::none ? 0 : dense));
+    rec_width = std::max(rec_width, conv_channels(a, s.state));
+  }
+  if (a.layers.empty()) t.ffn = (2 * a.intermediate_size + 2 * n_embd) * T * 4;
+  // The short convolution's input and output rows, and the residual stream.
+  if (l.any_rec) t.rec = (2 * rec_width + 2 * n_embd) * T * 4;
   return t;
 }
 

@@ -1,0 +1,491 @@
+// Which mixer, MLP and geometry each decoder layer has. Configs spell the schedule in several ways; each
+// reader below handles one spelling and the first one a config uses wins:
+//   block_configs (Llama-Nemotron NAS), hybrid_override_pattern / layers_block_type (Nemotron-H),
+//   layer_types (Qwen3.5, Gemma, gpt-oss, Granite-4.0-H, LFM2), linear_attn_config (Kimi-Linear, 1-based),
+//   full_attention_interval (Qwen3-Next), attn_layer_period/offset (Jamba), hybrid_layer_pattern (MiMo-V2),
+//   attn_type_list (MiniMax), else the family's sliding-window layout.
+// The MoE layout (moe_layer_freq as an int or a list, first_k_dense_replace, mlp_only_layers ...) applies to the
+// layers whose MLP the schedule leaves open.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "readers.hpp"
+
+namespace vramplan::import {
+namespace {
+
+using I = std::int64_t;
+
+Status fail(JsonReader& r, const char* key, const std::string& message) {
+  return make_error(ErrorCode::invalid_field, r.field(key), message);
+}
+
+std::string quoted(const std::string& s) { return "'" + s.substr(0, 40) + "'"; }
+
+// Per-layer attention geometry when one kind of layer has its own (Gemma 4's global layers; MiMo-V2's SWA).
+struct Geometry {
+  I heads = 0, kv_heads = 0, head_dim = 0;
+  bool kv_shared = false;
+};
+
+void apply(LayerSpec& l, const Geometry& g) {
+  l.num_heads = g.heads;
+  l.num_kv_heads = g.kv_heads;
+  l.head_dim = g.head_dim;
+  l.kv_shared = g.kv_shared;
+}
+
+// Gemma 4: full-attention layers use global_head_dim, num_global_key_value_heads and (attention_k_eq_v) one
+// projection for K and V.
+Geometry global_geometry(JsonReader& r) {
+  Geometry g;
+  g.head_dim = r.integer("global_head_dim", 0, 0, 65536);
+  g.kv_heads = r.integer("num_global_key_value_heads", 0, 0, kMaxHeads);
+  g.kv_shared = r.boolean("attention_k_eq_v", false);
+  return g;
+}
+
+// One entry of layer_types.
+Status layer_type(JsonReader& r, const std::string& kind, std::size_t i, I window, const Geometry& global,
+                  LayerSpec& spec) {
+  if (kind == "sliding_attention" || kind == "local_attention") {
+    if (window <= 0) return fail(r, "sliding_window", "layer_types lists sliding layers but sliding_window is not set");
+    spec.attention = AttentionKind::sliding;
+    spec.window = window;
+  } else if (kind == "chunked_attention") {
+    spec.attention = AttentionKind::chunked;
+    spec.window = r.integer("attention_chunk_size", 8192, 1, kMaxContext);
+  } else if (kind == "full_attention" || kind == "attention" || kind == "global_attention") {
+    spec.attention = AttentionKind::full;
+    apply(spec, global);
+  } else if (kind == "linear_attention") {
+    spec.attention = AttentionKind::none;
+    spec.state = StateKind::gated_deltanet;
+  } else if (kind == "mamba" || kind == "mamba2") {
+    spec.attention = AttentionKind::none;
+    spec.state = StateKind::mamba2;
+  } else if (kind == "conv") {
+    spec.attention = AttentionKind::none;
+    spec.state = StateKind::short_conv;
+  } else {
+    return fail(r, "layer_types",
+                "layer_types[" + std::to_string(i) + "] is " + quoted(kind) +
+                    "; known: full_attention, sliding_attention, chunked_attention, linear_attention (Gated "
+                    "DeltaNet), mamba (Mamba-2), conv (LFM2 short convolution)");
+  }
+  return std::nullopt;
+}
+
+Status read_layer_types(JsonReader& r, Architecture& a, const std::vector<std::string>& types, I window) {
+  if (static_cast<I>(types.size()) != a.num_layers)
+    return fail(
+        r, "layer_types",
+        "layer_types has " + std::to_string(types.size()) + " entries for " + std::to_string(a.num_layers) + " layers");
+  const Geometry global = global_geometry(r);
+  for (std::size_t i = 0; i < types.size(); ++i)
+    if (auto e = layer_type(r, types[i], i, window, global, a.layers[i])) return e;
+  return std::nullopt;
+}
+
+// Nemotron-H: one character per block: M Mamba-2, * attention, - MLP, E MoE (each block has one sub-module).
+Status read_hybrid_pattern(JsonReader& r, Architecture& a, const std::string& pattern) {
+  if (static_cast<I>(pattern.size()) != a.num_layers)
+    return fail(r, "hybrid_override_pattern",
+                "hybrid_override_pattern has " + std::to_string(pattern.size()) + " characters for " +
+                    std::to_string(a.num_layers) + " layers");
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    LayerSpec& l = a.layers[i];
+    l.attention = AttentionKind::none;
+    l.mlp = MlpKind::none;
+    switch (pattern[i]) {
+      case 'M':
+        l.state = StateKind::mamba2;
+        break;
+      case '*':
+        l.attention = AttentionKind::full;
+        break;
+      case '-':
+        l.mlp = MlpKind::dense;
+        break;
+      case 'E':
+        l.mlp = MlpKind::moe;
+        break;
+      default:
+        return fail(r, "hybrid_override_pattern",
+                    "hybrid_override_pattern[" + std::to_string(i) + "] is '" + std::string(1, pattern[i]) +
+                        "'; known: M (Mamba-2), * (attention), - (MLP), E (mixture of experts)");
+    }
+  }
+  return std::nullopt;
+}
+
+// Nemotron-3-Ultra spells the same schedule as a list of words.
+Status read_block_types(JsonReader& r, Architecture& a, const std::vector<std::string>& types) {
+  std::string pattern;
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    const std::string& t = types[i];
+    if (t == "mamba")
+      pattern += 'M';
+    else if (t == "attention")
+      pattern += '*';
+    else if (t == "mlp")
+      pattern += '-';
+    else if (t == "moe")
+      pattern += 'E';
+    else
+      return fail(
+          r, "layers_block_type",
+          "layers_block_type[" + std::to_string(i) + "] is " + quoted(t) + "; known: mamba, attention, mlp, moe");
+  }
+  return read_hybrid_pattern(r, a, pattern);
+}
+
+// DeciLM's _ffn_mult_to_intermediate_size: int(2 * ffn_mult * hidden / 3) rounded up to a multiple of 256.
+I nas_ffn_width(double mult, I hidden) {
+  const I width = static_cast<I>(2.0 * mult * static_cast<double>(hidden) / 3.0);
+  return ceil_div(width, 256) * 256;
+}
+
+// Llama-Nemotron (DeciLM) NAS: each layer's attention (kv heads = heads / n_heads_in_group, no_op,
+// replace_with_linear) and FFN (ffn_mult, no_op, replace_with_linear).
+Status read_block_configs(JsonReader& r, Architecture& a, const nlohmann::json& blocks) {
+  if (!blocks.is_array() || static_cast<I>(blocks.size()) != a.num_layers)
+    return fail(r, "block_configs",
+                "block_configs must list one block per layer (" + std::to_string(a.num_layers) + ")");
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const std::string at = r.field("block_configs") + "[" + std::to_string(i) + "]";
+    if (!blocks[i].is_object()) return make_error(ErrorCode::invalid_field, at, "a block config must be an object");
+    const nlohmann::json empty = nlohmann::json::object();
+    const auto& attn_j = blocks[i].contains("attention") ? blocks[i]["attention"] : empty;
+    const auto& ffn_j = blocks[i].contains("ffn") ? blocks[i]["ffn"] : empty;
+    JsonReader attn(attn_j, at + ".attention"), ffn(ffn_j, at + ".ffn");
+    LayerSpec& l = a.layers[i];
+    if (attn.boolean("no_op", false)) {
+      l.attention = AttentionKind::none;
+    } else if (attn.boolean("replace_with_linear", false)) {
+      l.attention = AttentionKind::none;
+      l.linear_mixer = true;
+    } else {
+      const I group = attn.integer("n_heads_in_group", 0, 1, kMaxHeads, true);
+      if (attn.ok() && a.num_heads % group != 0)
+        return make_error(ErrorCode::invalid_field, attn.field("n_heads_in_group"),
+                          "n_heads_in_group (" + std::to_string(group) + ") must divide num_attention_heads (" +
+                              std::to_string(a.num_heads) + ")");
+      l.num_kv_heads = attn.ok() ? a.num_heads / group : 0;
+    }
+    if (ffn.boolean("no_op", false)) {
+      l.mlp = MlpKind::none;
+    } else if (ffn.boolean("replace_with_linear", false)) {
+      l.mlp = MlpKind::linear;
+    } else {
+      const double mult = ffn.number("ffn_mult", 0, 0.01, 1000, true);
+      l.intermediate_size = nas_ffn_width(mult, a.hidden_size);
+    }
+    if (!attn.ok()) return attn.error();
+    if (!ffn.ok()) return ffn.error();
+  }
+  return std::nullopt;
+}
+
+// Kimi-Linear: linear_attn_config lists the KDA layers and the full (MLA) layers, counting from 1.
+Status read_kimi_linear(JsonReader& r, Architecture& a, const nlohmann::json& cfg) {
+  JsonReader k(cfg, r.field("linear_attn_config"));
+  const auto kda = k.integer_list("kda_layers", 1, a.num_layers);  // the others (full_attn_layers) stay MLA
+  if (!k.ok()) return k.error();
+  for (I n : kda) {
+    LayerSpec& l = a.layers[static_cast<std::size_t>(n - 1)];
+    l.attention = AttentionKind::none;
+    l.state = StateKind::kda;
+  }
+  return std::nullopt;
+}
+
+// Jamba: attention every attn_layer_period layers from attn_layer_offset, Mamba elsewhere; MoE likewise.
+void read_jamba(JsonReader& r, Architecture& a) {
+  const I period = r.integer("attn_layer_period", 8, 1, kMaxLayers);
+  const I offset = r.integer("attn_layer_offset", 4, 0, kMaxLayers);
+  for (I i = 0; i < a.num_layers; ++i) {
+    LayerSpec& l = a.layers[static_cast<std::size_t>(i)];
+    if (i % period != offset) {
+      l.attention = AttentionKind::none;
+      l.state = StateKind::mamba;
+    }
+  }
+}
+
+// MiMo-V2: 0 full attention, 1 sliding window; the sliding layers have their own head counts and sizes.
+Status read_hybrid_layer_pattern(JsonReader& r, Architecture& a, const std::vector<I>& pattern, I window) {
+  if (static_cast<I>(pattern.size()) != a.num_layers)
+    return fail(r, "hybrid_layer_pattern",
+                "hybrid_layer_pattern has " + std::to_string(pattern.size()) + " entries for " +
+                    std::to_string(a.num_layers) + " layers");
+  if (window <= 0) return fail(r, "sliding_window", "hybrid_layer_pattern lists sliding layers but no sliding_window");
+  Geometry swa;
+  swa.heads = r.integer("swa_num_attention_heads", 0, 0, kMaxHeads);
+  swa.kv_heads = r.integer("swa_num_key_value_heads", 0, 0, kMaxHeads);
+  swa.head_dim = r.integer("swa_head_dim", 0, 0, 65536);
+  for (std::size_t i = 0; i < pattern.size(); ++i)
+    if (pattern[i] == 1) {
+      a.layers[i].attention = AttentionKind::sliding;
+      a.layers[i].window = window;
+      apply(a.layers[i], swa);
+    }
+  return std::nullopt;
+}
+
+// The family's own layout of sliding or chunked layers, when the config has no per-layer list.
+void apply_family_layout(JsonReader& r, const Family& fam, Architecture& a, I window) {
+  const I L = a.num_layers;
+  auto slide = [&](I i) {
+    a.layers[static_cast<std::size_t>(i)].attention = AttentionKind::sliding;
+    a.layers[static_cast<std::size_t>(i)].window = window;
+  };
+  switch (fam.sliding) {
+    case SlidingLayout::even_layers:
+      for (I i = 0; i < L && window > 0; i += 2) slide(i);
+      break;
+    case SlidingLayout::pattern: {
+      const I pattern = r.integer("sliding_window_pattern", 6, 1, kMaxLayers);
+      for (I i = 0; i < L && window > 0; ++i)
+        if ((i + 1) % pattern != 0) slide(i);
+      break;
+    }
+    case SlidingLayout::rope_chunks: {
+      const I chunk = r.integer("attention_chunk_size", 0, 0, kMaxContext);
+      auto rope = r.integer_list("no_rope_layers", 0, 1);
+      for (I i = 0; i < L && chunk > 0; ++i) {
+        // no_rope_layers[i] == 1: the layer uses RoPE and chunked local attention; 0: a global NoPE layer.
+        const bool local =
+            rope.size() == static_cast<std::size_t>(L) ? rope[static_cast<std::size_t>(i)] != 0 : ((i + 1) % 4 != 0);
+        if (local) {
+          a.layers[static_cast<std::size_t>(i)].attention = AttentionKind::chunked;
+          a.layers[static_cast<std::size_t>(i)].window = chunk;
+        }
+      }
+      break;
+    }
+    case SlidingLayout::every_layer:
+    case SlidingLayout::opt_in: {
+      const bool opt_in = fam.sliding == SlidingLayout::opt_in;
+      if (window <= 0 || !r.boolean("use_sliding_window", !opt_in)) break;
+      // Qwen: layers below max_window_layers keep full attention.
+      const I full_below = opt_in ? r.integer("max_window_layers", 0, 0, kMaxLayers) : 0;
+      for (I i = full_below; i < L; ++i) slide(i);
+      break;
+    }
+  }
+}
+
+// Which mixer each layer has. Returns whether the schedule also fixed the MLP kinds (Nemotron-H, NAS).
+Expected<bool> read_mixers(JsonReader& r, const nlohmann::json& merged, const Family& fam, Architecture& a) {
+  const I window = r.integer("sliding_window", 0, 0, kMaxContext);
+  if (a.is_mla())
+    for (auto& l : a.layers) l.attention = AttentionKind::mla;
+  if (fam.has(kParallelMamba))
+    for (auto& l : a.layers) l.state = StateKind::mamba2;  // Falcon-H1: attention and Mamba-2 side by side
+  if (merged.contains("block_configs") && !merged["block_configs"].is_null()) {
+    r.has("block_configs");
+    if (auto e = read_block_configs(r, a, merged["block_configs"])) return *e;
+    return true;
+  }
+  if (r.has("hybrid_override_pattern")) {
+    const std::string pattern = r.string("hybrid_override_pattern", "");
+    if (!r.ok()) return r.error();
+    if (auto e = read_hybrid_pattern(r, a, pattern)) return *e;
+    return true;
+  }
+  if (r.has("layers_block_type")) {
+    const auto types = r.string_list("layers_block_type");
+    if (!r.ok()) return r.error();
+    if (auto e = read_block_types(r, a, types)) return *e;
+    return true;
+  }
+  const auto layer_types = r.string_list("layer_types");
+  if (!r.ok()) return r.error();
+  if (!layer_types.empty()) {
+    if (auto e = read_layer_types(r, a, layer_types, window)) return *e;
+    return false;
+  }
+  if (merged.contains("linear_attn_config") && merged["linear_attn_config"].is_object()) {
+    r.has("linear_attn_config");
+    if (auto e = read_kimi_linear(r, a, merged["linear_attn_config"])) return *e;
+    return false;
+  }
+  if (r.has("full_attention_interval")) {
+    // Qwen3-Next: every n-th layer is full attention, the rest Gated DeltaNet.
+    const I interval = r.integer("full_attention_interval", 4, 1, kMaxLayers);
+    for (I i = 0; i < a.num_layers; ++i)
+      if ((i + 1) % interval != 0) {
+        a.layers[static_cast<std::size_t>(i)].attention = AttentionKind::none;
+        a.layers[static_cast<std::size_t>(i)].state = StateKind::gated_deltanet;
+      }
+    return false;
+  }
+  if (r.has("attn_layer_period")) {
+    read_jamba(r, a);
+    return false;
+  }
+  if (r.has("hybrid_layer_pattern")) {
+    const auto pattern = r.integer_list("hybrid_layer_pattern", 0, 1);
+    if (!r.ok()) return r.error();
+    if (auto e = read_hybrid_layer_pattern(r, a, pattern, window)) return *e;
+    return false;
+  }
+  if (r.has("attn_type_list")) {
+    // MiniMax: 1 softmax attention, 0 lightning (linear) attention, which this tool does not model.
+    const auto types = r.integer_list("attn_type_list", 0, 1);
+    if (!r.ok()) return r.error();
+    for (std::size_t i = 0; i < types.size(); ++i)
+      if (types[i] == 0)
+        return *fail(r, "attn_type_list",
+                     "attn_type_list[" + std::to_string(i) +
+                         "] is 0 (MiniMax lightning attention), a layer kind this tool does not model");
+    return false;
+  }
+  if (!a.is_mla()) apply_family_layout(r, fam, a, window);
+  return false;
+}
+
+// Which layers have a mixture of experts, among those whose MLP the schedule left open.
+Status read_moe_layers(JsonReader& r, const nlohmann::json& merged, Architecture& a) {
+  if (a.num_experts == 0) return std::nullopt;
+  const I first_dense = r.integer("first_k_dense_replace", 0, 0, kMaxLayers);
+  const I sparse_step = r.integer("decoder_sparse_step", 1, 1, kMaxLayers);
+  const I interleave = r.integer("interleave_moe_layer_step", 1, 1, kMaxLayers);
+  I freq = 1;
+  std::vector<I> freq_list;
+  if (merged.contains("moe_layer_freq") && merged["moe_layer_freq"].is_array())
+    freq_list = r.integer_list("moe_layer_freq", 0, 1);  // MiMo-V2, MiniMax-M3: one 0/1 per layer
+  else
+    freq = r.integer("moe_layer_freq", 1, 1, kMaxLayers);
+  if (!freq_list.empty() && static_cast<I>(freq_list.size()) != a.num_layers)
+    return fail(
+        r, "moe_layer_freq",
+        "moe_layer_freq lists " + std::to_string(freq_list.size()) + " layers for " + std::to_string(a.num_layers));
+  const I jamba_period = r.integer("expert_layer_period", 0, 0, kMaxLayers);
+  const I jamba_offset = r.integer("expert_layer_offset", 0, 0, kMaxLayers);
+  auto mlp_only = r.integer_list("mlp_only_layers", 0, kMaxLayers);
+  auto moe_layers = r.integer_list("moe_layers", 0, kMaxLayers);
+  const auto mlp_types = r.string_list("mlp_layer_types");  // GLM-5: "dense" / "sparse"
+  if (!r.ok()) return r.error();
+  const std::set<I> dense_set(mlp_only.begin(), mlp_only.end());
+  for (I i = 0; i < a.num_layers; ++i) {
+    const auto u = static_cast<std::size_t>(i);
+    bool moe = i >= first_dense && (i % freq == 0 || freq == 1) && ((i + 1) % sparse_step == 0) &&
+               ((i + 1) % interleave == 0) && !dense_set.count(i);
+    if (!freq_list.empty()) moe = freq_list[u] == 1 && !dense_set.count(i);
+    if (jamba_period > 0) moe = i % jamba_period == jamba_offset;
+    if (!moe_layers.empty()) moe = std::find(moe_layers.begin(), moe_layers.end(), i) != moe_layers.end();
+    if (mlp_types.size() == static_cast<std::size_t>(a.num_layers)) moe = mlp_types[u] == "sparse";
+    a.layers[u].mlp = moe ? MlpKind::moe : MlpKind::dense;
+  }
+  return std::nullopt;
+}
+
+bool any_state(const Architecture& a, StateKind kind) {
+  return std::any_of(a.layers.begin(), a.layers.end(), [&](const LayerSpec& l) { return l.state == kind; });
+}
+
+// The first of `keys` the config has, as an integer (families name the same Mamba field differently).
+I first_of(JsonReader& r, std::initializer_list<const char*> keys, I fallback, I min, I max) {
+  for (const char* k : keys)
+    if (r.has(k)) return r.integer(k, fallback, min, max);
+  return fallback;
+}
+
+bool first_bool(JsonReader& r, std::initializer_list<const char*> keys, bool fallback) {
+  for (const char* k : keys)
+    if (r.has(k)) return r.boolean(k, fallback);
+  return fallback;
+}
+
+// Mamba-1 and Mamba-2 fields under the names of each family: Nemotron-H (mamba_num_heads, ssm_state_size,
+// conv_kernel), Granite-4.0-H / Bamba / Falcon-H1 (mamba_n_heads, mamba_d_state, mamba_d_conv), Jamba
+// (mamba_d_state, mamba_expand, mamba_dt_rank), transformers' Mamba2Config (num_heads, state_size).
+Status read_mamba(JsonReader& r, Architecture& a, bool mamba2) {
+  auto& m = a.mamba;
+  const I expand = first_of(r, {"mamba_expand", "expand"}, 2, 1, 64);
+  m.d_state = first_of(r, {"ssm_state_size", "mamba_d_state", "state_size"}, 0, 1, 65536);
+  m.conv_kernel = first_of(r, {"conv_kernel", "mamba_d_conv"}, 4, 1, 1024);
+  m.conv_bias = first_bool(r, {"use_conv_bias", "mamba_conv_bias"}, true);
+  m.proj_bias = first_bool(r, {"mamba_proj_bias", "use_bias"}, false);
+  if (mamba2) {
+    m.num_heads = first_of(r, {"mamba_num_heads", "mamba_n_heads", "num_heads"}, 0, 1, kMaxHeads);
+    m.head_dim = first_of(r, {"mamba_head_dim", "mamba_d_head", "head_dim"}, 0, 1, 65536);
+    m.n_groups = first_of(r, {"n_groups", "mamba_n_groups"}, 1, 1, kMaxHeads);
+    // d_inner: Falcon-H1's mamba_d_ssm, else heads x head_dim (Nemotron-3-Nano: 64 x 64 = 4096, not
+    // expand x hidden = 5376), else expand x hidden.
+    m.d_inner = first_of(r, {"mamba_d_ssm"}, 0, 1, kMaxDim);
+    if (m.d_inner == 0)
+      m.d_inner = m.num_heads > 0 && m.head_dim > 0 ? m.num_heads * m.head_dim : expand * a.hidden_size;
+    if (m.num_heads == 0 && m.head_dim > 0) m.num_heads = m.d_inner / m.head_dim;
+    if (m.num_heads == 0 || m.head_dim == 0 || m.d_state == 0)
+      return fail(r, "mamba_num_heads",
+                  "Mamba-2 layers need the head count, head size and state size (mamba_num_heads / mamba_n_heads, "
+                  "mamba_head_dim / mamba_d_head, ssm_state_size / mamba_d_state)");
+  } else {
+    m.d_inner = expand * a.hidden_size;
+    m.dt_rank = ceil_div(a.hidden_size, 16);  // "auto"
+    if (r.is_number("mamba_dt_rank")) m.dt_rank = r.integer("mamba_dt_rank", 0, 1, kMaxDim);
+    m.dt_norms = true;  // Jamba's dt/B/C RMSNorms
+    if (m.d_state == 0) return fail(r, "mamba_d_state", "Mamba layers need mamba_d_state");
+  }
+  return r.ok() ? std::nullopt : Status(r.error());
+}
+
+}  // namespace
+
+Status read_state_specs(JsonReader& r, const nlohmann::json& merged, Architecture& a) {
+  if (any_state(a, StateKind::gated_deltanet)) {
+    a.linear.num_key_heads = r.integer("linear_num_key_heads", 0, 1, kMaxHeads, true);
+    a.linear.num_value_heads = r.integer("linear_num_value_heads", 0, 1, kMaxHeads, true);
+    a.linear.key_head_dim = r.integer("linear_key_head_dim", 0, 1, 65536, true);
+    a.linear.value_head_dim = r.integer("linear_value_head_dim", 0, 1, 65536, true);
+    a.linear.conv_kernel = r.integer("linear_conv_kernel_dim", 4, 1, 1024);
+  }
+  if (any_state(a, StateKind::kda)) {
+    JsonReader k(merged["linear_attn_config"], r.field("linear_attn_config"));
+    a.kda.num_heads = k.integer("num_heads", 0, 1, kMaxHeads, true);
+    a.kda.head_dim = k.integer("head_dim", 0, 1, 65536, true);
+    a.kda.conv_kernel = k.integer("short_conv_kernel_size", 4, 1, 1024);
+    if (!k.ok()) return k.error();
+  }
+  if (any_state(a, StateKind::mamba2))
+    if (auto e = read_mamba(r, a, true)) return e;
+  if (any_state(a, StateKind::mamba))
+    if (auto e = read_mamba(r, a, false)) return e;
+  if (any_state(a, StateKind::short_conv)) {
+    a.short_conv.conv_kernel = r.integer("conv_L_cache", 3, 1, 1024);
+    a.short_conv.bias = r.boolean("conv_bias", false);
+  }
+  // The SSM state's dtype when the checkpoint asks for one (Qwen3.5 mamba_ssm_dtype, Nemotron-3
+  // mamba_ssm_cache_dtype: float32).
+  for (const char* key : {"mamba_ssm_cache_dtype", "mamba_ssm_dtype"})
+    if (r.has(key)) a.state_dtype = r.string(key, "");
+  // The sparse-attention indexer (DeepSeek-V3.2, GLM-5): on every attention layer unless indexer_types says.
+  a.indexer.head_dim = r.integer("index_head_dim", 0, 0, 65536);
+  if (a.indexer.head_dim > 0) {
+    a.indexer.num_heads = r.integer("index_n_heads", 0, 1, kMaxHeads, true);
+    a.indexer.topk = r.integer("index_topk", 0, 0, kMaxContext);
+    const auto types = r.string_list("indexer_types");
+    for (std::size_t i = 0; i < a.layers.size(); ++i)
+      a.layers[i].indexer = a.layers[i].attends() && (types.size() != a.layers.size() || types[i] != "none");
+  }
+  return r.ok() ? std::nullopt : Status(r.error());
+}
+
+Status read_layer_layout(JsonReader& r, const nlohmann::json& merged, const Family& fam, Architecture& a) {
+  a.layers.assign(static_cast<std::size_t>(a.num_layers), LayerSpec{});
+  auto mlp_fixed = read_mixers(r, merged, fam, a);
+  if (!mlp_fixed) return mlp_fixed.error();
+  if (!*mlp_fixed)
+    if (auto e = read_moe_layers(r, merged, a)) return e;
+  const bool any_dense = std::any_of(a.layers.begin(), a.layers.end(), [&](const LayerSpec& l) {
+    return l.mlp == MlpKind::dense && a.mlp_width(l) == 0;
+  });
+  if (any_dense) return fail(r, "intermediate_size", "intermediate_size is required: some layers use a dense MLP");
+  return std::nullopt;
+}
+
+}  // namespace vramplan::import
