@@ -60,7 +60,10 @@ strip_keys(models_text models "notes;uncertain;official_params_label;official_pa
            "${UNUSED_CONFIG_KEYS}")
 strip_keys(gpus_text gpus "uncertain;price_source;memory_bytes_basis" "")
 
+# string(JSON) writes indented text; JSON strings hold no raw newline, so a newline and the indentation
+# after it are always layout: drop them (the catalog is embedded in the first-visit wasm).
 foreach(t models_text gpus_text)
+  string(REGEX REPLACE "\n *" "" ${t} "${${t}}")
   string(FIND "${${t}}" ")vramplan_json\"" hit)
   if(NOT hit EQUAL -1)
     message(FATAL_ERROR "catalog text contains the raw-string delimiter")

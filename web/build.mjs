@@ -3,10 +3,11 @@
 //   splitting: planview-*.js, the Planner view, fetched the first time the Planner is shown; lang-zh-*.js,
 //   the page's Chinese strings and the core's Chinese templates, fetched when the page is shown in
 //   Chinese; texts-en-*.js, the core's English templates, fetched when English is shown in GiB; and
-//   chunk-*.js, the modules app.js shares with the Planner), app.css, vramplan_core.wasm, vramplan.js +
+//   chunk-*.js, the modules app.js shares with the Planner), app.css, vramplan_calc.wasm (the page's own
+//   module: the calculator's entry points), vramplan_core.wasm (the whole core), vramplan.js +
 //   vramplan.d.ts + vramplan_core.js (the wrapper, its TypeScript declarations and the module glue, for
-//   people embedding the module), worker.js (the planner's Web Worker: the wrapper + module glue,
-//   loaded when the Planner view first plans), sw.js (with its precache list), vramplan.html
+//   people embedding the module), worker.js (the planner's Web Worker: the wrapper + the whole core's
+//   glue, loaded with vramplan_core.wasm when the Planner view first plans), sw.js (with its precache list), vramplan.html
 //   (everything inlined, the Planner too: works from file://, where the planner runs on the page's
 //   thread).
 import { build, transform } from 'esbuild';
@@ -30,6 +31,7 @@ mkdirSync(stage, { recursive: true });
 cpSync(path.join(root, 'web', 'js'), path.join(stage, 'js'), { recursive: true });
 cpSync(path.join(root, 'wasm', 'vramplan.js'), path.join(stage, 'js', 'vramplan.js'));
 cpSync(path.join(wasmDir, 'vramplan_core.js'), path.join(stage, 'js', 'vramplan_core.js'));
+cpSync(path.join(wasmDir, 'vramplan_calc.js'), path.join(stage, 'js', 'vramplan_calc.js'));
 // The core's message templates as modules the page imports on demand (texts-zh.js with the page's Chinese
 // strings in the chunk lang-zh.js; texts-en.js where English is shown in GiB).
 for (const [name, text] of Object.entries(templateModules(root))) writeFileSync(path.join(stage, 'js', name), text);
@@ -38,8 +40,17 @@ mkdirSync(outDir, { recursive: true });
 // Minified ES modules. `split`: the page as app.js plus chunks/ (a dynamic import() becomes a chunk
 // fetched on demand; code it shares with app.js goes to a chunk app.js imports). Without it, one file
 // with the dynamic imports inlined (the single-file page, the worker).
+// The split page's own thread loads the calculator module (vramplan_calc: no planner), its Planner worker
+// the whole core; the single file and the worker bundle keep the whole core (vramplan_core).
+const calculatorGlue = {
+  name: 'calculator-glue',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/vramplan_core\.js$/ }, () => ({ path: path.join(stage, 'js', 'vramplan_calc.js') }));
+  },
+};
 const bundleOf = (entry, name, split = false) =>
   build({
+    plugins: split ? [calculatorGlue] : [],
     entryPoints: { [name]: path.join(stage, 'js', entry) },
     absWorkingDir: root,
     bundle: true,
@@ -75,6 +86,7 @@ const workerBundle = await bundleOf('worker.js', 'worker');
 const workerJs = workerBundle.outputFiles[0].text;
 const css = (await transform(readFileSync(path.join(root, 'web', 'css', 'app.css'), 'utf8'), { loader: 'css', minify: true })).code;
 const wasm = readFileSync(path.join(wasmDir, 'vramplan_core.wasm'));
+const calcWasm = readFileSync(path.join(wasmDir, 'vramplan_calc.wasm'));
 const html = readFileSync(path.join(root, 'web', 'index.html'), 'utf8');
 
 writeFileSync(path.join(outDir, 'app.js'), appJs);
@@ -84,6 +96,7 @@ for (const f of chunks) writeFileSync(f.path, f.contents);
 writeFileSync(path.join(outDir, 'worker.js'), workerJs);
 writeFileSync(path.join(outDir, 'app.css'), css);
 writeFileSync(path.join(outDir, 'vramplan_core.wasm'), wasm);
+writeFileSync(path.join(outDir, 'vramplan_calc.wasm'), calcWasm);
 cpSync(path.join(root, 'wasm', 'vramplan.js'), path.join(outDir, 'vramplan.js'));
 cpSync(path.join(root, 'wasm', 'vramplan.d.ts'), path.join(outDir, 'vramplan.d.ts'));
 cpSync(path.join(wasmDir, 'vramplan_core.js'), path.join(outDir, 'vramplan_core.js'));
@@ -96,10 +109,10 @@ writeFileSync(path.join(outDir, 'index.html'), page.replace(/<!--\/?(STYLE|SCRIP
 // the Chinese texts, the English templates for GiB) and worker.js are cached when first fetched: a visit
 // to the English calculator never needs them; offline before that the Planner says it cannot load, the
 // page stays in English (the worker's absence alone only moves the planner onto the page's thread).
-const precache = ['./', 'index.html', ...firstLoad, 'app.css', 'vramplan_core.wasm'];
-const onDemandFiles = [...lazyChunks, 'worker.js'];
+const precache = ['./', 'index.html', ...firstLoad, 'app.css', 'vramplan_calc.wasm'];
+const onDemandFiles = [...lazyChunks, 'worker.js', 'vramplan_core.wasm'];
 const hash = createHash('sha256');
-for (const part of [appJs, ...chunks.map((f) => f.contents), workerJs, css, wasm, html]) hash.update(part);
+for (const part of [appJs, ...chunks.map((f) => f.contents), workerJs, css, wasm, calcWasm, html]) hash.update(part);
 const version = hash.digest('hex').slice(0, 12);
 const sw = readFileSync(path.join(root, 'web', 'sw.js'), 'utf8')
   .replace('__VERSION__', version)
@@ -121,7 +134,7 @@ writeFileSync(path.join(outDir, 'vramplan.html'), singleHtml);
 let raw = 0;
 let gz = 0;
 const rows = [];
-for (const f of ['index.html', ...firstLoad, 'app.css', 'vramplan_core.wasm', 'sw.js']) {
+for (const f of ['index.html', ...firstLoad, 'app.css', 'vramplan_calc.wasm', 'sw.js']) {
   const b = readFileSync(path.join(outDir, f));
   const g = gzipSync(b, { level: 9 }).length;
   raw += b.length;
@@ -129,7 +142,7 @@ for (const f of ['index.html', ...firstLoad, 'app.css', 'vramplan_core.wasm', 's
   rows.push({ file: f, bytes: b.length, gzip: g });
 }
 // On demand (not by a visit to the English calculator): the Planner view's chunk when the Planner is first
-// shown, its worker when it first plans, the Chinese chunk when the page is first shown in Chinese.
+// shown, its worker and the whole core when it first plans, the Chinese chunk when the page is first shown in Chinese.
 const onDemand = onDemandFiles.map((file) => {
   const b = readFileSync(path.join(outDir, file));
   return { file, bytes: b.length, gzip: gzipSync(b, { level: 9 }).length };

@@ -22,7 +22,12 @@ export async function load() {
 export const estimate = (req) => vp.estimate(req);
 export const sweep = (req, axis, values) => vp.sweep(req, axis, values);
 export const catalog = () => vp.catalog();
-export const capabilities = () => vp.capabilities();
+// The page's own module may lack the planner (the split site loads vramplan_calc on its thread): the
+// Planner is there wherever its worker (with the whole core) can start.
+export const capabilities = () => {
+  const own = vp.capabilities();
+  return { ...own, plan: own.plan || !noWorker };
+};
 export const fit = (req) => vp.fit(req);
 export const plan = (req) => vp.plan(req);
 
@@ -69,7 +74,7 @@ function planHere(request) {
 /** The planner, off the page's thread where possible: resolves {result, ms} or rejects a VramplanError. */
 export function planAsync(request) {
   if (!noWorker && !worker) startWorker();
-  if (noWorker || !vp.capabilities().plan) return planHere(request);
+  if (noWorker) return planHere(request);
   return new Promise((resolve, reject) => {
     const id = ++seq;
     waiting.set(id, { resolve, reject, request });
