@@ -146,6 +146,19 @@ double JsonReader::number(const char* key, double fallback, double min, double m
   return d;
 }
 
+std::int64_t JsonReader::first_integer(std::initializer_list<const char*> keys, std::int64_t fallback, std::int64_t min,
+                                       std::int64_t max) {
+  for (const char* k : keys)
+    if (has(k)) return integer(k, fallback, min, max);
+  return fallback;
+}
+
+bool JsonReader::first_boolean(std::initializer_list<const char*> keys, bool fallback) {
+  for (const char* k : keys)
+    if (has(k)) return boolean(k, fallback);
+  return fallback;
+}
+
 bool JsonReader::boolean(const char* key, bool fallback) {
   if (!has(key)) return fallback;
   const auto& v = j_.at(key);

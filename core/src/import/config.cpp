@@ -60,14 +60,15 @@ Status read_dimensions(JsonReader& r, Architecture& a) {
   a.num_kv_heads = r.integer("num_key_value_heads", a.num_heads, 1, kMaxHeads);
   if (r.has("multi_query") && r.boolean("multi_query", false)) a.num_kv_heads = 1;
   a.vocab_size = r.integer("vocab_size", 0, 1, kMaxVocab, true);
-  a.max_position_embeddings = r.integer("max_position_embeddings", 0, 0, kMaxContext);
+  a.max_position_embeddings = r.first_integer({"max_position_embeddings", "model_max_length"}, 0, 0, kMaxContext);
   if (!r.ok()) return r.error();
 
   if (a.num_heads % a.num_kv_heads != 0)
     return make_error(ErrorCode::invalid_field, r.field("num_key_value_heads"),
                       "num_key_value_heads (" + std::to_string(a.num_kv_heads) + ") must divide num_attention_heads (" +
                           std::to_string(a.num_heads) + ")");
-  a.head_dim = r.integer("head_dim", 0, 1, 65536);
+  a.head_dim = r.first_integer({"head_dim", "attention_head_dim"}, 0, 1, 65536);
+  if (a.head_dim == 0 && r.integer("kv_lora_rank", 0, 0, kMaxDim) > 0) a.head_dim = 1;  // MLA: set below
   if (a.head_dim == 0) {
     if (a.hidden_size % a.num_heads != 0)
       return make_error(ErrorCode::invalid_field, r.field("head_dim"),
@@ -75,11 +76,19 @@ Status read_dimensions(JsonReader& r, Architecture& a) {
                             ") is not a multiple of num_attention_heads (" + std::to_string(a.num_heads) + ")");
     a.head_dim = a.hidden_size / a.num_heads;
   }
-  a.v_head_dim = a.head_dim;
-  a.intermediate_size = r.integer("intermediate_size", 0, 0, kMaxDim);
-  if (r.has("ffn_hidden_size") && a.intermediate_size == 0)
-    a.intermediate_size = r.integer("ffn_hidden_size", 0, 0, kMaxDim);
+  a.v_head_dim = r.integer("v_head_dim", a.head_dim, 1, 65536);  // MiMo-V2: 192 for q/k, 128 for v
+  a.intermediate_size = r.first_integer({"intermediate_size", "ffn_hidden_size", "block_ff_dim"}, 0, 0, kMaxDim);
   return std::nullopt;
+}
+
+// LFM2's Lfm2MLP: block_ff_dim scaled by 2/3 and block_ffn_dim_multiplier, rounded up to block_multiple_of.
+void adjust_ffn_width(JsonReader& r, Architecture& a) {
+  if (!r.boolean("block_auto_adjust_ff_dim", false)) return;
+  I ff = a.intermediate_size * 2 / 3;
+  if (r.has("block_ffn_dim_multiplier"))
+    ff = static_cast<I>(r.number("block_ffn_dim_multiplier", 1, 0.01, 100) * static_cast<double>(ff));
+  const I multiple = r.integer("block_multiple_of", 256, 1, kMaxDim);
+  a.intermediate_size = ceil_div(ff, multiple) * multiple;
 }
 
 // Biases, norms and gates: which small tensors each block has.
@@ -103,36 +112,49 @@ void read_block_tensors(JsonReader& r, const Family& fam, Architecture& a) {
 }
 
 Status read_experts(JsonReader& r, const Family& fam, Architecture& a) {
-  a.num_experts = r.integer("n_routed_experts", 0, 0, kMaxExperts);
-  if (a.num_experts == 0) a.num_experts = r.integer("num_experts", 0, 0, kMaxExperts);
-  if (a.num_experts == 0) a.num_experts = r.integer("num_local_experts", 0, 0, kMaxExperts);
-  if (a.num_experts > 0) {
-    a.experts_per_token = r.integer("num_experts_per_tok", 0, 0, kMaxExperts);
-    if (a.experts_per_token == 0) a.experts_per_token = r.integer("experts_per_token", 0, 0, kMaxExperts);
-    if (a.experts_per_token == 0) a.experts_per_token = r.integer("moe_topk", 1, 1, kMaxExperts);
-    if (a.experts_per_token > a.num_experts)
-      return make_error(ErrorCode::invalid_field, r.field("num_experts_per_tok"),
-                        "num_experts_per_tok (" + std::to_string(a.experts_per_token) +
-                            ") exceeds the number of experts (" + std::to_string(a.num_experts) + ")");
-    a.moe_intermediate_size = r.integer("moe_intermediate_size", 0, 0, kMaxDim);
-    if (a.moe_intermediate_size == 0) a.moe_intermediate_size = a.intermediate_size;
-    a.num_shared_experts = r.integer("n_shared_experts", 0, 0, kMaxExperts);
-    if (a.num_shared_experts > 0) {
-      a.shared_expert_intermediate_size = a.num_shared_experts * a.moe_intermediate_size;
-    } else if (r.has("shared_expert_intermediate_size")) {
-      a.shared_expert_intermediate_size = r.integer("shared_expert_intermediate_size", 0, 0, kMaxDim);
-      a.num_shared_experts = a.shared_expert_intermediate_size > 0 ? 1 : 0;
-      a.shared_expert_gate = a.num_shared_experts > 0 && fam.has(import::kSharedExpertGate);
-    }
-    if (fam.has(import::kSharedExpertIsDense)) {
-      a.num_shared_experts = 1;
-      a.shared_expert_intermediate_size = a.intermediate_size;
-      a.intermediate_size = r.integer("intermediate_size_mlp", a.intermediate_size, 0, kMaxDim);
-    }
-    a.router_score_correction_bias =
-        fam.router_correction == import::RouterCorrection::always ||
-        (fam.router_correction == import::RouterCorrection::noaux_tc && r.string("topk_method", "") == "noaux_tc");
+  a.num_experts =
+      r.first_integer({"n_routed_experts", "num_experts", "num_local_experts", "moe_num_experts"}, 0, 0, kMaxExperts);
+  // Granite-4.0-H: every layer's MLP is shared_mlp (shared_intermediate_size), plus experts when it has them.
+  const I shared_mlp = r.integer("shared_intermediate_size", 0, 0, kMaxDim);
+  if (a.num_experts == 0) {
+    if (shared_mlp > 0) a.intermediate_size = shared_mlp;
+    return std::nullopt;
   }
+  a.experts_per_token = r.first_integer(
+      {"num_experts_per_tok", "experts_per_token", "num_experts_per_token", "top_k_experts", "moe_topk", "moe_k"}, 1, 1,
+      kMaxExperts);
+  if (a.experts_per_token > a.num_experts)
+    return make_error(ErrorCode::invalid_field, r.field("num_experts_per_tok"),
+                      "num_experts_per_tok (" + std::to_string(a.experts_per_token) +
+                          ") exceeds the number of experts (" + std::to_string(a.num_experts) + ")");
+  a.moe_intermediate_size = r.integer("moe_intermediate_size", 0, 0, kMaxDim);
+  if (a.moe_intermediate_size == 0) a.moe_intermediate_size = a.intermediate_size;
+  a.moe_latent_size = r.integer("moe_latent_size", 0, 0, kMaxDim);  // Nemotron-3 latent MoE
+  a.num_shared_experts = r.first_integer({"n_shared_experts", "num_shared_experts"}, 0, 0, kMaxExperts);
+  if (r.has("moe_shared_expert_intermediate_size")) {
+    // Nemotron-H: the shared experts' width, per expert.
+    a.shared_expert_intermediate_size =
+        std::max<I>(1, a.num_shared_experts) * r.integer("moe_shared_expert_intermediate_size", 0, 0, kMaxDim);
+    a.num_shared_experts = std::max<I>(1, a.num_shared_experts);
+  } else if (shared_mlp > 0) {
+    a.num_shared_experts = 1;
+    a.shared_expert_intermediate_size = shared_mlp;
+  } else if (a.num_shared_experts > 0) {
+    a.shared_expert_intermediate_size = a.num_shared_experts * a.moe_intermediate_size;
+  } else if (r.has("shared_expert_intermediate_size")) {
+    a.shared_expert_intermediate_size = r.integer("shared_expert_intermediate_size", 0, 0, kMaxDim);
+    a.num_shared_experts = a.shared_expert_intermediate_size > 0 ? 1 : 0;
+    a.shared_expert_gate = a.num_shared_experts > 0 && fam.has(import::kSharedExpertGate);
+  }
+  if (fam.has(import::kSharedExpertIsDense)) {
+    a.num_shared_experts = 1;
+    a.shared_expert_intermediate_size = a.intermediate_size;
+    a.intermediate_size = r.integer("intermediate_size_mlp", a.intermediate_size, 0, kMaxDim);
+  }
+  a.router_score_correction_bias =
+      fam.router_correction == import::RouterCorrection::always ||
+      (fam.router_correction == import::RouterCorrection::noaux_tc && r.string("topk_method", "") == "noaux_tc") ||
+      r.boolean("use_routing_bias", false);
   return std::nullopt;
 }
 
@@ -246,6 +268,7 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   if (!known) a.warnings.push_back(Text(Msg::import_unknown_model_type).str("model_type", a.model_type.substr(0, 40)));
 
   if (auto e = read_dimensions(r, a)) return *e;
+  adjust_ffn_width(r, a);
   read_block_tensors(r, fam, a);
   if (auto e = read_experts(r, fam, a)) return *e;
   if (auto e = read_latent_attention(r, a)) return *e;

@@ -11,6 +11,8 @@ constexpr const char* kGemma3TextDefaults =
         "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 256, "max_position_embeddings": 131072,
         "sliding_window": 4096, "sliding_window_pattern": 6, "tie_word_embeddings": true})";
 
+constexpr const char* kNemotronHDefaults = R"({"mamba_ssm_cache_dtype": "float32"})";
+
 // model_type, traits, norms per layer, router correction bias, sliding-window layout, defaults.
 const Family kFamilies[] = {
     {"llama", 0, 2, RC::never, SL::every_layer, nullptr},
@@ -41,6 +43,29 @@ const Family kFamilies[] = {
     {"olmo2", kQkNorm | kQkNormFull, 2, RC::never, SL::every_layer, nullptr},
     {"internlm2", 0, 2, RC::never, SL::every_layer, nullptr},
     {"yi", 0, 2, RC::never, SL::every_layer, nullptr},
+    // Hybrids: the schedule comes from the config (hybrid_override_pattern, layer_types ...).
+    // Nemotron-H: one norm per block, relu2 MLPs and experts (up + down); vLLM keeps the SSM state in float32
+    // when the config does not say (model_executor/models/config.py NemotronHForCausalLMConfig); the HF totals of
+    // Nemotron-3 (31,577,937,344 Nano) count no e_score_correction_bias.
+    {"nemotron_h", kUngatedMlp, 1, RC::never, SL::every_layer, kNemotronHDefaults},
+    {"granitemoehybrid", kTiedByDefault, 2, RC::never, SL::every_layer, nullptr},
+    {"falcon_h1", kParallelMamba, 2, RC::never, SL::every_layer, nullptr},
+    {"jamba", 0, 2, RC::never, SL::every_layer, nullptr},
+    {"lfm2", kQkNorm | kTiedByDefault, 2, RC::never, SL::every_layer, nullptr},
+    {"lfm2_moe", kQkNorm | kTiedByDefault, 2, RC::never, SL::every_layer, nullptr},
+    {"nemotron-nas", 0, 2, RC::never, SL::every_layer, nullptr},
+    {"kimi_linear", 0, 2, RC::always, SL::every_layer, nullptr},
+    {"deepseek_v32", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
+    {"glm_moe_dsa", 0, 2, RC::always, SL::every_layer, nullptr},
+    {"glm4_moe_lite", 0, 2, RC::always, SL::every_layer, nullptr},
+    {"qwen3_5_text", kQkNorm | kOutputGate | kMtpSharesEmbeddings, 2, RC::never, SL::opt_in, nullptr},
+    {"qwen3_5_moe_text", kQkNorm | kSharedExpertGate | kOutputGate | kMtpSharesEmbeddings, 2, RC::never, SL::opt_in,
+     nullptr},
+    {"qwen3_vl_text", kQkNorm, 2, RC::never, SL::opt_in, nullptr},
+    {"qwen3_vl_moe_text", kQkNorm, 2, RC::never, SL::opt_in, nullptr},
+    {"minimax_m2", kQkNorm | kQkNormFull, 2, RC::never, SL::every_layer, nullptr},
+    {"mimo_v2_flash", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
+    {"mllama_text_model", 0, 2, RC::never, SL::every_layer, nullptr},
 };
 
 const Family kGeneric{"", 0, 2, RC::never, SL::every_layer, nullptr};

@@ -307,6 +307,20 @@ Expected<bool> read_mixers(JsonReader& r, const nlohmann::json& merged, const Fa
     if (auto e = read_layer_types(r, a, layer_types, window)) return *e;
     return false;
   }
+  if (r.has("full_attn_idxs")) {
+    // LFM2 (first configs): the listed layers attend, the others are short convolutions.
+    const auto full = r.integer_list("full_attn_idxs", 0, a.num_layers - 1);
+    if (!r.ok()) return r.error();
+    for (auto& l : a.layers) {
+      l.attention = AttentionKind::none;
+      l.state = StateKind::short_conv;
+    }
+    for (I i : full) {
+      a.layers[static_cast<std::size_t>(i)].attention = AttentionKind::full;
+      a.layers[static_cast<std::size_t>(i)].state = StateKind::none;
+    }
+    return false;
+  }
   if (merged.contains("linear_attn_config") && merged["linear_attn_config"].is_object()) {
     r.has("linear_attn_config");
     if (auto e = read_kimi_linear(r, a, merged["linear_attn_config"])) return *e;
@@ -387,39 +401,30 @@ bool any_state(const Architecture& a, StateKind kind) {
   return std::any_of(a.layers.begin(), a.layers.end(), [&](const LayerSpec& l) { return l.state == kind; });
 }
 
-// The first of `keys` the config has, as an integer (families name the same Mamba field differently).
-I first_of(JsonReader& r, std::initializer_list<const char*> keys, I fallback, I min, I max) {
-  for (const char* k : keys)
-    if (r.has(k)) return r.integer(k, fallback, min, max);
-  return fallback;
-}
-
-bool first_bool(JsonReader& r, std::initializer_list<const char*> keys, bool fallback) {
-  for (const char* k : keys)
-    if (r.has(k)) return r.boolean(k, fallback);
-  return fallback;
-}
-
 // Mamba-1 and Mamba-2 fields under the names of each family: Nemotron-H (mamba_num_heads, ssm_state_size,
 // conv_kernel), Granite-4.0-H / Bamba / Falcon-H1 (mamba_n_heads, mamba_d_state, mamba_d_conv), Jamba
 // (mamba_d_state, mamba_expand, mamba_dt_rank), transformers' Mamba2Config (num_heads, state_size).
 Status read_mamba(JsonReader& r, Architecture& a, bool mamba2) {
   auto& m = a.mamba;
-  const I expand = first_of(r, {"mamba_expand", "expand"}, 2, 1, 64);
-  m.d_state = first_of(r, {"ssm_state_size", "mamba_d_state", "state_size"}, 0, 1, 65536);
-  m.conv_kernel = first_of(r, {"conv_kernel", "mamba_d_conv"}, 4, 1, 1024);
-  m.conv_bias = first_bool(r, {"use_conv_bias", "mamba_conv_bias"}, true);
-  m.proj_bias = first_bool(r, {"mamba_proj_bias", "use_bias"}, false);
+  const I expand = r.first_integer({"mamba_expand", "expand"}, 2, 1, 64);
+  m.d_state = r.first_integer({"ssm_state_size", "mamba_d_state", "state_size"}, 0, 1, 65536);
+  m.conv_kernel = r.first_integer({"conv_kernel", "mamba_d_conv"}, 4, 1, 1024);
+  m.conv_bias = r.first_boolean({"use_conv_bias", "mamba_conv_bias"}, true);
+  m.proj_bias = r.first_boolean({"mamba_proj_bias", "use_bias"}, false);
   if (mamba2) {
-    m.num_heads = first_of(r, {"mamba_num_heads", "mamba_n_heads", "num_heads"}, 0, 1, kMaxHeads);
-    m.head_dim = first_of(r, {"mamba_head_dim", "mamba_d_head", "head_dim"}, 0, 1, 65536);
-    m.n_groups = first_of(r, {"n_groups", "mamba_n_groups"}, 1, 1, kMaxHeads);
+    m.num_heads = r.first_integer({"mamba_num_heads", "mamba_n_heads", "num_heads"}, 0, 1, kMaxHeads);
+    // Granite may write mamba_d_head "auto": expand x hidden / heads.
+    const bool head_auto = r.has("mamba_d_head") && !r.is_number("mamba_d_head");
+    m.head_dim = head_auto ? 0 : r.first_integer({"mamba_head_dim", "mamba_d_head", "head_dim"}, 0, 1, 65536);
+    if (head_auto && m.num_heads > 0) m.head_dim = expand * a.hidden_size / m.num_heads;
+    m.n_groups = r.first_integer({"n_groups", "mamba_n_groups"}, 1, 1, kMaxHeads);
     // d_inner: Falcon-H1's mamba_d_ssm, else heads x head_dim (Nemotron-3-Nano: 64 x 64 = 4096, not
     // expand x hidden = 5376), else expand x hidden.
-    m.d_inner = first_of(r, {"mamba_d_ssm"}, 0, 1, kMaxDim);
+    m.d_inner = r.first_integer({"mamba_d_ssm"}, 0, 1, kMaxDim);
     if (m.d_inner == 0)
       m.d_inner = m.num_heads > 0 && m.head_dim > 0 ? m.num_heads * m.head_dim : expand * a.hidden_size;
     if (m.num_heads == 0 && m.head_dim > 0) m.num_heads = m.d_inner / m.head_dim;
+    m.gated_norm = r.boolean("mamba_rms_norm", true);  // Falcon-H1 may drop the gated RMSNorm
     if (m.num_heads == 0 || m.head_dim == 0 || m.d_state == 0)
       return fail(r, "mamba_num_heads",
                   "Mamba-2 layers need the head count, head size and state size (mamba_num_heads / mamba_n_heads, "

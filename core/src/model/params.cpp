@@ -216,9 +216,10 @@ void add_short_conv(Builder& b, const Architecture& a, const std::string& p) {
   if (a.short_conv.bias) b.vec(p + "conv.{in,conv,out}_proj.bias", "shortconv.bias", A, 5 * h);
 }
 
+// Gate (when gated), up and down projections of `width` over a hidden size of `h`.
 void add_dense_mlp(Builder& b, const Architecture& a, I width, const std::string& p, const std::string& role_suffix,
-                   TensorClass cls, I per_layer = 1, I active = 1) {
-  const I h = a.hidden_size;
+                   TensorClass cls, I per_layer = 1, I active = 1, I h = 0) {
+  if (h == 0) h = a.hidden_size;
   if (a.gated_mlp)
     b.add(p + "gate_proj.weight", "ffn_gate" + role_suffix, cls, width, h, Shard::column, per_layer, active);
   b.add(p + "up_proj.weight", "ffn_up" + role_suffix, cls, width, h, Shard::column, per_layer, active);
@@ -230,14 +231,22 @@ void add_dense_mlp(Builder& b, const Architecture& a, I width, const std::string
   }
 }
 
+// Router, routed experts (in a narrower latent space for Nemotron-3's latent MoE), shared experts.
 void add_moe(Builder& b, const Architecture& a, const std::string& p) {
   const I h = a.hidden_size;
   b.add(p + "mlp.gate.weight", "ffn_gate_inp", TensorClass::router, a.num_experts, h, Shard::replicated);
   if (a.router_bias) b.vec(p + "mlp.router.bias", "ffn_gate_inp.bias", TensorClass::router, a.num_experts);
   if (a.router_score_correction_bias)
     b.vec(p + "mlp.gate.e_score_correction_bias", "exp_probs_b", TensorClass::router, a.num_experts);
+  const I expert_h = a.moe_latent_size > 0 ? a.moe_latent_size : h;
+  if (a.moe_latent_size > 0) {
+    b.add(p + "mlp.fc1_latent_proj.weight", "ffn_latent_in", TensorClass::experts, a.moe_latent_size, h,
+          Shard::replicated);
+    b.add(p + "mlp.fc2_latent_proj.weight", "ffn_latent_out", TensorClass::experts, h, a.moe_latent_size,
+          Shard::replicated);
+  }
   add_dense_mlp(b, a, a.moe_intermediate_size, p + "mlp.experts.*.", "_exps", TensorClass::experts, a.num_experts,
-                a.experts_per_token);
+                a.experts_per_token, expert_h);
   if (a.num_shared_experts > 0 && a.shared_expert_intermediate_size > 0) {
     add_dense_mlp(b, a, a.shared_expert_intermediate_size, p + "mlp.shared_experts.", "_shexp",
                   TensorClass::shared_experts);

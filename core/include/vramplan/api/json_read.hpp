@@ -2,6 +2,7 @@
 // Reading untrusted JSON without exceptions: each getter checks the type and range and
 // records the first error, naming the field ("workload.context_tokens").
 #include <cstdint>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -24,6 +25,10 @@ class JsonReader {
   std::int64_t integer(const char* key, std::int64_t fallback, std::int64_t min, std::int64_t max,
                        bool required = false);
   double number(const char* key, double fallback, double min, double max, bool required = false);
+  // The first of `keys` the object has, read as integer(); families name the same field differently.
+  std::int64_t first_integer(std::initializer_list<const char*> keys, std::int64_t fallback, std::int64_t min,
+                             std::int64_t max);
+  bool first_boolean(std::initializer_list<const char*> keys, bool fallback);
   bool boolean(const char* key, bool fallback);
   std::string string(const char* key, const std::string& fallback, bool required = false);
   std::vector<std::string> string_list(const char* key);

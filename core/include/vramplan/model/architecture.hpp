@@ -177,6 +177,7 @@ struct Architecture {
   bool router_bias = false;                          // gpt-oss router has a bias
   bool router_score_correction_bias = false;         // DeepSeek-V3 e_score_correction_bias
   bool expert_bias = false;                          // gpt-oss expert projections have biases
+  std::int64_t moe_latent_size = 0;  // experts work in this narrower space (Nemotron-3 fc1/fc2_latent_proj)
 
   // Multi-head latent attention.
   std::int64_t q_lora_rank = 0;
