@@ -148,15 +148,17 @@ double JsonReader::number(const char* key, double fallback, double min, double m
 
 std::int64_t JsonReader::first_integer(std::initializer_list<const char*> keys, std::int64_t fallback, std::int64_t min,
                                        std::int64_t max) {
-  for (const char* k : keys)
-    if (has(k)) return integer(k, fallback, min, max);
-  return fallback;
+  const char* first = nullptr;
+  for (const char* k : keys)  // every alias counts as read: a config may spell the same fact twice
+    if (has(k) && !first) first = k;
+  return first ? integer(first, fallback, min, max) : fallback;
 }
 
 bool JsonReader::first_boolean(std::initializer_list<const char*> keys, bool fallback) {
+  const char* first = nullptr;
   for (const char* k : keys)
-    if (has(k)) return boolean(k, fallback);
-  return fallback;
+    if (has(k) && !first) first = k;
+  return first ? boolean(first, fallback) : fallback;
 }
 
 bool JsonReader::boolean(const char* key, bool fallback) {

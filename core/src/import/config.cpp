@@ -32,14 +32,26 @@ const json& text_part(const json& config) {
   return config;
 }
 
+// The config's model_type; without one, the family its `architectures` class names (old configs, hand-made ones).
+std::string model_type_of(const json& merged, bool* inferred) {
+  *inferred = false;
+  auto it = merged.find("model_type");
+  if (it != merged.end() && it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
+  auto archs = merged.find("architectures");
+  if (archs == merged.end() || !archs->is_array() || archs->empty() || !archs->front().is_string()) return "";
+  std::string type = import::model_type_of_class(archs->front().get<std::string>());
+  *inferred = !type.empty();
+  return type;
+}
+
 // Text-config keys win, top-level keys fill the gaps (dtype, tie_word_embeddings, quantization_config),
 // and the family's defaults fill what neither says (HF saves only non-default keys in nested configs).
 json merged_config(const json& config, const json& text) {
   json merged = config;
   if (&text != &config)
     for (auto it = text.begin(); it != text.end(); ++it) merged[it.key()] = it.value();
-  const std::string type =
-      merged.contains("model_type") && merged["model_type"].is_string() ? merged["model_type"].get<std::string>() : "";
+  bool inferred = false;
+  const std::string type = model_type_of(merged, &inferred);
   bool known = false;
   const Family& fam = import::find_family(type, &known);
   if (fam.defaults_json) {
@@ -94,17 +106,22 @@ void adjust_ffn_width(JsonReader& r, Architecture& a) {
 // Biases, norms and gates: which small tensors each block has.
 void read_block_tensors(JsonReader& r, const Family& fam, Architecture& a) {
   a.tie_word_embeddings = r.boolean("tie_word_embeddings", fam.has(import::kTiedByDefault));
-  const bool attention_bias = r.boolean("attention_bias", false);
-  a.qkv_bias =
-      fam.has(import::kQkvBias) || attention_bias || r.boolean("qkv_bias", false) || r.boolean("add_qkv_bias", false);
+  // InternLM2's `bias` puts biases on wqkv and wo, as attention_bias does elsewhere.
+  const bool internlm_bias = r.boolean("bias", false);
+  const bool attention_bias = r.boolean("attention_bias", false) || internlm_bias;
+  const bool qkv_only = r.boolean("qkv_bias", false);
+  const bool qkv_bias = r.boolean("add_qkv_bias", false) || qkv_only;
+  a.qkv_bias = fam.has(import::kQkvBias) || attention_bias || qkv_bias;
   a.o_bias = fam.has(import::kOAlwaysBiased) || (!fam.has(import::kONeverBiased) && attention_bias);
   a.gated_mlp = !fam.has(import::kUngatedMlp);
   a.mlp_bias = r.boolean("mlp_bias", fam.has(import::kMlpBias));
-  a.qk_norm = fam.has(import::kQkNorm) || r.boolean("use_qk_norm", false) || r.boolean("qk_layernorm", false);
+  if (r.boolean("use_bias", false)) r.not_modelled("use_bias");  // Nemotron-H: biases on the Mamba projections
+  const bool qk_layernorm = r.boolean("qk_layernorm", false);
+  const bool qk_norm = r.boolean("use_qk_norm", false) || qk_layernorm;
+  a.qk_norm = fam.has(import::kQkNorm) || qk_norm;
   a.qk_norm_full = fam.has(import::kQkNormFull);
   a.norms_per_layer = fam.norms_per_layer;
   a.norm_bias = fam.has(import::kLayerNormBias);
-  if (fam.has(import::kAttentionSinks)) a.attention_sinks = a.num_heads;
   a.router_bias = fam.has(import::kRouterBias);
   a.expert_bias = fam.has(import::kExpertBias);
   a.attention_output_gate = r.boolean("attn_output_gate", fam.has(import::kOutputGate));
@@ -244,6 +261,42 @@ Status check_plausible(const Architecture& a, const std::string& field) {
   return std::nullopt;
 }
 
+// A key name from the config, fit to quote in a warning: printable ASCII, at most 40 characters.
+std::string quoted_key(const std::string& key) {
+  std::string out;
+  for (char c : key.substr(0, 40)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return out;
+}
+
+// At most `limit` names, then how many more.
+std::string key_list(const std::vector<std::string>& keys, std::size_t limit) {
+  std::vector<std::string> shown;
+  for (std::size_t i = 0; i < keys.size() && i < limit; ++i) shown.push_back(quoted_key(keys[i]));
+  std::string out = join(shown);
+  if (keys.size() > limit) out += ", +" + std::to_string(keys.size() - limit);
+  return out;
+}
+
+// Never silent: an unknown model_type says which fields built the architecture, and every key neither read
+// nor known to change nothing in memory is named.
+void note_what_was_read(const json& merged, const JsonReader& r, bool known_family, Architecture& a) {
+  if (!known_family) {
+    std::vector<std::string> used;
+    for (auto it = merged.begin(); it != merged.end(); ++it)
+      if (r.keys_read().count(it.key()) && !it.value().is_null() && it.key() != "model_type" &&
+          it.key() != "architectures" && it.key() != "torch_dtype" && it.key() != "dtype")
+        used.push_back(it.key());
+    a.warnings.push_back(Text(Msg::import_unknown_model_type)
+                             .str("model_type", quoted_key(a.model_type))
+                             .str("fields", key_list(used, 24)));
+  }
+  const auto unread = import::unread_keys(merged, r.keys_read());
+  if (!unread.empty())
+    a.warnings.push_back(Text(Msg::import_keys_not_read)
+                             .integer("count", static_cast<I>(unread.size()))
+                             .str("keys", key_list(unread, 12)));
+}
+
 }  // namespace
 
 Expected<Architecture> parse_hf_config(const json& config, const std::string& field) {
@@ -256,8 +309,14 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   JsonReader r(merged, nested ? field + ".text_config" : field);
   Architecture a;
 
-  a.model_type = r.string("model_type", "");
+  r.string("model_type", "");  // checked for its type; model_type_of reads it
   if (auto archs = r.string_list("architectures"); !archs.empty()) a.architecture = archs.front();
+  bool inferred = false;
+  a.model_type = model_type_of(merged, &inferred);
+  if (inferred)
+    a.warnings.push_back(Text(Msg::import_model_type_inferred)
+                             .str("model_type", a.model_type)
+                             .str("architecture", quoted_key(a.architecture)));
   std::string dtype = r.string("torch_dtype", "");
   if (dtype.empty()) dtype = r.string("dtype", "");
   if (dtype.empty() && config.contains("torch_dtype") && config["torch_dtype"].is_string())
@@ -265,7 +324,6 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   a.dtype = dtype.empty() ? "bfloat16" : dtype;
   bool known = false;
   const Family& fam = import::find_family(a.model_type, &known);
-  if (!known) a.warnings.push_back(Text(Msg::import_unknown_model_type).str("model_type", a.model_type.substr(0, 40)));
 
   if (auto e = read_dimensions(r, a)) return *e;
   adjust_ffn_width(r, a);
@@ -275,10 +333,14 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   if (auto e = import::read_layer_layout(r, merged, fam, a)) return *e;
   if (auto e = import::read_state_specs(r, merged, a)) return *e;
   if (auto e = read_quantization(merged, r, a)) return *e;
-  if (nested)
+  r.has("quantization_config");  // read above, or named by its own warning
+  if (nested) {
+    for (const char* key : {"text_config", "llm_config", "language_config", "vision_config"}) r.has(key);
     if (auto e = read_vision_tower(config, field, r, a)) return *e;
+  }
   if (!r.ok()) return r.error();
   if (auto e = check_plausible(a, field)) return *e;
+  note_what_was_read(merged, r, known, a);
   return a;
 }
 

@@ -1,5 +1,8 @@
 #include "families.hpp"
 
+#include <cctype>
+#include <string_view>
+
 namespace vramplan::import {
 namespace {
 
@@ -80,6 +83,30 @@ const Family& find_family(const std::string& model_type, bool* known) {
     }
   *known = false;
   return kGeneric;
+}
+
+namespace {
+
+std::string squashed(std::string_view s) {
+  std::string out;
+  for (char c : s)
+    if (c != '_' && c != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string model_type_of_class(const std::string& architecture) {
+  std::string_view name = architecture;
+  for (std::string_view suffix : {"ForConditionalGeneration", "ForCausalLM", "LMHeadModel", "Model"})
+    if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) {
+      name.remove_suffix(suffix.size());
+      break;
+    }
+  const std::string key = squashed(name);
+  for (const auto& f : kFamilies)
+    if (squashed(f.model_type) == key) return f.model_type;
+  return "";
 }
 
 }  // namespace vramplan::import

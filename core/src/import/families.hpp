@@ -55,4 +55,9 @@ struct Family {
 // The family of a model_type; a generic Llama-like row for types not in the table.
 const Family& find_family(const std::string& model_type, bool* known);
 
+// The model_type of the family whose HF class an `architectures` entry names ("Gemma2ForCausalLM" -> "gemma2"):
+// the class without its head suffix, compared with the model_type without underscores, dashes and case. Empty
+// when no row matches.
+std::string model_type_of_class(const std::string& architecture);
+
 }  // namespace vramplan::import

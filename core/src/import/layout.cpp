@@ -225,6 +225,8 @@ Status read_hybrid_layer_pattern(JsonReader& r, Architecture& a, const std::vect
   swa.heads = r.integer("swa_num_attention_heads", 0, 0, kMaxHeads);
   swa.kv_heads = r.integer("swa_num_key_value_heads", 0, 0, kMaxHeads);
   swa.head_dim = r.integer("swa_head_dim", 0, 0, 65536);
+  if (r.integer("swa_v_head_dim", a.v_head_dim, 1, 65536) != a.v_head_dim) r.not_modelled("swa_v_head_dim");
+  if (r.integer("attention_chunk_size", window, 0, kMaxContext) != window) r.not_modelled("attention_chunk_size");
   for (std::size_t i = 0; i < pattern.size(); ++i)
     if (pattern[i] == 1) {
       a.layers[i].attention = AttentionKind::sliding;
@@ -268,10 +270,12 @@ void apply_family_layout(JsonReader& r, const Family& fam, Architecture& a, I wi
     case SlidingLayout::every_layer:
     case SlidingLayout::opt_in: {
       const bool opt_in = fam.sliding == SlidingLayout::opt_in;
-      if (window <= 0 || !r.boolean("use_sliding_window", !opt_in)) break;
-      // Qwen: layers below max_window_layers keep full attention.
-      const I full_below = opt_in ? r.integer("max_window_layers", 0, 0, kMaxLayers) : 0;
-      for (I i = full_below; i < L; ++i) slide(i);
+      // Qwen: only with use_sliding_window, and layers below max_window_layers keep full attention.
+      const bool use_window = r.boolean("use_sliding_window", !opt_in);
+      const I full_below = r.integer("max_window_layers", 0, 0, kMaxLayers);
+      if (window <= 0 || !use_window) break;
+      if (!opt_in && full_below > 0) r.not_modelled("max_window_layers");
+      for (I i = opt_in ? full_below : 0; i < L; ++i) slide(i);
       break;
     }
   }
@@ -279,7 +283,7 @@ void apply_family_layout(JsonReader& r, const Family& fam, Architecture& a, I wi
 
 // Which mixer each layer has. Returns whether the schedule also fixed the MLP kinds (Nemotron-H, NAS).
 Expected<bool> read_mixers(JsonReader& r, const nlohmann::json& merged, const Family& fam, Architecture& a) {
-  const I window = r.integer("sliding_window", 0, 0, kMaxContext);
+  const I window = r.first_integer({"sliding_window", "sliding_window_size"}, 0, 0, kMaxContext);  // MiMo-V2: both
   if (a.is_mla())
     for (auto& l : a.layers) l.attention = AttentionKind::mla;
   if (fam.has(kParallelMamba))
@@ -490,6 +494,14 @@ Status read_layer_layout(JsonReader& r, const nlohmann::json& merged, const Fami
     return l.mlp == MlpKind::dense && a.mlp_width(l) == 0;
   });
   if (any_dense) return fail(r, "intermediate_size", "intermediate_size is required: some layers use a dense MLP");
+  // Learned sink logits: every attention layer of gpt-oss; MiMo-V2 says per kind of layer.
+  const bool swa_sinks = r.boolean("add_swa_attention_sink_bias", fam.has(kAttentionSinks));
+  const bool full_sinks = r.boolean("add_full_attention_sink_bias", fam.has(kAttentionSinks));
+  for (auto& l : a.layers)
+    if (l.attends()) l.sinks = l.attention == AttentionKind::sliding ? swa_sinks : full_sinks;
+  // Spelled twice: a per-layer list wins over the interval it repeats; a dense model's MLP-only list says nothing.
+  r.has("full_attention_interval");
+  r.has("mlp_only_layers");
   return std::nullopt;
 }
 

@@ -2,6 +2,9 @@
 // Private to the importer: the readers config.cpp chains, and the limits they check against.
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "families.hpp"
 #include "vramplan/api/json_read.hpp"
@@ -21,5 +24,7 @@ constexpr std::int64_t kMaxContext = std::int64_t{1} << 32;
 Status read_layer_layout(JsonReader& r, const nlohmann::json& merged, const Family& fam, Architecture& a);
 // The recurrent mixers' and the indexer's sizes, for the kinds the layout uses (layout.cpp).
 Status read_state_specs(JsonReader& r, const nlohmann::json& merged, Architecture& a);
+// The keys of `merged` neither read nor known to change nothing in memory (keys.cpp), in the config's order.
+std::vector<std::string> unread_keys(const nlohmann::json& merged, const std::set<std::string>& read);
 
 }  // namespace vramplan::import

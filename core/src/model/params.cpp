@@ -132,7 +132,7 @@ void add_attention(Builder& b, const Architecture& a, const LayerSpec& s, const 
       b.vec(p + "self_attn.k_norm.weight", "attn_k_norm", TensorClass::norm, hd);
     }
   }
-  if (a.attention_sinks > 0) b.vec(p + "self_attn.sinks", "attn_sinks", A, heads, Shard::column);
+  if (s.sinks) b.vec(p + "self_attn.sinks", "attn_sinks", A, heads, Shard::column);
 }
 
 // Gated DeltaNet (Qwen3-Next): fused q/k/v/z and b/a input projections, a depthwise conv, per-head decay

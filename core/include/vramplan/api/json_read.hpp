@@ -38,6 +38,8 @@ class JsonReader {
   bool ok() const { return !error_.has_value(); }
   const Error& error() const { return *error_; }
   const std::set<std::string>& keys_read() const { return read_; }  // every key asked about
+  // The key was looked at but its value is one the reader does not model: it stays among the keys not read.
+  void not_modelled(const char* key) { read_.erase(key); }
 
  private:
   const nlohmann::json& j_;

@@ -50,6 +50,7 @@ struct LayerSpec {
   bool linear_mixer = false;           // one hidden x hidden Linear in place of attention (NAS replace_with_linear)
   bool indexer = false;                // a sparse-attention indexer with its own key cache (DeepSeek-V3.2)
   std::int64_t compress_ratio = 0;     // compressed attention: one cached row per this many tokens
+  bool sinks = false;                  // a learned sink logit per query head (gpt-oss; MiMo-V2's sliding layers)
 
   bool moe() const { return mlp == MlpKind::moe; }
   bool attends() const { return attention != AttentionKind::none; }
@@ -58,7 +59,7 @@ struct LayerSpec {
     return attention == o.attention && window == o.window && state == o.state && mlp == o.mlp &&
            num_heads == o.num_heads && num_kv_heads == o.num_kv_heads && head_dim == o.head_dim &&
            intermediate_size == o.intermediate_size && kv_shared == o.kv_shared && linear_mixer == o.linear_mixer &&
-           indexer == o.indexer && compress_ratio == o.compress_ratio;
+           indexer == o.indexer && compress_ratio == o.compress_ratio && sinks == o.sinks;
   }
   bool operator!=(const LayerSpec& o) const { return !(*this == o); }
 };
@@ -164,7 +165,6 @@ struct Architecture {
   bool qk_norm_full = false;           // norm over the whole projection (OLMo 2) rather than per head
   int norms_per_layer = 2;             // Gemma 2/3 and GLM-4 have 4
   bool norm_bias = false;              // LayerNorm with bias instead of RMSNorm
-  std::int64_t attention_sinks = 0;    // gpt-oss learned sink logits per head
   bool attention_output_gate = false;  // q_proj also emits a sigmoid gate per head (Qwen3-Next)
 
   // Mixture of experts.
