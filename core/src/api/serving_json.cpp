@@ -197,6 +197,7 @@ json plan_result_json(const PlanResult& r, const PlanRequest& req) {
               {"cost_per_million_output_tokens",
                p.cost_per_million_output_tokens > 0 ? json(p.cost_per_million_output_tokens) : json(nullptr)},
               {"compute_path", to_string(p.compute_path)},
+              {"weight_only", p.weight_only},
               {"why", p.why},
               {"launch_command", p.launch_command}};
     if (!p.launch_note.empty()) j["launch_note"] = p.launch_note;

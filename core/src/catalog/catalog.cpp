@@ -67,8 +67,10 @@ std::vector<std::string> closest(const std::vector<Entry>& entries, const std::s
   return out;
 }
 
-const char* const kLinkNames[] = {"nvlink", "xgmi", "hccs", "metaxlink", "ethernet", "pcie", "none"};
-const char* const kBackendNames[] = {"cuda", "rocm", "metal", "cann", "synapse", "maca", "sycl"};
+const char* const kLinkNames[] = {"nvlink", "xgmi",     "hccs", "metaxlink", "mlulink",
+                                  "mtlink", "ethernet", "pcie", "none"};
+const char* const kBackendNames[] = {"cuda", "rocm", "metal", "cann", "synapse", "maca", "sycl", "bang", "musa"};
+const char* const kFp8PathNames[] = {"native", "weight-only", "none", "unknown"};
 
 template <class E, std::size_t N>
 bool parse_enum(const std::string& text, const char* const (&names)[N], E* out) {
@@ -84,6 +86,8 @@ bool parse_enum(const std::string& text, const char* const (&names)[N], E* out) 
 
 const char* to_string(Link link) { return kLinkNames[static_cast<int>(link)]; }
 const char* to_string(Backend backend) { return kBackendNames[static_cast<int>(backend)]; }
+const char* to_string(Fp8Path path) { return kFp8PathNames[static_cast<int>(path)]; }
+bool parse_fp8_path(const std::string& text, Fp8Path* out) { return parse_enum(text, kFp8PathNames, out); }
 bool parse_link(const std::string& text, Link* out) { return parse_enum(text, kLinkNames, out); }
 bool parse_backend(const std::string& text, Backend* out) { return parse_enum(text, kBackendNames, out); }
 

@@ -288,6 +288,14 @@ void rules_and_assumptions(const EstimateInput& in, EngineOutcome& eo, EstimateR
       {"include_vision_weights", in.include_vision_weights() ? "true" : "false",
        Text(Msg::assume_include_vision_weights)}};
   for (auto& a : eo.assumptions) r.assumptions.push_back(std::move(a));
+  // FP8 weights on a GPU without FP8 tensor cores: weight-only where the GPU's entry says an engine has the
+  // kernel, otherwise they do not run at all (data/gpus.json "fp8_path").
+  if (in.gpu.memory_bytes > 0 && in.weights.compute_path == ComputePath::fp8) {
+    if (in.gpu.fp8_path == Fp8Path::none)
+      r.warnings.push_back(Text(Msg::warn_fp8_unsupported).str("gpu", in.gpu.name).str("format", in.weights.id));
+    else if (in.gpu.fp8_path == Fp8Path::weight_only)
+      r.warnings.push_back(Text(Msg::warn_fp8_weight_only).str("gpu", in.gpu.name).str("format", in.weights.id));
+  }
   const I max_pos = in.arch.max_position_embeddings;
   if (in.context_tokens > max_pos && max_pos > 0)
     r.warnings.push_back(

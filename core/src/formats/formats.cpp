@@ -118,6 +118,21 @@ bool quantizable(const TensorGroup& g, const WeightFormat& fmt) {
 
 }  // namespace
 
+FormatSupport format_support(const WeightFormat& f, const GpuEntry& g) {
+  switch (f.compute_path) {
+    case ComputePath::bf16:
+      return FormatSupport::native;
+    case ComputePath::fp8:
+      if (!g.runs_fp8_weights()) return FormatSupport::unsupported;
+      return g.has_fp8() ? FormatSupport::native : FormatSupport::weight_only;
+    case ComputePath::int8:
+      return g.has_int8() ? FormatSupport::native : FormatSupport::weight_only;
+    case ComputePath::fp4:
+      return g.has_fp4() ? FormatSupport::native : FormatSupport::weight_only;
+  }
+  return FormatSupport::native;
+}
+
 const char* to_string(ComputePath path) {
   switch (path) {
     case ComputePath::bf16:

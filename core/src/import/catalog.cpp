@@ -38,11 +38,18 @@ Expected<GpuEntry> parse_gpu_entry(const nlohmann::json& j, const std::string& f
   const std::string link = r.string("link", "pcie");
   if (r.ok() && !parse_link(link, &g.link))
     r.fail(ErrorCode::invalid_field, r.field("link"),
-           "link must be one of nvlink, xgmi, hccs, metaxlink, ethernet, pcie, none; got '" + link.substr(0, 40) + "'");
+           "link must be one of nvlink, xgmi, hccs, metaxlink, mlulink, mtlink, ethernet, pcie, none; got '" +
+               link.substr(0, 40) + "'");
   const std::string backend = r.string("backend", "cuda");
   if (r.ok() && !parse_backend(backend, &g.backend))
     r.fail(ErrorCode::invalid_field, r.field("backend"),
-           "backend must be one of cuda, rocm, metal, cann, synapse, maca, sycl; got '" + backend.substr(0, 40) + "'");
+           "backend must be one of cuda, rocm, metal, cann, synapse, maca, sycl, bang, musa; got '" +
+               backend.substr(0, 40) + "'");
+  // An entry that gives an FP8 figure has FP8 tensor cores; otherwise only "fp8_path" says what FP8 weights do.
+  const std::string fp8_path = r.string("fp8_path", g.fp8_flops > 0 ? "native" : "unknown");
+  if (r.ok() && !parse_fp8_path(fp8_path, &g.fp8_path))
+    r.fail(ErrorCode::invalid_field, r.field("fp8_path"),
+           "fp8_path must be one of native, weight-only, none, unknown; got '" + fp8_path.substr(0, 40) + "'");
   g.unified_memory = r.boolean("unified_memory", false);
   g.gpus_per_node = static_cast<int>(r.integer("gpus_per_node", 8, 1, 1024));
   g.price_per_hour = r.number("price_usd_per_hour", 0, 0, 1e6);

@@ -62,13 +62,14 @@ EstimateInput with_kv(const EstimateInput& in, const KvDtype& k) {
   return e;
 }
 
-// The engine's formats best first, none above the checkpoint's own precision.
+// The engine's formats best first, none above the checkpoint's own precision and none the GPU cannot run.
 std::vector<WeightFormat> format_ladder(const EstimateInput& in) {
   const int native_bits = native_weight_format(in.arch).data_bits;
   std::vector<WeightFormat> out;
   for (const auto& id : in.engine->format_list()) {
     auto f = find_weight_format(id, "weights");
-    if (f && f->data_bits <= native_bits) out.push_back(f.value());
+    if (f && f->data_bits <= native_bits && format_support(f.value(), in.gpu) != FormatSupport::unsupported)
+      out.push_back(f.value());
   }
   return out;
 }
@@ -125,6 +126,7 @@ void min_gpus(const EstimateInput& in, const Catalog& catalog, FitResult& out) {
     if (auto r = estimate(e)) weight_bytes = r->weight_bytes;
   }
   for (const auto& g : catalog.gpus) {
+    if (format_support(in.weights, g) == FormatSupport::unsupported) continue;  // e.g. FP8 on Ascend 910B
     for (I count : {1, 2, 4, 8, 16, 32, 64}) {
       if (weight_bytes / count > g.capacity_bytes()) continue;  // the weights alone do not fit
       EstimateInput e = in;
@@ -157,7 +159,10 @@ void suggestions(const EstimateInput& in, FitResult& out) {
     if (f.data_bits >= in.weights.data_bits) continue;
     if ((f.data_bits == 8 && !eight) || (f.data_bits == 4 && !four)) {
       (f.data_bits == 8 ? eight : four) = true;
-      add("weights", f.id, with_weights(in, f), Text(Msg::fit_change_weights).str("format", f.id));
+      // Say so where the GPU's entry states that FP8 runs weight-only (A100: vLLM's FP8 Marlin kernel).
+      const bool weight_only = f.compute_path == ComputePath::fp8 && in.gpu.fp8_path == Fp8Path::weight_only;
+      add("weights", f.id, with_weights(in, f),
+          Text(weight_only ? Msg::fit_change_weights_weight_only : Msg::fit_change_weights).str("format", f.id));
     }
   }
   if (kv_bits(in.kv) > 8)

@@ -354,6 +354,7 @@ class Search {
     p.cost_per_hour = cost;
     p.cost_per_million_output_tokens = cost > 0 && tokens_per_hour > 0 ? cost / tokens_per_hour * 1e6 : 0.0;
     p.compute_path = model.compute_path;
+    p.weight_only = f.compute_path != ComputePath::bf16 && format_support(f, g) == FormatSupport::weight_only;
     p.why = best.slo ? Text(Msg::plan_meets)
                            .text("ttft", ms(best.lat.ttft_s))
                            .text("tpot", ms(best.lat.tpot_s))
@@ -449,8 +450,13 @@ Expected<PlanResult> plan(const PlanRequest& request) {
       for (const auto& f : req.formats) search.reject(g, 0, f, Text(Msg::plan_reject_no_perf_figures));
       continue;
     }
-    for (const auto& f : req.formats)
+    for (const auto& f : req.formats) {
+      if (format_support(f, g) == FormatSupport::unsupported) {
+        search.reject(g, 0, f, Text(Msg::plan_reject_no_fp8).str("gpu", g.name));
+        continue;
+      }
       for (const auto& kv : req.kvs) search.family(g, f, kv);
+    }
   }
   rank(out, req.workload.output);
   out.concurrency = static_cast<double>(req.workload.concurrency);

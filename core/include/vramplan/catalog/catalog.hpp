@@ -24,13 +24,19 @@ struct ModelEntry {
 };
 
 // How the GPUs of one node are linked (data/gpus.json "link").
-enum class Link { nvlink, xgmi, hccs, metaxlink, ethernet, pcie, none };
+enum class Link { nvlink, xgmi, hccs, metaxlink, mlulink, mtlink, ethernet, pcie, none };
 // The software stack engines run on (data/gpus.json "backend").
-enum class Backend { cuda, rocm, metal, cann, synapse, maca, sycl };
+enum class Backend { cuda, rocm, metal, cann, synapse, maca, sycl, bang, musa };
+// How FP8 checkpoints run on a GPU (data/gpus.json "fp8_path"): on FP8 tensor cores, weight-only (the engine
+// dequantises FP8 weights to 16-bit inside the matmul: vLLM's FP8 Marlin kernel on CUDA compute capability
+// 8.0-8.8), not at all, or not established (inline GPUs that state no FP8 figure).
+enum class Fp8Path { native, weight_only, none, unknown };
 const char* to_string(Link link);
 const char* to_string(Backend backend);
+const char* to_string(Fp8Path path);
 bool parse_link(const std::string& text, Link* out);
 bool parse_backend(const std::string& text, Backend* out);
+bool parse_fp8_path(const std::string& text, Fp8Path* out);
 
 struct GpuEntry {
   std::string id;  // lower-case slug
@@ -50,6 +56,7 @@ struct GpuEntry {
   std::string interconnect;             // prose for people; `link` is what the code reads
   Link link = Link::pcie;
   Backend backend = Backend::cuda;
+  Fp8Path fp8_path = Fp8Path::unknown;
   bool unified_memory = false;  // the GPU shares the host's memory (Apple silicon, GH200's Grace side aside)
   int gpus_per_node = 8;
   double price_per_hour = 0;  // indicative, USD; 0 = unknown
@@ -57,6 +64,8 @@ struct GpuEntry {
 
   // A scale-up fabric (NVLink, Infinity Fabric, HCCS): all-reduces pay NVLink-class latency.
   bool scale_up_link() const { return link == Link::nvlink || link == Link::xgmi || link == Link::hccs; }
+  // FP8 checkpoints load and run here (natively or weight-only); false only where the entry says they do not.
+  bool runs_fp8_weights() const { return fp8_path != Fp8Path::none; }
   // Which tensor-core paths the GPU has: a published dense figure for that number format.
   bool has_fp8() const { return fp8_flops > 0; }
   bool has_int8() const { return int8_ops > 0; }

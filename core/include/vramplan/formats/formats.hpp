@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "vramplan/catalog/catalog.hpp"
 #include "vramplan/common/error.hpp"
 #include "vramplan/model/architecture.hpp"
 #include "vramplan/model/params.hpp"
@@ -43,6 +44,11 @@ struct WeightFormat {
   std::string gguf_ftype;                          // for gguf: "Q4_K_M", "Q8_0" ...
   std::vector<std::string> modules_not_converted;  // from the checkpoint's quantization_config
 };
+
+// How a format's matmuls run on one GPU: on the format's own tensor-core path, weight-only (dequantised to
+// 16 bits in the matmul), or not at all (FP8 on a GPU whose entry says fp8_path "none", e.g. Ascend 910B).
+enum class FormatSupport { native, weight_only, unsupported };
+FormatSupport format_support(const WeightFormat& format, const GpuEntry& gpu);
 
 // Looks a format id up (case-insensitive; accepts aliases such as "float16", "int4", "q4_k_m").
 Expected<WeightFormat> find_weight_format(const std::string& id, const std::string& field);

@@ -51,6 +51,7 @@ struct DeploymentPlan {
   double cost_per_hour = 0;                   // 0: unknown
   double cost_per_million_output_tokens = 0;  // 0: unknown
   ComputePath compute_path = ComputePath::bf16;
+  bool weight_only = false;  // a low-precision format run dequantised to 16 bits (FP8 on A100, NVFP4 before Blackwell)
   Text why;
   std::string launch_command;  // "" when the engine has no launcher for this shape (launch_note says why)
   Text launch_note;

@@ -58,6 +58,8 @@ std::string backend_prefix(const GpuEntry& g) {
       return "CANN";
     case Backend::sycl:
       return "SYCL";
+    case Backend::musa:
+      return "MUSA";
     default:
       return "GPU";
   }
