@@ -9,6 +9,7 @@
 #include <set>
 
 #include "readers.hpp"
+#include "vision.hpp"
 
 namespace vramplan {
 namespace {
@@ -215,6 +216,9 @@ Status read_quantization(const json& merged, const JsonReader& r, Architecture& 
 // The vision tower of a multimodal checkpoint (counted for the checkpoint total).
 Status read_vision_tower(const json& config, const std::string& field, JsonReader& r, Architecture& a) {
   if (!config.contains("vision_config") || !config["vision_config"].is_object()) return std::nullopt;
+  bool handled = false;
+  if (auto e = import::read_vision_family(config, field, a, &handled)) return *e;
+  if (handled) return std::nullopt;
   JsonReader v(config["vision_config"], field + ".vision_config");
   const std::string vtype = v.string("model_type", "");
   auto& vs = a.vision;
@@ -225,8 +229,12 @@ Status read_vision_tower(const json& config, const std::string& field, JsonReade
   else if (vtype == "llama4_vision_model")
     vs.kind = "llama4";
   if (vs.kind.empty()) {
-    if (!vtype.empty())
-      a.warnings.push_back(Text(Msg::import_vision_not_counted).str("vision_type", vtype.substr(0, 40)));
+    // Never silent: a vision_config without its own model_type (Kimi-K2.5) is named by the checkpoint's.
+    const auto top = config.find("model_type");
+    const std::string named = !vtype.empty()                            ? vtype
+                              : top != config.end() && top->is_string() ? top->get<std::string>()
+                                                                        : "";
+    a.warnings.push_back(Text(Msg::import_vision_not_counted).str("vision_type", named.substr(0, 40)));
     return std::nullopt;
   }
   vs.hidden_size = v.integer("hidden_size", 0, 1, kMaxDim, true);
@@ -334,10 +342,8 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   if (auto e = import::read_state_specs(r, merged, a)) return *e;
   if (auto e = read_quantization(merged, r, a)) return *e;
   r.has("quantization_config");  // read above, or named by its own warning
-  if (nested) {
-    for (const char* key : {"text_config", "llm_config", "language_config", "vision_config"}) r.has(key);
-    if (auto e = read_vision_tower(config, field, r, a)) return *e;
-  }
+  for (const char* key : {"text_config", "llm_config", "language_config", "vision_config"}) r.has(key);
+  if (auto e = read_vision_tower(config, field, r, a)) return *e;  // flat VL configs (Qwen2.5-VL) too
   if (!r.ok()) return r.error();
   if (auto e = check_plausible(a, field)) return *e;
   note_what_was_read(merged, r, known, a);

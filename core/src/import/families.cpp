@@ -69,6 +69,11 @@ const Family kFamilies[] = {
     {"minimax_m2", kQkNorm | kQkNormFull, 2, RC::never, SL::every_layer, nullptr},
     {"mimo_v2_flash", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
     {"mllama_text_model", 0, 2, RC::never, SL::every_layer, nullptr},
+    // Text models of vision-language checkpoints (their towers: import/vision.cpp).
+    {"qwen2_5_vl", kQkvBias | kONeverBiased, 2, RC::never, SL::opt_in, nullptr},
+    {"qwen2_5_vl_text", kQkvBias | kONeverBiased, 2, RC::never, SL::opt_in, nullptr},
+    {"glm4v_text", kQkvBias | kONeverBiased, 4, RC::never, SL::every_layer, nullptr},
+    {"glm4v_moe_text", kQkvBias | kONeverBiased, 2, RC::always, SL::every_layer, nullptr},
 };
 
 const Family kGeneric{"", 0, 2, RC::never, SL::every_layer, nullptr};

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "vision.hpp"
+
 namespace vramplan {
 
 const char* to_string(TensorClass cls) {
@@ -328,7 +330,7 @@ void add_layer(Builder& b, const Architecture& a, const LayerSpec& s, const std:
 // Vision towers of multimodal checkpoints, so totals match the official safetensors counts.
 void add_vision(Builder& b, const Architecture& a) {
   const auto& v = a.vision;
-  if (v.num_layers <= 0) return;
+  if (v.num_layers <= 0 || vision::append_tower(a, b.out)) return;
   const auto C = TensorClass::vision;
   const auto R = Shard::replicated;
   const I d = v.hidden_size, f = v.intermediate_size, L = v.num_layers;

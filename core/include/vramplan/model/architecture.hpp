@@ -126,7 +126,7 @@ struct QuantizationConfig {
 
 // A vision tower of a multimodal checkpoint (counted so totals match the official safetensors).
 struct VisionTowerSpec {
-  std::string kind;  // "siglip" (Gemma 3), "pixtral" (Mistral 3), "llama4"
+  std::string kind;  // "siglip" (Gemma 3), "pixtral" (Mistral 3), "llama4", or a kind of vision.cpp
   std::int64_t hidden_size = 0;
   std::int64_t intermediate_size = 0;
   std::int64_t num_layers = 0;
@@ -138,6 +138,14 @@ struct VisionTowerSpec {
   std::int64_t projector_inner = 0;    // Llama 4: projector_input_dim / vision_output_dim
   std::int64_t spatial_merge = 1;      // Pixtral patch merger (2 x 2 patches -> 1)
   std::int64_t pixel_shuffle_dim = 0;  // Llama 4: hidden / pixel_shuffle_ratio^2
+  // The towers of vision.cpp (Qwen2.5-VL, Qwen3-VL/3.5, GLM-4V, MoonViT, InternViT) also read these.
+  std::int64_t temporal_patch = 1;     // Conv3d patch embedding over this many frames
+  std::int64_t positions = 0;          // learned position-embedding rows (0: none, RoPE only)
+  std::int64_t deepstack_mergers = 0;  // Qwen3-VL: extra patch mergers feeding decoder layers
+  bool qkv_bias = true;
+  bool qk_norm = false;      // InternViT (InternVL3 6B tower)
+  bool layer_scale = false;  // InternViT lambda_1 / lambda_2
+  bool post_norm = true;     // a final norm after the blocks (InternViT: absent with mean pooling)
 };
 
 struct Architecture {

@@ -1,0 +1,105 @@
+// Vision towers and projectors of multimodal checkpoints: each fixture is a config.json as its model
+// repository publishes it (tests/fixtures/vision/SOURCES.md says where each was read), and the expected total
+// is the official safetensors count, read from sources independent of this program.
+#include <fstream>
+#include <string>
+
+#include "catch.hpp"
+#include "support.hpp"
+#include "vramplan/import/config.hpp"
+#include "vramplan/model/params.hpp"
+
+using vt::json;
+
+namespace {
+
+json fixture(const std::string& name) {
+  std::ifstream f(std::string(VRAMPLAN_SOURCE_DIR) + "/tests/fixtures/vision/" + name);
+  REQUIRE(f.good());
+  return json::parse(f);
+}
+
+vramplan::ParamCount count(const json& config) {
+  auto a = vramplan::parse_hf_config(config, "config");
+  REQUIRE(a.ok());
+  for (const auto& w : a->warnings) CHECK(w.id != vramplan::Msg::import_vision_not_counted);
+  return vramplan::count_params(vramplan::enumerate_tensors(a.value()));
+}
+
+struct Row {
+  const char* file;
+  std::int64_t total;   // official checkpoint total (text + vision + MTP where the checkpoint has them)
+  std::int64_t vision;  // tower + projector where a source publishes it separately, else 0
+  const char* source;
+};
+
+const Row kRows[] = {
+    {"qwen2.5-vl-7b-instruct.json", 8292166656, 676550144,
+     "HF numParameters 8292166656 for Qwen/Qwen2.5-VL-7B-Instruct (HF collection page JSON, code-index id "
+     "33908990598; also a model registry 'parameter_count': 8292166656, id 65807199369); a fine-tuning script's "
+     "printout 'visual 676550144, text 7615616512' after freezing model.visual (id 49095663873)"},
+    {"qwen3-vl-8b-instruct.json", 8767123696, 0,
+     "HF API for Qwen/Qwen3-VL-8B-Instruct @0c351dd0: safetensors {BF16: 8767123696, total: 8767123696} (quoted "
+     "in a public verification report, code-index id 62872967919); several scripts assert "
+     "sum(p.numel()) == 8767123696 for the loaded model (e.g. id 71074644927)"},
+    {"qwen3.5-27b.json", 27781427952, 0,
+     "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals): "
+     "27781427952 for Qwen/Qwen3.8-27B, a qwen3_5 checkpoint whose listed text config equals this one (hidden "
+     "5120, 64 layers 3:1 linear/full, 24/4 heads, head_dim 256, 16/48 linear heads, intermediate 17408, vocab "
+     "248320); the HF page shows it rounded ('28B params'). Includes the tower and the MTP layer."},
+};
+
+}  // namespace
+
+TEST_CASE("vision: multimodal checkpoints match their official totals", "[params][vision]") {
+  for (const auto& row : kRows) {
+    CAPTURE(row.file, row.source);
+    const auto c = count(fixture(row.file));
+    CHECK(c.total == row.total);
+    if (row.vision > 0) CHECK(c.per_class[static_cast<int>(vramplan::TensorClass::vision)] == row.vision);
+  }
+}
+
+TEST_CASE("vision: the tower is not read when generating a token", "[params][vision]") {
+  const auto c = count(fixture("qwen3-vl-8b-instruct.json"));
+  const std::int64_t vision = c.per_class[static_cast<int>(vramplan::TensorClass::vision)];
+  CHECK(vision > 0);
+  CHECK(c.active == c.total - vision);
+}
+
+TEST_CASE("vision: Kimi-K2.5's MoonViT, from its vision_config keys", "[params][vision]") {
+  // Closed form from the repository's modeling_kimi_k25.py (MoonViT3dPretrainedModel + patchmerger projector):
+  // Conv2d patch embedding with bias, a 64 x 64 x d position table, 27 blocks (2 LayerNorms, wqkv and wo with
+  // biases, fc0 / fc1 with biases), a final LayerNorm; projector LayerNorm(d), Linear(4d, 4d), Linear(4d, 7168).
+  const std::int64_t d = 1152, f = 4304, L = 27, p = 14, text = 7168, m = 4 * d;
+  const std::int64_t block = 4 * d + (3 * d * d + 3 * d) + (d * d + d) + (f * d + f) + (d * f + d);
+  const std::int64_t tower = (3 * p * p * d + d) + 64 * 64 * d + L * block + 2 * d;
+  const std::int64_t projector = 2 * d + (m * m + m) + (m * text + text);
+  json text_config = {{"model_type", "kimi_k2"}, {"hidden_size", 64},        {"intermediate_size", 128},
+                      {"num_hidden_layers", 1},  {"num_attention_heads", 4}, {"vocab_size", 100}};
+  json vision = {{"patch_size", 14},          {"init_pos_emb_height", 64},
+                 {"init_pos_emb_width", 64},  {"merge_kernel_size", {2, 2}},
+                 {"vt_hidden_size", d},       {"vt_intermediate_size", f},
+                 {"vt_num_hidden_layers", L}, {"vt_num_attention_heads", 16},
+                 {"text_hidden_size", text}};
+  json with = {{"model_type", "kimi_k25"}, {"text_config", text_config}, {"vision_config", vision}};
+  json without = {{"model_type", "kimi_k25"}, {"text_config", text_config}};
+  CHECK(count(with).total - count(without).total == tower + projector);
+}
+
+TEST_CASE("vision: a tower the tool does not model is named in a warning", "[params][vision]") {
+  // Kimi-K2.5's vision_config has no model_type of its own: the warning names the checkpoint's.
+  json text_config = {{"model_type", "llama"},  {"hidden_size", 64},        {"intermediate_size", 128},
+                      {"num_hidden_layers", 1}, {"num_attention_heads", 4}, {"vocab_size", 100}};
+  json config = {{"model_type", "some_vlm"}, {"text_config", text_config}, {"vision_config", {{"hidden_size", 32}}}};
+  auto a = vramplan::parse_hf_config(config, "config");
+  REQUIRE(a.ok());
+  bool warned = false;
+  for (const auto& w : a->warnings)
+    if (w.id == vramplan::Msg::import_vision_not_counted) {
+      warned = true;
+      REQUIRE(w.find("vision_type") != nullptr);
+      CHECK(w.find("vision_type")->s == "some_vlm");
+    }
+  CHECK(warned);
+}
