@@ -21,5 +21,7 @@ constexpr std::int64_t kMaxContext = std::int64_t{1} << 32;
 Status read_layer_layout(JsonReader& r, const nlohmann::json& merged, const Family& fam, Architecture& a);
 // The recurrent mixers' and the indexer's sizes, for the kinds the layout uses (layout.cpp).
 Status read_state_specs(JsonReader& r, const nlohmann::json& merged, Architecture& a);
+// The checkpoint's quantisation, every method's keys (quantization.cpp).
+Status read_quantization(const nlohmann::json& merged, const JsonReader& r, Architecture& a);
 
 }  // namespace vramplan::import
