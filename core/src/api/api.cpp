@@ -134,8 +134,10 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   if (!req.is_object())
     return make_error(ErrorCode::invalid_json, "",
                       "the request must be a JSON object, got " + describe_json_value(req));
-  warn_unknown_keys(req, {"model", "weights", "kv_cache_dtype", "engine", "engine_options", "workload", "hardware"}, "",
-                    warnings);
+  warn_unknown_keys(req,
+                    {"model", "weights", "kv_cache_dtype", "engine", "engine_options", "workload", "hardware",
+                     "keep_checkpoint_exclusions"},
+                    "", warnings);
   EstimateInput in;
 
   // Model: a catalog id/alias or an inline config.json.
@@ -180,8 +182,20 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
     auto f = find_weight_format(weights, "weights");
     if (!f) return f.error();
     in.weights = f.value();
-    // A checkpoint already in this format keeps its own exemptions (gpt-oss: attention stays BF16).
-    if (in.weights.id == native_weight_format(in.arch).id) in.weights = native_weight_format(in.arch);
+    // A checkpoint already in this format keeps its own description; another format keeps the checkpoint's
+    // exclusions (its 16-bit modules stay 16-bit) unless the request says otherwise.
+    const WeightFormat native = native_weight_format(in.arch);
+    const bool keep = top.boolean("keep_checkpoint_exclusions", true);
+    if (!top.ok()) return top.error();
+    if (in.weights.id == native.id) {
+      in.weights = native;
+    } else if (keep && native.checkpoint) {
+      in.weights = with_checkpoint_exclusions(in.weights, native);
+      if (in.weights.checkpoint)
+        if (warnings)
+          warnings->push_back(
+              Text(Msg::quant_exclusions_kept).str("format", in.weights.id).str("method", in.arch.quant.method));
+    }
   }
   auto kvd = find_kv_dtype(kv, in.arch, "kv_cache_dtype");
   if (!kvd) return kvd.error();
@@ -191,6 +205,19 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
     return make_error(ErrorCode::unsupported, "engine",
                       "engine '" + engine_id.substr(0, 40) + "' has no profile; use one of " + engine_ids_text());
   in.engine = engine;
+  // vLLM resolves kv_cache_dtype "auto" to the checkpoint's declared KV scheme where its loader reads one
+  // (vllm/utils/torch_utils.py resolve_kv_cache_dtype_string / get_kv_cache_quant_algo_string: ModelOpt's
+  // kv_cache_quant_algo); every other engine and method keeps the model's dtype.
+  if ((kv == "auto" || kv.empty()) && in.arch.quant.kv_cache_auto && !in.arch.quant.kv_cache_dtype.empty() &&
+      std::string(engine->id) == "vllm") {
+    auto declared = find_kv_dtype(in.arch.quant.kv_cache_dtype, in.arch, "kv_cache_dtype");
+    if (declared) {
+      in.kv = declared.value();
+      if (warnings)
+        warnings->push_back(
+            Text(Msg::quant_kv_auto_from_checkpoint).str("dtype", in.kv.id).str("engine", engine->name));
+    }
+  }
 
   // Workload.
   if (req.contains("workload") && !req["workload"].is_null()) {

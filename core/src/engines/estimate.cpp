@@ -106,7 +106,14 @@ void count_parameters(const EstimateInput& in, const std::vector<TensorGroup>& t
 // Where the bytes go beyond the nominal "parameters x bits": 16-bit tensors and quantisation metadata.
 struct Nominal {
   double nominal = 0, kept_16bit_extra = 0, metadata = 0;
+  std::vector<TensorClass> kept;  // classes with tensors left in 16 bits (the explanation names these)
 };
+
+std::vector<Text> kept_labels(const Nominal& n) {
+  std::vector<Text> out;
+  for (TensorClass c : n.kept) out.push_back(Text(tensor_class_label(c)));
+  return out;
+}
 
 Text weights_text(const EstimateInput& in, const EstimateResult& r, const Nominal& n) {
   std::vector<Text> classes;
@@ -123,6 +130,7 @@ Text weights_text(const EstimateInput& in, const EstimateResult& r, const Nomina
                           .integer("bits", in.weights.data_bits)
                           .integer("nominal", static_cast<I>(n.nominal))
                           .integer("kept", static_cast<I>(n.kept_16bit_extra))
+                          .list("kept_classes", kept_labels(n))
                           .integer("metadata", static_cast<I>(n.metadata)));
   return t;
 }
@@ -140,8 +148,14 @@ std::vector<I> split_weights(const EstimateInput& in, const std::vector<TensorGr
     const TensorBytes whole = tensor_bytes(in.weights, g, a);
     const double nominal_part = static_cast<double>(g.total_params()) * in.weights.data_bits / 8.0;
     n.nominal += nominal_part;
-    (whole.quantized ? n.metadata : n.kept_16bit_extra) += static_cast<double>(whole.bytes) - nominal_part;
     const TensorClass cls = g.mtp ? TensorClass::mtp : g.cls;
+    // The part left in 16 bits (a whole group, or some layers of it) is "kept"; the rest beyond nominal is metadata.
+    const double kept_nominal = static_cast<double>(whole.kept_params) * in.weights.data_bits / 8.0;
+    n.kept_16bit_extra += static_cast<double>(whole.kept_bytes) - kept_nominal;
+    n.metadata += static_cast<double>(whole.bytes - whole.kept_bytes) - (nominal_part - kept_nominal);
+    if (static_cast<double>(whole.kept_bytes) > kept_nominal &&
+        std::find(n.kept.begin(), n.kept.end(), cls) == n.kept.end())
+      n.kept.push_back(cls);
     auto& cb = by_class[static_cast<int>(cls)];
     cb.cls = cls;
     cb.params += g.total_params();

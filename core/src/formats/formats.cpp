@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 #include "vramplan/common/strings.hpp"
 #include "vramplan/formats/gguf.hpp"
+#include "vramplan/formats/quantization.hpp"
 
 namespace vramplan {
 namespace {
@@ -94,26 +96,18 @@ const Alias kAliases[] = {
     {"bnb-4bit", "nf4"},   {"qlora", "nf4-dq"},   {"fp8-block128", "fp8-block"},
 };
 
-bool quantizable(const TensorGroup& g, const WeightFormat& fmt) {
+// Without a checkpoint's own description: every attention, MLP and expert matrix is quantised.
+bool quantizable(const TensorGroup& g) {
   if (!g.matrix) return false;
   switch (g.cls) {
     case TensorClass::attention:
     case TensorClass::mlp:
     case TensorClass::experts:
     case TensorClass::shared_experts:
-      break;
+      return true;
     default:
       return false;  // embeddings, lm_head, router, norms and vision towers stay 16-bit
   }
-  for (const auto& m : fmt.modules_not_converted) {
-    // Checkpoint module patterns like "model.layers.*.self_attn" or "model.layers.*.mlp.router".
-    std::string key = m;
-    auto star = key.rfind('*');
-    if (star != std::string::npos) key = key.substr(star + 1);
-    if (!key.empty() && key.front() == '.') key.erase(0, 1);
-    if (!key.empty() && g.name.find(key) != std::string::npos) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -183,33 +177,83 @@ Expected<WeightFormat> find_weight_format(const std::string& id_in, const std::s
 
 WeightFormat native_weight_format(const Architecture& arch) {
   const auto& q = arch.quant;
+  const WeightFormat plain = *find_weight_format(arch.dtype == "float32"   ? "fp32"
+                                                 : arch.dtype == "float16" ? "fp16"
+                                                                           : "bf16",
+                                                 "");
+  if (q.schemes.empty()) return plain;  // unquantised, or a method the importer could not model (it warned)
+  WeightFormat f = scheme_format(q.schemes.front(), q.method);
+  f.checkpoint = std::make_shared<QuantizationConfig>(q);
+  for (const auto& s : q.schemes) f.scheme_formats.push_back(scheme_format(s, q.method));
+  return f;
+}
+
+WeightFormat scheme_format(const QuantScheme& s, const std::string& method) {
   WeightFormat f;
-  if (q.method == "fp8") {
-    f = *find_weight_format(q.block_rows > 0 ? "fp8-block" : "fp8", "");
-    if (q.block_rows > 0) {
-      f.block_rows = q.block_rows;
-      f.block_cols = q.block_cols;
+  const std::string bits = std::to_string(s.bits);
+  switch (s.storage) {
+    case QuantStorage::int_grouped: {
+      f = *find_weight_format(method == "awq" ? "awq-int4" : "gptq-int4", "");
+      f.data_bits = s.bits;
+      f.bits_per_weight = s.bits;
+      f.group_size = s.group_size > 0 ? s.group_size : 0;
+      f.zero_points = !s.symmetric;
+      f.act_order_index = s.act_order_index;
+      const std::string g = f.group_size > 0 ? " g" + std::to_string(f.group_size) : " per-channel";
+      if (method == "gptq" || method == "awq") {
+        f.id = method + "-int" + bits;
+        f.label = (method == "gptq" ? "GPTQ INT" : "AWQ INT") + bits + g;
+      } else {
+        // compressed-tensors pack-quantized: int32-packed values, a 16-bit scale per group, zero points only
+        // when asymmetric, and a weight_shape tensor (2 x int64) per module (CompressedTensorsWNA16).
+        f.id = "int" + bits + (f.group_size > 0 ? "-g" + std::to_string(f.group_size) : "-channel");
+        f.label = "INT" + bits + g + (s.symmetric ? " symmetric" : "") + " (" + method + ")";
+        f.tensor_extra_bytes = 16;
+      }
+      break;
     }
-  } else if (q.method == "gptq" || q.method == "awq") {
-    const int bits = q.bits > 0 ? q.bits : 4;
-    auto found = find_weight_format(q.method + "-int" + std::to_string(bits), "");
-    f = found ? *found : *find_weight_format("gptq-int4", "");
-    if (!found) f.data_bits = bits, f.bits_per_weight = bits;
-    if (q.group_size != 0) f.group_size = q.group_size;
-    f.label = (q.method == "gptq" ? "GPTQ INT" : "AWQ INT") + std::to_string(bits) +
-              (f.group_size > 0 ? " g" + std::to_string(f.group_size) : " per-channel");
-  } else if (q.method == "mxfp4") {
-    f = *find_weight_format("mxfp4", "");
-  } else if (q.method == "bitsandbytes") {
-    f = *find_weight_format("nf4", "");
-  } else if (arch.dtype == "float32") {
-    f = *find_weight_format("fp32", "");
-  } else if (arch.dtype == "float16") {
-    f = *find_weight_format("fp16", "");
-  } else {
-    f = *find_weight_format("bf16", "");
+    case QuantStorage::int8_channel:
+    case QuantStorage::int8_bnb:
+      f = *find_weight_format("int8", "");
+      if (s.storage == QuantStorage::int8_bnb) f.id = "bnb-int8", f.label = "bitsandbytes LLM.int8()";
+      break;
+    case QuantStorage::fp8:
+      f = *find_weight_format(s.block_rows > 0 ? "fp8-block" : "fp8", "");
+      if (s.block_rows > 0) {
+        f.block_rows = s.block_rows;
+        f.block_cols = s.block_cols;
+        if (s.block_rows != 128 || s.block_cols != 128) {
+          f.id = "fp8-block" + std::to_string(s.block_rows) + "x" + std::to_string(s.block_cols);
+          f.label =
+              "FP8 (E4M3, " + std::to_string(s.block_rows) + "x" + std::to_string(s.block_cols) + " block scales)";
+        }
+      } else if (s.per_channel) {
+        f.per_channel = true;
+        f.id = "fp8-channel";
+        f.label = "FP8 (E4M3, per-channel scale)";
+      }
+      break;
+    case QuantStorage::nvfp4:
+      f = *find_weight_format("nvfp4", "");
+      break;
+    case QuantStorage::mxfp4:
+      f = *find_weight_format("mxfp4", "");
+      break;
+    case QuantStorage::nf4:
+      f = *find_weight_format(s.double_quant ? "nf4-dq" : "nf4", "");
+      break;
   }
-  f.modules_not_converted = q.modules_not_converted;
+  return f;
+}
+
+WeightFormat with_checkpoint_exclusions(const WeightFormat& chosen, const WeightFormat& native) {
+  if (!native.checkpoint || chosen.kind == FormatKind::plain || chosen.kind == FormatKind::gguf) return chosen;
+  WeightFormat f = chosen;
+  auto q = std::make_shared<QuantizationConfig>(*native.checkpoint);
+  q->only_experts = false;  // a property of the method (vLLM's MXFP4 linear layers), not of the checkpoint
+  f.checkpoint = q;
+  f.scheme_formats.assign(q->schemes.size(), chosen);
+  for (auto& s : f.scheme_formats) s.scheme_formats.clear();
   return f;
 }
 
@@ -231,12 +275,47 @@ std::int64_t tensor_bytes_in_layer(const WeightFormat& fmt, const TensorGroup& g
     const auto& t = gguf::tensor_type(fmt.gguf_ftype, g.gguf_role, layer, g.rows, g.cols, mix_context(arch));
     return g.per_layer * g.rows * gguf::row_bytes(t, g.cols);
   }
-  // Every other format stores each layer's copy the same way.
-  const I layers = g.layers.empty() ? 1 : static_cast<I>(g.layers.size());
-  return tensor_bytes(fmt, g, arch).bytes / layers;
+  if (layer < 0 || g.layers.empty()) return tensor_bytes(fmt, g, arch).bytes;
+  TensorGroup one = g;  // a checkpoint may store some layers' copies in another scheme
+  one.layers = {layer};
+  return tensor_bytes(fmt, one, arch).bytes;
 }
 
+namespace {
+TensorBytes single_format_bytes(const WeightFormat& fmt, const TensorGroup& g, const Architecture& arch, bool quantize);
+}  // namespace
+
+// A checkpoint that describes its own quantisation: each layer's copy in the scheme that stores it.
 TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& g, const Architecture& arch) {
+  if (!fmt.checkpoint || fmt.kind == FormatKind::gguf || fmt.kind == FormatKind::plain)
+    return single_format_bytes(fmt, g, arch, quantizable(g));
+  const auto& q = *fmt.checkpoint;
+  std::map<int, std::vector<int>> by_scheme;  // scheme (-1: 16-bit) -> layers
+  if (g.layers.empty())
+    by_scheme[checkpoint_scheme(q, g, -1)] = {};
+  else
+    for (int l : g.layers) by_scheme[checkpoint_scheme(q, g, l)].push_back(l);
+  TensorBytes out;
+  for (const auto& [scheme, layers] : by_scheme) {
+    TensorGroup part = g;
+    part.layers = layers;
+    const bool low = scheme >= 0 && static_cast<std::size_t>(scheme) < fmt.scheme_formats.size();
+    const TensorBytes b =
+        single_format_bytes(low ? fmt.scheme_formats[static_cast<std::size_t>(scheme)] : fmt, part, arch, low);
+    out.bytes += b.bytes;
+    out.kept_bytes += b.kept_bytes;
+    out.kept_params += b.kept_params;
+    out.quantized = out.quantized || b.quantized;
+    const std::string storage =
+        by_scheme.size() > 1 ? b.storage + " (" + std::to_string(layers.size()) + " layers)" : b.storage;
+    out.storage += (out.storage.empty() ? "" : ", ") + storage;
+  }
+  return out;
+}
+
+namespace {
+TensorBytes single_format_bytes(const WeightFormat& fmt, const TensorGroup& g, const Architecture& arch,
+                                bool quantize) {
   TensorBytes out;
   const I n = g.instances();
   const I elems = g.elements();
@@ -264,8 +343,10 @@ TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& g, const Ar
     out.storage = mixed ? "mixed (" + first + "/...)" : first;
     return out;
   }
-  if (!quantizable(g, fmt)) {
+  if (!quantize) {
     out.bytes = n * elems * e16;
+    out.kept_bytes = out.bytes;
+    out.kept_params = n * elems;
     out.storage = e16 == 4 ? "fp32" : (arch.dtype == "float16" ? "fp16" : "bf16");
     if (fmt.kind == FormatKind::plain) out.storage = fmt.id;
     return out;
@@ -277,11 +358,14 @@ TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& g, const Ar
       out.storage = fmt.id;
       break;
     case FormatKind::fp8: {
-      I scales = fmt.block_rows > 0 ? ceil_div(g.rows, fmt.block_rows) * ceil_div(g.cols, fmt.block_cols) : 1;
-      out.bytes = n * (elems + scales * 4);
+      I scales = fmt.block_rows > 0 ? ceil_div(g.rows, fmt.block_rows) * ceil_div(g.cols, fmt.block_cols)
+                 : fmt.per_channel  ? g.rows
+                                    : 1;
+      out.bytes = n * (elems + scales * 4 + fmt.tensor_extra_bytes);
       out.storage = fmt.block_rows > 0 ? "fp8 + fp32 scale per " + std::to_string(fmt.block_rows) + "x" +
                                              std::to_string(fmt.block_cols) + " block"
-                                       : "fp8 + fp32 per-tensor scale";
+                    : fmt.per_channel ? "fp8 + fp32 scale per output channel"
+                                      : "fp8 + fp32 per-tensor scale";
       break;
     }
     case FormatKind::int8:
@@ -291,13 +375,13 @@ TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& g, const Ar
     case FormatKind::grouped: {
       const I groups = fmt.group_size > 0 ? ceil_div(g.cols, fmt.group_size) : 1;
       const I packed = ceil_div(elems * fmt.data_bits, 8);
-      const I scales = groups * g.rows * 2;                          // fp16 scale per group per column
-      const I zeros = ceil_div(groups * g.rows * fmt.data_bits, 8);  // packed zero points
-      const I gidx = fmt.act_order_index ? g.cols * 4 : 0;           // GPTQ g_idx, int32 per input feature
-      out.bytes = n * (packed + scales + zeros + gidx);
+      const I scales = groups * g.rows * 2;  // fp16 scale per group per column
+      const I zeros = fmt.zero_points ? ceil_div(groups * g.rows * fmt.data_bits, 8) : 0;  // packed zero points
+      const I gidx = fmt.act_order_index ? g.cols * 4 : 0;  // GPTQ g_idx, int32 per input feature
+      out.bytes = n * (packed + scales + zeros + gidx + fmt.tensor_extra_bytes);
       out.storage = "int" + std::to_string(fmt.data_bits) +
-                    (fmt.group_size > 0 ? " g" + std::to_string(fmt.group_size) : " per-channel") +
-                    " + fp16 scales + packed zeros" + (gidx ? " + g_idx" : "");
+                    (fmt.group_size > 0 ? " g" + std::to_string(fmt.group_size) : " per-channel") + " + 16-bit scales" +
+                    (fmt.zero_points ? " + packed zeros" : "") + (gidx ? " + g_idx" : "");
       break;
     }
     case FormatKind::bnb: {
@@ -325,13 +409,19 @@ TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& g, const Ar
   }
   return out;
 }
+}  // namespace
 
 }  // namespace vramplan
 
 namespace vramplan {
 std::int64_t checkpoint_scale_elements(const WeightFormat& fmt, const TensorGroup& g, const Architecture& arch) {
-  if (fmt.kind != FormatKind::fp8 || fmt.block_rows <= 0 || !quantizable(g, fmt)) return 0;
+  if (fmt.kind != FormatKind::fp8 || fmt.block_rows <= 0) return 0;
   (void)arch;
-  return g.instances() * ceil_div(g.rows, fmt.block_rows) * ceil_div(g.cols, fmt.block_cols);
+  if (!fmt.checkpoint)
+    return quantizable(g) ? g.instances() * ceil_div(g.rows, fmt.block_rows) * ceil_div(g.cols, fmt.block_cols) : 0;
+  std::int64_t layers = 0;
+  if (g.layers.empty()) layers = checkpoint_scheme(*fmt.checkpoint, g, -1) >= 0 ? 1 : 0;
+  for (int l : g.layers) layers += checkpoint_scheme(*fmt.checkpoint, g, l) >= 0 ? 1 : 0;
+  return layers * g.per_layer * ceil_div(g.rows, fmt.block_rows) * ceil_div(g.cols, fmt.block_cols);
 }
 }  // namespace vramplan

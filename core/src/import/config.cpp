@@ -192,27 +192,6 @@ Status read_latent_attention(JsonReader& r, Architecture& a) {
   return std::nullopt;
 }
 
-Status read_quantization(const json& merged, const JsonReader& r, Architecture& a) {
-  if (!merged.contains("quantization_config") || !merged["quantization_config"].is_object()) return std::nullopt;
-  JsonReader q(merged["quantization_config"], r.field("quantization_config"));
-  a.quant.method = q.string("quant_method", "");
-  a.quant.bits = static_cast<int>(q.integer("bits", 0, 0, 64));
-  a.quant.group_size = static_cast<int>(q.integer("group_size", 0, -1, 1 << 20));
-  a.quant.desc_act = q.boolean("desc_act", false);
-  auto block = q.integer_list("weight_block_size", 1, 1 << 20);
-  if (block.size() == 2) {
-    a.quant.block_rows = static_cast<int>(block[0]);
-    a.quant.block_cols = static_cast<int>(block[1]);
-  }
-  a.quant.modules_not_converted = q.string_list("modules_to_not_convert");
-  if (q.has("load_in_4bit") && q.boolean("load_in_4bit", false)) {
-    a.quant.method = "bitsandbytes";
-    a.quant.bits = 4;
-  }
-  if (!q.ok()) return q.error();
-  return std::nullopt;
-}
-
 // The vision tower of a multimodal checkpoint (counted for the checkpoint total).
 Status read_vision_tower(const json& config, const std::string& field, JsonReader& r, Architecture& a) {
   if (!config.contains("vision_config") || !config["vision_config"].is_object()) return std::nullopt;
@@ -340,7 +319,7 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   if (auto e = read_latent_attention(r, a)) return *e;
   if (auto e = import::read_layer_layout(r, merged, fam, a)) return *e;
   if (auto e = import::read_state_specs(r, merged, a)) return *e;
-  if (auto e = read_quantization(merged, r, a)) return *e;
+  if (auto e = import::read_quantization(merged, r, a)) return *e;
   r.has("quantization_config");  // read above, or named by its own warning
   for (const char* key : {"text_config", "llm_config", "language_config", "vision_config"}) r.has(key);
   if (auto e = read_vision_tower(config, field, r, a)) return *e;  // flat VL configs (Qwen2.5-VL) too

@@ -26,5 +26,7 @@ Status read_layer_layout(JsonReader& r, const nlohmann::json& merged, const Fami
 Status read_state_specs(JsonReader& r, const nlohmann::json& merged, Architecture& a);
 // The keys of `merged` neither read nor known to change nothing in memory (keys.cpp), in the config's order.
 std::vector<std::string> unread_keys(const nlohmann::json& merged, const std::set<std::string>& read);
+// The checkpoint's quantisation, every method's keys (quantization.cpp).
+Status read_quantization(const nlohmann::json& merged, const JsonReader& r, Architecture& a);
 
 }  // namespace vramplan::import

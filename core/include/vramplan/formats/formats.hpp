@@ -2,6 +2,7 @@
 // Weight formats and what they really store: data bits, scales, zero points, group sizes,
 // and which tensor classes they leave in 16 bits.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,16 +40,26 @@ struct WeightFormat {
   int group_size = 0;  // grouped / bnb / microscaled
   int block_rows = 0;  // fp8 block scales (0 = per tensor)
   int block_cols = 0;
-  bool double_quant = false;                       // bitsandbytes nested quantisation
-  bool act_order_index = false;                    // GPTQ stores g_idx (int32 per input feature)
-  std::string gguf_ftype;                          // for gguf: "Q4_K_M", "Q8_0" ...
-  std::vector<std::string> modules_not_converted;  // from the checkpoint's quantization_config
+  bool double_quant = false;     // bitsandbytes nested quantisation
+  bool act_order_index = false;  // GPTQ stores g_idx (int32 per input feature)
+  std::string gguf_ftype;        // for gguf: "Q4_K_M", "Q8_0" ...
+  bool zero_points = true;       // grouped: packed zero points (false: symmetric)
+  bool per_channel = false;      // fp8: one fp32 scale per output row
+  int tensor_extra_bytes = 0;    // per stored tensor: compressed-tensors' weight_shape (2 x int64)
+  // A checkpoint's own quantisation: which of `scheme_formats` stores each module, layer by layer
+  // (formats/quantization.hpp). Without it the format applies to every attention/MLP/expert matrix.
+  std::shared_ptr<const QuantizationConfig> checkpoint;
+  std::vector<WeightFormat> scheme_formats;  // one per checkpoint->schemes
 };
 
 // How a format's matmuls run on one GPU: on the format's own tensor-core path, weight-only (dequantised to
 // 16 bits in the matmul), or not at all (FP8 on a GPU whose entry says fp8_path "none", e.g. Ascend 910B).
 enum class FormatSupport { native, weight_only, unsupported };
 FormatSupport format_support(const WeightFormat& format, const GpuEntry& gpu);
+// The storage a checkpoint scheme describes, as a format of its own.
+WeightFormat scheme_format(const QuantScheme& scheme, const std::string& method);
+// `chosen` applied where the checkpoint quantises and nowhere else: the checkpoint's exclusions are kept.
+WeightFormat with_checkpoint_exclusions(const WeightFormat& chosen, const WeightFormat& native);
 
 // Looks a format id up (case-insensitive; accepts aliases such as "float16", "int4", "q4_k_m").
 Expected<WeightFormat> find_weight_format(const std::string& id, const std::string& field);
@@ -62,8 +73,10 @@ std::vector<std::string> weight_format_ids();
 // Bytes of one tensor group, all instances, with a short description of the storage.
 struct TensorBytes {
   std::int64_t bytes = 0;
-  bool quantized = false;  // the format's low-bit storage applies (false: kept in 16 bits)
-  std::string storage;     // "Q6_K", "int4 g128 + fp16 scales", "bf16" ...
+  bool quantized = false;        // the format's low-bit storage applies (false: kept in 16 bits)
+  std::string storage;           // "Q6_K", "int4 g128 + fp16 scales", "bf16" ...
+  std::int64_t kept_bytes = 0;   // of `bytes`, those of copies left in 16 bits
+  std::int64_t kept_params = 0;  // and their parameters
 };
 TensorBytes tensor_bytes(const WeightFormat& fmt, const TensorGroup& group, const Architecture& arch);
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "vramplan/common/text.hpp"
+#include "vramplan/model/quantization.hpp"
 
 namespace vramplan {
 
@@ -112,16 +113,6 @@ struct IndexerSpec {
   std::int64_t num_heads = 0;
   std::int64_t head_dim = 0;
   std::int64_t topk = 0;
-};
-
-struct QuantizationConfig {
-  std::string method;  // "", "gptq", "awq", "fp8", "mxfp4", "bitsandbytes", "compressed-tensors" ...
-  int bits = 0;
-  int group_size = 0;  // GPTQ/AWQ group size along the input dimension (-1 = per channel)
-  int block_rows = 0;  // FP8 block scales (DeepSeek: 128 x 128)
-  int block_cols = 0;
-  bool desc_act = false;
-  std::vector<std::string> modules_not_converted;  // e.g. gpt-oss keeps attention/router/embeddings in BF16
 };
 
 // A vision tower of a multimodal checkpoint (counted so totals match the official safetensors).
