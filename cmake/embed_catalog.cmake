@@ -58,7 +58,9 @@ function(strip_keys var array keys config_keys)
 endfunction()
 strip_keys(models_text models "notes;uncertain;official_params_label;official_params_source;released;vendor"
            "${UNUSED_CONFIG_KEYS}")
-strip_keys(gpus_text gpus "uncertain;price_source;memory_bytes_basis" "")
+# Descriptive fields the core never reads (architecture, form factor, memory type, nominal GB, TDP) stay in data/.
+strip_keys(gpus_text gpus
+           "uncertain;price_source;memory_bytes_basis;architecture;form_factor;memory_type;nominal_memory_gb;tdp_w" "")
 
 # string(JSON) writes indented text; JSON strings hold no raw newline, so a newline and the indentation
 # after it are always layout: drop them (the catalog is embedded in the first-visit wasm).

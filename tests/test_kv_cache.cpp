@@ -158,3 +158,31 @@ TEST_CASE("kv: the cache descriptor lists each layer's components with what they
   auto q8 = layout_of("meta-llama/Meta-Llama-3-8B", "q8_0", 1);
   CHECK(q8[0].parts[0].row_bytes() == 8 * 128 / 32 * 34);
 }
+
+TEST_CASE("kv: hybrid and sparse-attention models of 2025-26, per sequence by the engine's rule", "[kv][hybrid]") {
+  // Nemotron-3-Nano-30B-A3B (config.json): hybrid_override_pattern has 23 Mamba-2 blocks (M) and 6 attention
+  // blocks (*); attention: 2 KV heads x head_dim 128; Mamba-2: mamba_num_heads 64, mamba_head_dim 64, n_groups 8,
+  // ssm_state_size 128, conv_kernel 4, mamba_ssm_cache_dtype float32. vLLM (model_executor/layers/mamba/
+  // mamba_utils.py, MambaStateShapeCalculator.mamba2_state_shape): conv state (conv_kernel - 1) x (heads x
+  // head_dim + 2 x n_groups x state_size) in the model dtype (bf16), temporal state heads x head_dim x state_size
+  // in mamba_ssm_cache_dtype (fp32).
+  {
+    json req = vt::request("nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", 8192, 1, "", "nvidia-h200-sxm-141gb", 1);
+    req["engine"] = "vllm";
+    const json r = vt::estimate(req);
+    REQUIRE_FALSE(r.contains("error"));
+    const std::int64_t conv = (4 - 1) * (64 * 64 + 2 * 8 * 128) * 2;
+    const std::int64_t ssm = 64 * 64 * 128 * 4;
+    CHECK(i64(r["kv_cache"]["bytes_per_token"]) == 6 * 2 * 2 * 128 * 2);
+    CHECK(i64(r["kv_cache"]["bytes_per_sequence"]) == 23 * (conv + ssm) + 8192 * 6 * 2 * 2 * 128 * 2);
+  }
+  // DeepSeek-V3.2 (config.json: 61 layers, kv_lora_rank 512, qk_rope_head_dim 64, index_head_dim 128): MLA caches
+  // 576 values per layer; the sparse-attention indexer caches one fp8 key of index_head_dim plus one fp32 scale per
+  // 128 values per token and layer (vLLM model_executor/models/deepseek_v2.py, DeepseekV32IndexerCache: head_dim +
+  // head_dim // quant_block_size * 4 = 132 B).
+  {
+    const json r = vt::estimate(vt::request("deepseek-ai/DeepSeek-V3.2", 4096, 1, "", "nvidia-h200-sxm-141gb", 8));
+    REQUIRE_FALSE(r.contains("error"));
+    CHECK(i64(r["kv_cache"]["bytes_per_token"]) == 61 * (576 * 2 + 132));
+  }
+}

@@ -209,6 +209,14 @@ const OfficialCount kOfficial[] = {
      "(logical count, as in catalog_facts.json). HF API safetensors.total is 120,412,337,472 (BF16 2,167,371,072 + U8 "
      "118,244,966,400), counting packed MXFP4 bytes (github.com/daniel-p-green/alain-ai-learning-platform @1b337752 "
      "out/research-openai-gpt-oss-120b/sources/huggingface/model.json)"},
+    {"Qwen/Qwen3-VL-8B-Instruct", 8767123696,
+     "HF API safetensors total 8767123696 @0c351dd0, text model and vision tower (tests/fixtures/vision/SOURCES.md)"},
+    {"Qwen/Qwen2.5-VL-7B-Instruct", 8292166656,
+     "HF numParameters 8292166656: 7,615,616,512 text (= Qwen2.5-7B-Instruct) + 676,550,144 vision tower "
+     "(tests/fixtures/vision/SOURCES.md)"},
+    {"Qwen/Qwen3.5-27B", 27781427952,
+     "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json: 27781427952 for a qwen3_5 checkpoint with this "
+     "config key for key, vision tower and MTP layer included (tests/fixtures/vision/SOURCES.md)"},
     {"deepseek-ai/DeepSeek-R1-Distill-Qwen-32B", 32763876352,
      "HF API safetensors.total (BF16) @711ad2ea (github.com/daniel-p-green/alain-ai-learning-platform @1b337752 "
      "out/research-deepseek-ai-deepseek-r1-distill-qwen-32b/sources/huggingface/model.json)"},

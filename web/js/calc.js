@@ -41,6 +41,12 @@ export function renderVerdict(app, r) {
     model: r.model.name || r.model.id || 'config.json', weights: r.weights.label || rq.weights,
     ctx: formatTokens(rq.context_tokens, app.lang), conc: formatInt(rq.concurrency, app.lang), tp: rq.tensor_parallel, pp: rq.pipeline_parallel,
   });
+  // What reading the model's config could not model (unread keys, an unknown family, a tower or a
+  // quantization scheme not counted) stands beside the verdict: the figure above may miss it.
+  const reading = (r.warnings || []).filter(isModelWarning);
+  el.verdictWarnings.textContent = '';
+  el.verdictWarnings.hidden = !reading.length;
+  for (const w of reading) el.verdictWarnings.append(textEl(app, 'li', w));
   document.title = `${v.text} — vramplan`;
   const mini = $('mini-verdict');
   mini.textContent = `${app.gb(busiest.total)} · ${v.text}`;
@@ -318,13 +324,16 @@ function renderFitList(app, list) {
   }
 }
 
+/** Warnings about reading the model itself (its config.json, its checkpoint's quantization). */
+export const isModelWarning = (w) => /^(import|quant)\./.test(w.code || '');
+
 /** Everything below the verdict, for a full (not embedded) page. */
 export function renderDetails(app, request, r) {
   renderBreakdown(app, r);
   renderCharts(app, request);
   renderRules(app, r);
   renderFacts(app, r);
-  renderWarnings(app, r.warnings);
+  renderWarnings(app, r.warnings.filter((w) => !isModelWarning(w)));
   renderAssumptions(app, r.assumptions);
   startSlowWork(app, request, app.generation);
 }

@@ -29,7 +29,7 @@ function elements() {
     paneCatalog: $('pane-catalog'), paneConfig: $('pane-config'), weights: $('weights'), kv: $('kv'), engine: $('engine'),
     engineBox: $('engine-box'), engineName: $('engine-name'), engineDoc: $('engine-doc'), opts: $('opts'), context: $('context'),
     concurrency: $('concurrency'), gpu: $('gpu'), gpuList: $('gpu-list'), mem: $('mem'), memField: $('mem-field'), count: $('count'),
-    tp: $('tp'), pp: $('pp'), verdict: $('verdict'), verdictSub: $('verdict-sub'), verdictDetail: $('verdict-detail'),
+    tp: $('tp'), pp: $('pp'), verdict: $('verdict'), verdictSub: $('verdict-sub'), verdictDetail: $('verdict-detail'), verdictWarnings: $('verdict-warnings'),
     verdictCard: $('verdict-card'), total: $('per-gpu-total'), cap: $('per-gpu-cap'), host: $('host-bytes'), bars: $('bars'),
     barLegend: $('bar-legend'), breakdown: document.querySelector('#breakdown tbody'), rules: document.querySelector('#rules tbody'),
     inverse: $('inverse'), facts: $('facts'), fitlist: $('fitlist'), warnings: $('warnings'), warningsCard: $('warnings-card'),

@@ -129,18 +129,10 @@ json error_json(const Error& e) {
 
 std::string dump_json(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
 
-Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& catalog, std::vector<Text>* warnings,
-                                               bool warn_no_gpu) {
-  if (!req.is_object())
-    return make_error(ErrorCode::invalid_json, "",
-                      "the request must be a JSON object, got " + describe_json_value(req));
-  warn_unknown_keys(req,
-                    {"model", "weights", "kv_cache_dtype", "engine", "engine_options", "workload", "hardware",
-                     "keep_checkpoint_exclusions"},
-                    "", warnings);
-  EstimateInput in;
+namespace {
 
-  // Model: a catalog id/alias or an inline config.json.
+// The request's model: a catalog id/alias or an inline config.json.
+Status read_model(const json& req, const Catalog& catalog, EstimateInput& in) {
   if (!req.contains("model") || req["model"].is_null())
     return make_error(ErrorCode::invalid_field, "model",
                       "model is required: a catalog id such as \"Qwen/QwQ-32B\" or {\"config\": {...}}");
@@ -170,12 +162,12 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
     return make_error(ErrorCode::invalid_field, "model",
                       "model must be a catalog id (string) or {\"config\": {...}}, got " + describe_json_value(model));
   }
+  return std::nullopt;
+}
 
-  JsonReader top(req, "");
-  const std::string weights = top.string("weights", "");
-  const std::string kv = top.string("kv_cache_dtype", "auto");
-  const std::string engine_id = top.string("engine", "generic");
-  if (!top.ok()) return top.error();
+// The weight format: the checkpoint's own, or the one asked for (keeping the checkpoint's exclusions unless the
+// request says otherwise).
+Status read_weights(const std::string& weights, JsonReader& top, std::vector<Text>* warnings, EstimateInput& in) {
   if (weights.empty()) {
     in.weights = native_weight_format(in.arch);
   } else {
@@ -197,6 +189,30 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
               Text(Msg::quant_exclusions_kept).str("format", in.weights.id).str("method", in.arch.quant.method));
     }
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& catalog, std::vector<Text>* warnings,
+                                               bool warn_no_gpu) {
+  if (!req.is_object())
+    return make_error(ErrorCode::invalid_json, "",
+                      "the request must be a JSON object, got " + describe_json_value(req));
+  warn_unknown_keys(req,
+                    {"model", "weights", "kv_cache_dtype", "engine", "engine_options", "workload", "hardware",
+                     "keep_checkpoint_exclusions"},
+                    "", warnings);
+  EstimateInput in;
+
+  if (auto e = read_model(req, catalog, in)) return *e;
+
+  JsonReader top(req, "");
+  const std::string weights = top.string("weights", "");
+  const std::string kv = top.string("kv_cache_dtype", "auto");
+  const std::string engine_id = top.string("engine", "generic");
+  if (!top.ok()) return top.error();
+  if (auto e = read_weights(weights, top, warnings, in)) return *e;
   auto kvd = find_kv_dtype(kv, in.arch, "kv_cache_dtype");
   if (!kvd) return kvd.error();
   in.kv = kvd.value();

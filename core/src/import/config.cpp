@@ -270,8 +270,8 @@ void note_what_was_read(const json& merged, const JsonReader& r, bool known_fami
   if (!known_family) {
     std::vector<std::string> used;
     for (auto it = merged.begin(); it != merged.end(); ++it)
-      if (r.keys_read().count(it.key()) && !it.value().is_null() && it.key() != "model_type" &&
-          it.key() != "architectures" && it.key() != "torch_dtype" && it.key() != "dtype")
+      if (r.keys_read().count(it.key()) && !it.value().is_null() && !it.value().is_object() &&
+          it.key() != "model_type" && it.key() != "architectures" && it.key() != "torch_dtype" && it.key() != "dtype")
         used.push_back(it.key());
     a.warnings.push_back(Text(Msg::import_unknown_model_type)
                              .str("model_type", quoted_key(a.model_type))
