@@ -186,3 +186,25 @@ TEST_CASE("kv: hybrid and sparse-attention models of 2025-26, per sequence by th
     CHECK(i64(r["kv_cache"]["bytes_per_token"]) == 61 * (576 * 2 + 132));
   }
 }
+
+TEST_CASE("kv: Kimi Delta Attention keeps its recurrent state in float32", "[kv][hybrid]") {
+  // Kimi-Linear's layout keys (moonshotai/Kimi-Linear-48B-A3B-Instruct config.json: linear_attn_config with
+  // kda_layers, num_heads, head_dim, short_conv_kernel_size; MLA elsewhere), on a reduced model: 4 layers, KDA on
+  // layers 1-3 (1-based), 8 heads of 128, kernel 4, bf16 weights. vLLM (model_executor/layers/mamba/mamba_utils.py):
+  // MambaStateDtypeCalculator.kda_state_dtype keeps the q/k/v conv states in the cache dtype and the recurrent
+  // state in torch.float32; MambaStateShapeCalculator.kda_state_shape: conv (kernel - 1) x heads x head_dim for
+  // each of q, k, v; recurrent heads x head_dim x head_dim.
+  const std::string config = R"({"model_type": "kimi_linear", "architectures": ["KimiLinearForCausalLM"],
+      "hidden_size": 1024, "intermediate_size": 2048, "num_hidden_layers": 4, "num_attention_heads": 8,
+      "num_key_value_heads": 8, "vocab_size": 1000, "kv_lora_rank": 512, "q_lora_rank": null,
+      "qk_nope_head_dim": 128, "qk_rope_head_dim": 64, "v_head_dim": 128, "torch_dtype": "bfloat16",
+      "linear_attn_config": {"kda_layers": [1, 2, 3], "full_attn_layers": [4], "num_heads": 8, "head_dim": 128,
+                             "short_conv_kernel_size": 4}})";
+  const json r = vt::estimate(
+      json{{"model", {{"config", json::parse(config)}}}, {"workload", {{"context_tokens", 1000}, {"concurrency", 1}}}});
+  REQUIRE_FALSE(r.contains("error"));
+  const std::int64_t per_kda_layer = 8 * 128 * 128 * 4 + 3 * (4 - 1) * 8 * 128 * 2;
+  const std::int64_t mla = (512 + 64) * 2;
+  CHECK(i64(r["kv_cache"]["bytes_per_token"]) == mla);
+  CHECK(i64(r["kv_cache"]["bytes_per_sequence"]) == 3 * per_kda_layer + 1000 * mla);
+}

@@ -114,7 +114,9 @@ test('pick a model and a GPU: verdict and per-GPU bytes equal the CLI', { skip: 
   await page.waitForFunction(() => new URLSearchParams(location.search).get('context') === '32000');
   const renderMs = await page.evaluate(() => performance.getEntriesByName('vramplan:render').at(-1).duration);
   console.log(`# keystroke -> verdict, bars, table and both charts: ${renderMs.toFixed(1)} ms`);
-  assert.ok(renderMs < 100, `render took ${renderMs} ms`);
+  // A figure, not a timed assertion (the brief: speed targets live in benchmarks that print them); a render
+  // that never finished would have no measure at all.
+  assert.ok(Number.isFinite(renderMs) && renderMs > 0);
   assert.deepEqual(errors, []);
   assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')), []);
   await context.close();

@@ -71,7 +71,7 @@ struct Parser {
     bool first = true;
     while (i < p.size() && (p[i] != ']' || first)) {
       first = false;
-      unsigned char lo;
+      unsigned char lo = 0;
       if (p[i] == '\\') {
         if (++i >= p.size()) return fail("unterminated escape");
         if (is_class_escape(p[i])) {
@@ -137,7 +137,7 @@ struct Parser {
       if (is_class_escape(p[i])) {
         add_escape_class(p[i++], c);
       } else {
-        unsigned char lit;
+        unsigned char lit = 0;
         if (!escaped_literal(p[i++], lit)) return false;
         c[lit] = true;
       }

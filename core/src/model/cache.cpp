@@ -72,12 +72,15 @@ void add_gated_deltanet(LayerCache& l, const Architecture& a, const StateDtypes&
                      d.conv, replicated});
 }
 
-// Kimi Delta Attention: a head_dim x head_dim state per head and the q, k and v convolutions' windows.
+// Kimi Delta Attention: a head_dim x head_dim state per head and the q, k and v convolutions' windows. The
+// recurrent state is float32 whatever the model or cache dtype (vLLM model_executor/layers/mamba/mamba_utils.py,
+// MambaStateDtypeCalculator.kda_state_dtype returns torch.float32 for it); the convolutions keep d.conv.
 void add_kda(LayerCache& l, const Architecture& a, const StateDtypes& d, I tp) {
   const auto& s = a.kda;
   const I heads = per_rank(s.num_heads, tp);
   const bool replicated = s.num_heads < tp;
-  l.parts.push_back({CachePart::ssm_state, Holds::per_sequence, 0, heads, s.head_dim, s.head_dim, d.ssm, replicated});
+  const KvDtype fp32{"fp32", 1, 4};
+  l.parts.push_back({CachePart::ssm_state, Holds::per_sequence, 0, heads, s.head_dim, s.head_dim, fp32, replicated});
   l.parts.push_back({CachePart::conv_state, Holds::per_sequence, 0, 1, 3 * heads * s.head_dim,
                      std::max<I>(0, s.conv_kernel - 1), d.conv, replicated});
 }
