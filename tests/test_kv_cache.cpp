@@ -1,4 +1,8 @@
 // KV cache, layer by layer: GQA, MLA, sliding windows, linear layers, quantised KV types, TP sharding.
+#include <fstream>
+#include <string>
+#include <vector>
+
 #include "catch.hpp"
 #include "support.hpp"
 #include "vramplan/import/catalog.hpp"
@@ -207,4 +211,57 @@ TEST_CASE("kv: Kimi Delta Attention keeps its recurrent state in float32", "[kv]
   const std::int64_t mla = (512 + 64) * 2;
   CHECK(i64(r["kv_cache"]["bytes_per_token"]) == mla);
   CHECK(i64(r["kv_cache"]["bytes_per_sequence"]) == 3 * per_kda_layer + 1000 * mla);
+}
+
+namespace {
+
+json config_fixture(const std::string& name) {
+  std::ifstream f(std::string(VRAMPLAN_SOURCE_DIR) + "/tests/fixtures/configs/" + name);
+  REQUIRE(f.good());
+  return json::parse(f);
+}
+
+json estimate_config(const json& config, std::int64_t context) {
+  return vt::estimate(json{{"model", {{"config", config}}},
+                           {"engine", "vllm"},
+                           {"workload", {{"context_tokens", context}, {"concurrency", 1}}},
+                           {"hardware", {{"gpu", "nvidia-h200-sxm-141gb"}, {"count", 8}}}});
+}
+
+std::vector<json> import_warnings(const json& r) {
+  std::vector<json> out;
+  for (const auto& w : r["warnings"])
+    if (w["code"].get<std::string>().rfind("import.", 0) == 0) out.push_back(w);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("kv: GLM-5.2's shared-indexer layers hold no indexer keys", "[kv][hybrid]") {
+  // zai-org/GLM-5.2 config.json (tests/fixtures/configs/SOURCES.md): 78 MLA layers (kv_lora_rank 512 +
+  // qk_rope_head_dim 64 per token), indexer_types with 21 "full" layers that keep an fp8 indexer key of
+  // index_head_dim 128 + one fp32 scale (132 B, vLLM DeepseekV32IndexerCache) and 57 "shared" layers that reuse
+  // the last full layer's top-k and keep none.
+  const json config = config_fixture("glm-5.2.json");
+  std::int64_t full = 0;
+  for (const auto& t : config["indexer_types"]) full += t == "full" ? 1 : 0;
+  REQUIRE(full == 21);
+  const json r = estimate_config(config, 4096);
+  REQUIRE_FALSE(r.contains("error"));
+  CHECK(i64(r["kv_cache"]["bytes_per_token"]) == 78 * (512 + 64) * 2 + 21 * 132);
+}
+
+TEST_CASE("kv: Nemotron-3-Ultra has no num_hidden_layers; its layers_block_type says 108", "[kv][hybrid]") {
+  // nvidia/NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16 config.json: layers_block_type lists 48 mamba, 48 moe and 12
+  // attention blocks; attention 2 KV heads x 128; Mamba-2 with 256 heads of 64, n_groups 8, ssm_state_size 128,
+  // conv_kernel 4, mamba_ssm_cache_dtype float32 (vLLM mamba_utils.py MambaStateShapeCalculator.mamba2_state_shape:
+  // conv (kernel - 1) x (heads x head_dim + 2 x groups x state) in bf16, SSM heads x head_dim x state in fp32;
+  // TP 8 splits heads and channels).
+  const json r = estimate_config(config_fixture("nemotron-3-ultra-550b-a55b-bf16.json"), 8192);
+  REQUIRE_FALSE(r.contains("error"));
+  CHECK(import_warnings(r).size() <= 1);  // at most the MTP keys (mtp_layers_block_type), named
+  CHECK(i64(r["kv_cache"]["bytes_per_token"]) == 12 * 2 * 2 * 128 * 2);
+  const std::int64_t conv = 3 * (256 * 64 + 2 * 8 * 128) * 2;
+  const std::int64_t ssm = 256 * 64 * 128 * 4;
+  CHECK(i64(r["kv_cache"]["bytes_per_sequence"]) == 48 * (conv + ssm) + 8192 * 12 * 2 * 2 * 128 * 2);
 }

@@ -67,6 +67,9 @@ Status read_dimensions(JsonReader& r, Architecture& a) {
   a.hidden_size = r.integer("hidden_size", 0, 1, kMaxDim, true);
   if (!r.has("num_hidden_layers") && r.has("n_layer"))
     a.num_layers = r.integer("n_layer", 0, 1, kMaxLayers, true);
+  else if (!r.has("num_hidden_layers") && !r.string_list("layers_block_type").empty())
+    a.num_layers = std::min<I>(static_cast<I>(r.string_list("layers_block_type").size()),  // Nemotron-3-Ultra
+                               kMaxLayers);
   else
     a.num_layers = r.integer("num_hidden_layers", 0, 1, kMaxLayers, true);
   a.num_heads = r.integer("num_attention_heads", 0, 1, kMaxHeads, true);
@@ -117,6 +120,9 @@ void read_block_tensors(JsonReader& r, const Family& fam, Architecture& a) {
   a.gated_mlp = !fam.has(import::kUngatedMlp);
   a.mlp_bias = r.boolean("mlp_bias", fam.has(import::kMlpBias));
   if (r.boolean("use_bias", false)) r.not_modelled("use_bias");  // Nemotron-H: biases on the Mamba projections
+  // MiniMax-M2's qk_norm_type "per_layer": one norm over the whole q (k) projection, as kQkNormFull says.
+  if (r.has("qk_norm_type") && !(fam.has(import::kQkNormFull) && r.string("qk_norm_type", "") == "per_layer"))
+    r.not_modelled("qk_norm_type");
   const bool qk_layernorm = r.boolean("qk_layernorm", false);
   const bool qk_norm = r.boolean("use_qk_norm", false) || qk_layernorm;
   a.qk_norm = fam.has(import::kQkNorm) || qk_norm;

@@ -56,9 +56,15 @@ Status layer_type(JsonReader& r, const std::string& kind, std::size_t i, I windo
   } else if (kind == "chunked_attention") {
     spec.attention = AttentionKind::chunked;
     spec.window = r.integer("attention_chunk_size", 8192, 1, kMaxContext);
-  } else if (kind == "full_attention" || kind == "attention" || kind == "global_attention") {
-    spec.attention = AttentionKind::full;
-    apply(spec, global);
+  } else if (kind == "full_attention" || kind == "attention" || kind == "global_attention" ||
+             kind == "deepseek_sparse_attention") {
+    // An MLA model's attention layers stay MLA (GLM-5.2 lists them as deepseek_sparse_attention).
+    if (spec.attention != AttentionKind::mla) {
+      if (kind == "deepseek_sparse_attention")
+        return fail(r, "layer_types", "layer_types lists deepseek_sparse_attention but the config has no kv_lora_rank");
+      spec.attention = AttentionKind::full;
+      apply(spec, global);
+    }
   } else if (kind == "linear_attention") {
     spec.attention = AttentionKind::none;
     spec.state = StateKind::gated_deltanet;
@@ -429,6 +435,9 @@ Status read_mamba(JsonReader& r, Architecture& a, bool mamba2) {
       m.d_inner = m.num_heads > 0 && m.head_dim > 0 ? m.num_heads * m.head_dim : expand * a.hidden_size;
     if (m.num_heads == 0 && m.head_dim > 0) m.num_heads = m.d_inner / m.head_dim;
     m.gated_norm = r.boolean("mamba_rms_norm", true);  // Falcon-H1 may drop the gated RMSNorm
+    // Mamba-2's dt is one value per head (in_proj emits num_heads of them, dt_bias [num_heads]): the Mamba-1
+    // time_step_rank that some configs still carry (Nemotron-H) sizes nothing here.
+    r.has("time_step_rank");
     if (m.num_heads == 0 || m.head_dim == 0 || m.d_state == 0)
       return fail(r, "mamba_num_heads",
                   "Mamba-2 layers need the head count, head size and state size (mamba_num_heads / mamba_n_heads, "
@@ -477,9 +486,17 @@ Status read_state_specs(JsonReader& r, const nlohmann::json& merged, Architectur
   if (a.indexer.head_dim > 0) {
     a.indexer.num_heads = r.integer("index_n_heads", 0, 1, kMaxHeads, true);
     a.indexer.topk = r.integer("index_topk", 0, 0, kMaxContext);
+    // indexer_types (GLM-5.2): "full" layers run their own indexer; "shared" layers reuse the top-k of the last
+    // full layer and hold neither indexer weights nor indexer keys. Given the list, index_topk_freq and
+    // index_skip_topk_offset only repeat it.
     const auto types = r.string_list("indexer_types");
+    const bool listed = types.size() == a.layers.size();
     for (std::size_t i = 0; i < a.layers.size(); ++i)
-      a.layers[i].indexer = a.layers[i].attends() && (types.size() != a.layers.size() || types[i] != "none");
+      a.layers[i].indexer = a.layers[i].attends() && (!listed || (types[i] != "none" && types[i] != "shared"));
+    if (listed) {
+      r.has("index_topk_freq");
+      r.has("index_skip_topk_offset");
+    }
   }
   return r.ok() ? std::nullopt : Status(r.error());
 }
