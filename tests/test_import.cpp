@@ -158,3 +158,14 @@ TEST_CASE("import: MiMo-V2-Flash's sink logits sit on its sliding layers only", 
   CHECK(vt::i64(with["params"]["total"]) - vt::i64(without["params"]["total"]) == 2 * 32);
   CHECK(warnings_with(with, "import.keys_not_read").empty());
 }
+
+TEST_CASE("import: ModelOpt's hf_quant_config.json pasted instead of config.json is named as such", "[import]") {
+  // nvidia/*-NVFP4 repositories ship hf_quant_config.json ({"producer": {"name": "modelopt"}, "quantization":
+  // {"quant_algo": "NVFP4", ...}}) beside config.json.
+  const json r = json::parse(estimate_text(
+      R"({"producer": {"name": "modelopt", "version": "0.33.0"}, "quantization": {"quant_algo": "NVFP4",
+          "kv_cache_quant_algo": "FP8", "group_size": 16, "exclude_modules": ["lm_head"]}})"));
+  REQUIRE(r.contains("error"));
+  CHECK(r["error"]["field"] == "model.config");
+  CHECK(r["error"]["message"].get<std::string>().find("hf_quant_config.json") != std::string::npos);
+}

@@ -296,6 +296,12 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   if (!config.is_object())
     return make_error(ErrorCode::invalid_field, field,
                       "config must be a JSON object (a config.json), got " + describe_json_value(config));
+  // ModelOpt's hf_quant_config.json sits beside config.json and is easily pasted instead of it.
+  if (config.contains("quantization") && config["quantization"].is_object() && !config.contains("hidden_size") &&
+      config["quantization"].contains("quant_algo"))
+    return make_error(ErrorCode::invalid_field, field,
+                      "this is ModelOpt's hf_quant_config.json, not the model's config.json: paste config.json (the "
+                      "checkpoint's quantization is read from its quantization_config)");
   const json& text = text_part(config);
   const bool nested = &text != &config;
   const json merged = merged_config(config, text);
