@@ -98,6 +98,9 @@ const OfficialCount kOfficial[] = {
      "2026-09-25: tags license:* and safetensors.total' (repository not named by the search index; find_string id "
      "71142266638) (google/gemma-3-1b-it: 999885952); same value in github.com/keras-team/keras-hub "
      "keras_hub/src/models/gemma3/gemma3_presets.py (gemma3_instruct_1b); reproduced exactly from this config"},
+    {"Qwen/Qwen3-4B", 4022468096,
+     "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
+     "2026-09-25: tags license:* and safetensors.total' (find_string id 71142266638) (Qwen/Qwen3-4B: 4022468096)"},
     {"google/gemma-3-4b-it", 4300079472,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (HF safetensors metadata totals) (Gemma-3-4B: "
      "4300079472); also public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', "
