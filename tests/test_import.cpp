@@ -77,8 +77,9 @@ TEST_CASE("import: a key the tool does not model is named in a warning, never ig
   REQUIRE_FALSE(plain.contains("error"));
   CHECK(warnings_with(plain, "import.keys_not_read").empty());
 
-  // Gemma-4's per-layer input embeddings and KV-shared layers, and an audio tower: all size memory the tool
-  // does not model (google/gemma-4 configs: hidden_size_per_layer_input, num_kv_shared_layers; audio_config).
+  // Gemma-4's per-layer input embeddings and KV-shared layers in a family that has neither (Llama), and an
+  // audio tower: all size memory the tool does not model there (google/gemma-4 configs:
+  // hidden_size_per_layer_input, num_kv_shared_layers; audio_config).
   const json odd = json::parse(estimate_text(llama_text(
       R"(, "hidden_size_per_layer_input": 256, "num_kv_shared_layers": 20, "audio_config": {"hidden_size": 1536})")));
   REQUIRE_FALSE(odd.contains("error"));

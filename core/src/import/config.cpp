@@ -151,7 +151,7 @@ Status read_experts(JsonReader& r, const Family& fam, Architecture& a) {
     return make_error(ErrorCode::invalid_field, r.field("num_experts_per_tok"),
                       "num_experts_per_tok (" + std::to_string(a.experts_per_token) +
                           ") exceeds the number of experts (" + std::to_string(a.num_experts) + ")");
-  a.moe_intermediate_size = r.integer("moe_intermediate_size", 0, 0, kMaxDim);
+  a.moe_intermediate_size = r.first_integer({"moe_intermediate_size", "expert_intermediate_size"}, 0, 0, kMaxDim);
   if (a.moe_intermediate_size == 0) a.moe_intermediate_size = a.intermediate_size;
   a.moe_latent_size = r.integer("moe_latent_size", 0, 0, kMaxDim);  // Nemotron-3 latent MoE
   a.num_shared_experts = r.first_integer({"n_shared_experts", "num_shared_experts"}, 0, 0, kMaxExperts);
@@ -180,6 +180,29 @@ Status read_experts(JsonReader& r, const Family& fam, Architecture& a) {
       (fam.router_correction == import::RouterCorrection::noaux_tc && r.string("topk_method", "") == "noaux_tc") ||
       r.boolean("use_routing_bias", false);
   return std::nullopt;
+}
+
+// Gemma 4 (modeling_gemma4.py): per-layer input embeddings (Gemma4TextModel: embed_tokens_per_layer,
+// per_layer_model_projection, per_layer_projection_norm), the per-layer scalar buffer, and enable_moe_block
+// (Gemma4TextDecoderLayer: router and experts beside the dense MLP, which is always on like a shared expert as
+// wide as intermediate_size; post_feedforward_layernorm_1/_2 and pre_feedforward_layernorm_2 around them).
+void read_layer_extras(JsonReader& r, const Family& fam, Architecture& a) {
+  a.layer_scalar = fam.has(import::kLayerScalar);
+  if (fam.has(import::kPerLayerInputs)) {
+    a.per_layer_input_size = r.integer("hidden_size_per_layer_input", 0, 0, kMaxDim);
+    const I ple_vocab = r.integer("vocab_size_per_layer_input", a.vocab_size, 0, kMaxVocab);
+    a.per_layer_input_vocab = a.per_layer_input_size > 0 ? ple_vocab : 0;
+  }
+  if (!fam.has(import::kRouterScales)) return;
+  if (!r.boolean("enable_moe_block", false)) {
+    a.num_experts = a.experts_per_token = a.moe_intermediate_size = 0;  // the class builds no experts
+    return;
+  }
+  if (a.num_experts == 0) return;
+  a.router_scales = true;
+  a.moe_norms = 3;
+  a.num_shared_experts = 1;
+  a.shared_expert_intermediate_size = a.intermediate_size;
 }
 
 // Multi-head latent attention and multi-token-prediction modules.
@@ -328,6 +351,7 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   adjust_ffn_width(r, a);
   read_block_tensors(r, fam, a);
   if (auto e = read_experts(r, fam, a)) return *e;
+  read_layer_extras(r, fam, a);
   if (auto e = read_latent_attention(r, a)) return *e;
   if (auto e = import::read_layer_layout(r, merged, fam, a)) return *e;
   if (auto e = import::read_state_specs(r, merged, a)) return *e;

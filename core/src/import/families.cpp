@@ -14,6 +14,9 @@ constexpr const char* kGemma3TextDefaults =
         "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 256, "max_position_embeddings": 131072,
         "sliding_window": 4096, "sliding_window_pattern": 6, "tie_word_embeddings": true})";
 
+constexpr std::uint32_t kGemma4 =
+    kQkNorm | kTiedByDefault | kLayerScalar | kRouterScales | kPerLayerInputs | kKvSharing;
+
 constexpr const char* kNemotronHDefaults = R"({"mamba_ssm_cache_dtype": "float32"})";
 
 // model_type, traits, norms per layer, router correction bias, sliding-window layout, defaults.
@@ -31,6 +34,9 @@ const Family kFamilies[] = {
     {"gemma2", kTiedByDefault, 4, RC::never, SL::even_layers, nullptr},
     {"gemma3_text", kQkNorm | kTiedByDefault, 4, RC::never, SL::pattern, kGemma3TextDefaults},
     {"gemma3", kQkNorm | kTiedByDefault, 4, RC::never, SL::pattern, nullptr},
+    // Gemma 4 (modeling_gemma4.py): per-layer geometry, PLE, KV sharing and the MoE block come from the config.
+    {"gemma4_text", kGemma4, 4, RC::never, SL::pattern, nullptr},
+    {"gemma4", kGemma4, 4, RC::never, SL::pattern, nullptr},
     {"phi3", 0, 2, RC::never, SL::every_layer, nullptr},
     {"phi", kQkvBias | kOAlwaysBiased | kLayerNormBias | kUngatedMlp | kMlpBias, 1, RC::never, SL::every_layer,
      nullptr},

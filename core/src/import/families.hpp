@@ -26,6 +26,11 @@ enum Trait : std::uint32_t {
   kMtpSharesEmbeddings = 1u << 14,  // MTP modules reuse the model's embedding and head (Qwen3-Next)
   kParallelMamba = 1u << 15,        // every layer runs attention and Mamba-2 side by side (Falcon-H1)
   kMlpBias = 1u << 16,              // MLP projections carry biases (Phi's fc1/fc2)
+  kLayerScalar = 1u << 17,          // a learned scalar per layer (Gemma 4 layer_scalar)
+  kRouterScales = 1u << 18,         // experts only with enable_moe_block, beside the dense MLP; the router has
+                                    // a scale per hidden channel and per expert (Gemma 4)
+  kPerLayerInputs = 1u << 19,       // hidden_size_per_layer_input: per-layer input embeddings (Gemma 4 PLE)
+  kKvSharing = 1u << 20,            // num_kv_shared_layers: the last layers reuse earlier K/V (Gemma 4)
 };
 
 // Where the config's sliding_window applies (when it has no layer_types list).

@@ -117,6 +117,7 @@ constexpr std::string_view kNoMemoryEffect[] = {
     "position_embedding_type",
     "query_pre_attn_scalar",
     "attn_logit_softcapping",
+    "use_bidirectional_attention",  // Gemma 4: the attention mask over image tokens (or all tokens), no tensors
     "final_logit_softcapping",
     "logits_scaling",
     "logit_scale",

@@ -36,14 +36,31 @@ void apply(LayerSpec& l, const Geometry& g) {
   l.kv_shared = g.kv_shared;
 }
 
-// Gemma 4: full-attention layers use global_head_dim, num_global_key_value_heads and (attention_k_eq_v) one
-// projection for K and V.
+// Gemma 4 (Gemma4TextAttention): full-attention layers use global_head_dim; with attention_k_eq_v they also use
+// num_global_key_value_heads and one projection for K and V (use_alternative_attention), else the model's KV heads.
 Geometry global_geometry(JsonReader& r) {
   Geometry g;
   g.head_dim = r.integer("global_head_dim", 0, 0, 65536);
-  g.kv_heads = r.integer("num_global_key_value_heads", 0, 0, kMaxHeads);
+  const I kv_heads = r.integer("num_global_key_value_heads", 0, 0, kMaxHeads);
   g.kv_shared = r.boolean("attention_k_eq_v", false);
+  if (g.kv_shared) g.kv_heads = kv_heads;
   return g;
+}
+
+// Gemma 4 (Gemma4TextAttention / Gemma4TextMLP): the last num_kv_shared_layers layers reuse the K and V of the
+// last earlier layer of their kind, so they have no k/v projections or norms and cache nothing; with
+// use_double_wide_mlp their MLP is twice intermediate_size.
+void read_kv_sharing(JsonReader& r, const Family& fam, Architecture& a) {
+  if (!fam.has(kKvSharing)) return;
+  const I shared = r.integer("num_kv_shared_layers", 0, 0, kMaxLayers);
+  const bool double_wide = r.boolean("use_double_wide_mlp", false);
+  const I first = a.num_layers - shared;
+  if (shared == 0 || first <= 0) return;  // the modeling file: layer_idx >= first_kv_shared_layer_idx > 0
+  for (I i = first; i < a.num_layers; ++i) {
+    LayerSpec& l = a.layers[static_cast<std::size_t>(i)];
+    l.kv_reused = true;
+    if (double_wide) l.intermediate_size = 2 * a.intermediate_size;
+  }
 }
 
 // One entry of layer_types.
@@ -507,6 +524,7 @@ Status read_layer_layout(JsonReader& r, const nlohmann::json& merged, const Fami
   if (!mlp_fixed) return mlp_fixed.error();
   if (!*mlp_fixed)
     if (auto e = read_moe_layers(r, merged, a)) return e;
+  read_kv_sharing(r, fam, a);
   const bool any_dense = std::any_of(a.layers.begin(), a.layers.end(), [&](const LayerSpec& l) {
     return l.mlp == MlpKind::dense && a.mlp_width(l) == 0;
   });

@@ -21,6 +21,7 @@ std::string tower_kind(const std::string& top, const std::string& vision) {
     if (t == "glm4v" || t == "glm4v_moe") return "glm4v";
     if (t == "kimi_k25") return "moonvit";
     if (t == "internvl" || t == "internvl_vision") return "internvl";
+    if (t == "gemma4" || t == "gemma4_vision") return "gemma4";
   }
   return "";
 }
@@ -109,6 +110,22 @@ Status read_vision_family(const json& config, const std::string& field, Architec
       s = VisionTowerSpec{};
       *handled = false;
     }
+  }
+  if (kind == "gemma4") {
+    // configuration_gemma4.py Gemma4VisionConfig; the tower's tensors: modeling_gemma4.py Gemma4VisionModel.
+    s.num_layers = v.integer("num_hidden_layers", 16, 1, kMaxLayers);
+    s.hidden_size = v.integer("hidden_size", 768, 1, kMaxDim);
+    s.intermediate_size = v.integer("intermediate_size", 3072, 1, kMaxDim);
+    s.num_heads = v.integer("num_attention_heads", 12, 1, kMaxHeads);
+    s.num_kv_heads = v.integer("num_key_value_heads", s.num_heads, 1, kMaxHeads);
+    s.head_dim = v.integer("head_dim", s.hidden_size / s.num_heads, 1, 65536);
+    v.has("global_head_dim");  // the tower has no global layers: every layer uses head_dim
+    s.patch_size = v.integer("patch_size", 16, 1, 1 << 12);
+    s.positions = 2 * v.integer("position_embedding_size", 10240, 1, kMaxContext);  // one table per axis
+    s.standardize = v.boolean("standardize", false);
+    s.clipped_linears = v.boolean("use_clipped_linears", false);
+    s.qkv_bias = v.boolean("attention_bias", false);
+    if (s.qkv_bias) v.not_modelled("attention_bias");
   }
   if (!v.ok()) return v.error();
   if (!top.ok()) return top.error();

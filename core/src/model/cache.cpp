@@ -116,7 +116,9 @@ LayerCache layer_cache(const Architecture& a, const LayerSpec& s, const KvDtype&
   LayerCache l;
   l.attention = s.attention;
   l.state = s.state;
-  switch (s.attention) {
+  // A layer reading an earlier layer's K and V caches nothing (vLLM gemma4.py: kv_sharing_target_layer_name).
+  const AttentionKind attention = s.kv_reused ? AttentionKind::none : s.attention;
+  switch (attention) {
     case AttentionKind::none:
       break;
     case AttentionKind::mla:

@@ -115,14 +115,17 @@ void add_attention(Builder& b, const Architecture& a, const LayerSpec& s, const 
   const I q_dim = heads * hd * (a.attention_output_gate ? 2 : 1);
   const I kv_dim = kv_heads * hd;
   const I v_dim = kv_heads * vd;
+  // A layer that reuses an earlier layer's K and V has no k/v projections or k norm (Gemma4TextAttention:
+  // "Layers sharing kv states don't need any weight matrices"); with K = V (kv_shared) there is no v_proj.
+  const bool own_k = !s.kv_reused, own_v = own_k && !s.kv_shared;
   b.add(p + "self_attn.q_proj.weight", "attn_q", A, q_dim, h, Shard::column);
-  b.add(p + "self_attn.k_proj.weight", "attn_k", A, kv_dim, h, Shard::kv_heads);
-  if (!s.kv_shared) b.add(p + "self_attn.v_proj.weight", "attn_v", A, v_dim, h, Shard::kv_heads);
+  if (own_k) b.add(p + "self_attn.k_proj.weight", "attn_k", A, kv_dim, h, Shard::kv_heads);
+  if (own_v) b.add(p + "self_attn.v_proj.weight", "attn_v", A, v_dim, h, Shard::kv_heads);
   b.add(p + "self_attn.o_proj.weight", "attn_output", A, h, heads * vd, Shard::row);
   if (a.qkv_bias) {
     b.vec(p + "self_attn.q_proj.bias", "attn_q.bias", A, q_dim, Shard::column);
-    b.vec(p + "self_attn.k_proj.bias", "attn_k.bias", A, kv_dim, Shard::kv_heads);
-    if (!s.kv_shared) b.vec(p + "self_attn.v_proj.bias", "attn_v.bias", A, v_dim, Shard::kv_heads);
+    if (own_k) b.vec(p + "self_attn.k_proj.bias", "attn_k.bias", A, kv_dim, Shard::kv_heads);
+    if (own_v) b.vec(p + "self_attn.v_proj.bias", "attn_v.bias", A, v_dim, Shard::kv_heads);
   }
   if (a.o_bias) b.vec(p + "self_attn.o_proj.bias", "attn_output.bias", A, h);
   if (a.qk_norm || s.attention == AttentionKind::cross) {
@@ -131,7 +134,7 @@ void add_attention(Builder& b, const Architecture& a, const LayerSpec& s, const 
       b.vec(p + "self_attn.k_norm.weight", "attn_k_norm", TensorClass::norm, kv_dim);
     } else {
       b.vec(p + "self_attn.q_norm.weight", "attn_q_norm", TensorClass::norm, hd);
-      b.vec(p + "self_attn.k_norm.weight", "attn_k_norm", TensorClass::norm, hd);
+      if (own_k) b.vec(p + "self_attn.k_norm.weight", "attn_k_norm", TensorClass::norm, hd);
     }
   }
   if (s.sinks) b.vec(p + "self_attn.sinks", "attn_sinks", A, heads, Shard::column);
@@ -240,6 +243,8 @@ void add_moe(Builder& b, const Architecture& a, const std::string& p) {
   if (a.router_bias) b.vec(p + "mlp.router.bias", "ffn_gate_inp.bias", TensorClass::router, a.num_experts);
   if (a.router_score_correction_bias)
     b.vec(p + "mlp.gate.e_score_correction_bias", "exp_probs_b", TensorClass::router, a.num_experts);
+  if (a.router_scales)  // Gemma4TextRouter: scale (hidden) and per_expert_scale (experts); its norm has no weight
+    b.vec(p + "router.{scale,per_expert_scale}", "ffn_gate_inp.scale", TensorClass::router, h + a.num_experts);
   const I expert_h = a.moe_latent_size > 0 ? a.moe_latent_size : h;
   if (a.moe_latent_size > 0) {
     b.add(p + "mlp.fc1_latent_proj.weight", "ffn_latent_in", TensorClass::experts, a.moe_latent_size, h,
@@ -270,6 +275,21 @@ void add_layer_norms(Builder& b, const Architecture& a, const LayerSpec& s, cons
     b.vec(p + names[n] + ".weight", roles[n], TensorClass::norm, a.hidden_size);
     if (a.norm_bias) b.vec(p + names[n] + ".bias", std::string(roles[n]) + ".bias", TensorClass::norm, a.hidden_size);
   }
+  if (s.moe() && a.moe_norms > 0)
+    b.vec(p + "{pre_feedforward_layernorm_2,post_feedforward_layernorm_{1,2}}.weight", "ffn_moe_norm",
+          TensorClass::norm, a.hidden_size, Shard::replicated, a.moe_norms);
+}
+
+// Gemma 4's per-layer input (Gemma4TextDecoderLayer: per_layer_input_gate, per_layer_projection,
+// post_per_layer_input_norm) and its layer_scalar buffer, which the checkpoint stores.
+void add_layer_extras(Builder& b, const Architecture& a, const std::string& p) {
+  const I h = a.hidden_size, ple = a.per_layer_input_size;
+  if (ple > 0) {
+    b.add(p + "per_layer_input_gate.weight", "inp_gate", TensorClass::mlp, ple, h, Shard::replicated);
+    b.add(p + "per_layer_projection.weight", "proj", TensorClass::mlp, h, ple, Shard::replicated);
+    b.vec(p + "post_per_layer_input_norm.weight", "post_norm", TensorClass::norm, h);
+  }
+  if (a.layer_scalar) b.vec(p + "layer_scalar", "layer_output_scale", TensorClass::norm, 1);
 }
 
 // One decoder layer kind over the layers in `b.layers`.
@@ -325,6 +345,7 @@ void add_layer(Builder& b, const Architecture& a, const LayerSpec& s, const std:
       break;
   }
   add_layer_norms(b, a, s, p);
+  add_layer_extras(b, a, p);
 }
 
 // Vision towers of multimodal checkpoints, so totals match the official safetensors counts.
@@ -388,6 +409,16 @@ std::vector<TensorGroup> enumerate_tensors(const Architecture& a) {
 
   b.add("model.embed_tokens.weight", "token_embd", TensorClass::embedding, a.vocab_size, h, Shard::column);
   out.back().pp_stage_hint = 0;
+  if (a.per_layer_input_size > 0) {
+    // Gemma4TextModel: embed_tokens_per_layer, per_layer_model_projection, per_layer_projection_norm.
+    const I ple_all = a.num_layers * a.per_layer_input_size;
+    b.add("model.embed_tokens_per_layer.weight", "per_layer_token_embd", TensorClass::embedding,
+          a.per_layer_input_vocab, ple_all, Shard::replicated);
+    b.add("model.per_layer_model_projection.weight", "per_layer_model_proj", TensorClass::mlp, ple_all, h,
+          Shard::replicated);
+    b.vec("model.per_layer_projection_norm.weight", "per_layer_proj_norm", TensorClass::norm, a.per_layer_input_size);
+    for (std::size_t i = out.size() - 3; i < out.size(); ++i) out[i].pp_stage_hint = 0;
+  }
 
   // Group layers with the same tensors so the list stays short: sliding and chunked layers carry the same
   // tensors as full ones.

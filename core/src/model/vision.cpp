@@ -165,6 +165,30 @@ void internvl(Out& o, const VisionTowerSpec& v) {
   o.linear("multi_modal_projector.linear_2", "mm.2", v.projector_out, v.projector_out, true, Row);
 }
 
+// Gemma 4 (modeling_gemma4.py): Gemma4VisionPatchEmbedder (input_proj without bias, a 2 x positions x d
+// position table), Gemma4VisionEncoderLayer (q/k/v/o and gate/up/down as Gemma4ClippableLinear without bias,
+// per-head q and k norms, v_norm without weight, four RMSNorms), std_bias / std_scale buffers when standardize,
+// and Gemma4MultimodalEmbedder (a weightless norm, then embedding_projection into the text model).
+void gemma4(Out& o, const VisionTowerSpec& v) {
+  const I d = v.hidden_size, f = v.intermediate_size, L = v.num_layers;
+  const I hd = v.head_dim > 0 ? v.head_dim : d / v.num_heads;
+  const I q = v.num_heads * hd, kv = (v.num_kv_heads > 0 ? v.num_kv_heads : v.num_heads) * hd;
+  const std::string p = "model.vision_tower.";
+  o.add(p + "patch_embedder.input_proj.weight", "v.patch_embd", d, v.num_channels * v.patch_size * v.patch_size, R);
+  o.add(p + "patch_embedder.position_embedding_table", "v.position_embd", v.positions, d, R, 1, false);
+  const std::string l = p + "encoder.layers.*.";
+  o.linear(l + "self_attn.q_proj.linear", "v.attn_q", d, q, false, Col, L);
+  o.linear(l + "self_attn.{k,v}_proj.linear", "v.attn_kv", d, kv, false, Col, 2 * L);
+  o.linear(l + "self_attn.o_proj.linear", "v.attn_out", q, d, false, Row, L);
+  o.vec(l + "self_attn.{q,k}_norm.weight", "v.attn_qk_norm", 2 * hd, R, L);
+  o.linear(l + "mlp.{gate,up}_proj.linear", "v.ffn_up", d, f, false, Col, 2 * L);
+  o.linear(l + "mlp.down_proj.linear", "v.ffn_down", f, d, false, Row, L);
+  o.vec(l + "{input,post_attention,pre_feedforward,post_feedforward}_layernorm.weight", "v.ln", 4 * d, R, L);
+  if (v.clipped_linears) o.vec(l + "*.{input,output}_{min,max}", "v.clip", 4 * 7, R, L);
+  if (v.standardize) o.vec(p + "std_{bias,scale}", "v.std", 2 * d);
+  o.linear("model.embed_vision.embedding_projection", "mm.input_projection", d, v.projector_out, false, R);
+}
+
 }  // namespace
 
 bool append_tower(const Architecture& arch, std::vector<TensorGroup>& out) {
@@ -181,6 +205,8 @@ bool append_tower(const Architecture& arch, std::vector<TensorGroup>& out) {
     moonvit(o, v);
   else if (v.kind == "internvl")
     internvl(o, v);
+  else if (v.kind == "gemma4")
+    gemma4(o, v);
   else
     return false;
   return true;

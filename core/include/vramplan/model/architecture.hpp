@@ -52,6 +52,8 @@ struct LayerSpec {
   bool indexer = false;                // a sparse-attention indexer with its own key cache (DeepSeek-V3.2)
   std::int64_t compress_ratio = 0;     // compressed attention: one cached row per this many tokens
   bool sinks = false;                  // a learned sink logit per query head (gpt-oss; MiMo-V2's sliding layers)
+  bool kv_reused = false;              // reads an earlier layer's K and V (Gemma 4 num_kv_shared_layers): no k/v
+                                       // projections, no cache of its own
 
   bool moe() const { return mlp == MlpKind::moe; }
   bool attends() const { return attention != AttentionKind::none; }
@@ -60,7 +62,7 @@ struct LayerSpec {
     return attention == o.attention && window == o.window && state == o.state && mlp == o.mlp &&
            num_heads == o.num_heads && num_kv_heads == o.num_kv_heads && head_dim == o.head_dim &&
            intermediate_size == o.intermediate_size && kv_shared == o.kv_shared && linear_mixer == o.linear_mixer &&
-           indexer == o.indexer && compress_ratio == o.compress_ratio && sinks == o.sinks;
+           indexer == o.indexer && compress_ratio == o.compress_ratio && sinks == o.sinks && kv_reused == o.kv_reused;
   }
   bool operator!=(const LayerSpec& o) const { return !(*this == o); }
 };
@@ -137,6 +139,11 @@ struct VisionTowerSpec {
   bool qk_norm = false;      // InternViT (InternVL3 6B tower)
   bool layer_scale = false;  // InternViT lambda_1 / lambda_2
   bool post_norm = true;     // a final norm after the blocks (InternViT: absent with mean pooling)
+  // Gemma 4's tower also reads these.
+  std::int64_t head_dim = 0;      // attention head size when heads x head_dim != hidden_size (0: hidden / heads)
+  std::int64_t num_kv_heads = 0;  // key/value heads (0: num_heads)
+  bool standardize = false;       // std_bias and std_scale buffers over the output (stored in the checkpoint)
+  bool clipped_linears = false;   // four clamp bounds stored with each clippable Linear
 };
 
 struct Architecture {
@@ -177,6 +184,15 @@ struct Architecture {
   bool router_score_correction_bias = false;         // DeepSeek-V3 e_score_correction_bias
   bool expert_bias = false;                          // gpt-oss expert projections have biases
   std::int64_t moe_latent_size = 0;  // experts work in this narrower space (Nemotron-3 fc1/fc2_latent_proj)
+  bool router_scales = false;        // Gemma 4 router: a scale per hidden channel and one per expert
+  int moe_norms = 0;                 // norms a MoE layer adds to norms_per_layer (Gemma 4 enable_moe_block: 3)
+
+  // Per-layer input embeddings (Gemma 4 E2B/E4B, "PLE"): a second token embedding of
+  // per_layer_input_vocab x (num_layers x per_layer_input_size), a projection from the hidden state, and per
+  // layer a gate, a projection and a norm.
+  std::int64_t per_layer_input_size = 0;
+  std::int64_t per_layer_input_vocab = 0;
+  bool layer_scalar = false;  // one learned scalar per layer (Gemma 4 layer_scalar)
 
   // Multi-head latent attention.
   std::int64_t q_lora_rank = 0;
