@@ -10,7 +10,10 @@ file(READ ${GPUS} gpus_text)
 set(UNUSED_CONFIG_KEYS rope_theta rms_norm_eps hidden_act hidden_activation attention_dropout rope_scaling
     pretraining_tp output_router_logits router_aux_loss_coef routed_scaling_factor scoring_func n_group topk_group
     norm_topk_prob attn_logit_softcapping final_logit_softcapping embd_pdrop resid_pdrop layer_norm_eps
-    vision_feature_layer vision_use_head mm_tokens_per_image cache_implementation query_pre_attn_scalar)
+    vision_feature_layer vision_use_head mm_tokens_per_image cache_implementation query_pre_attn_scalar
+    initializer_range use_cache rope_type original_max_position_embeddings partial_rotary_factor image_token_id
+    video_token_id vision_start_token_id vision_end_token_id ep_size rope_parameters aux_loss_alpha seq_aux version
+    norm_eps)
 function(strip_keys var array keys config_keys)
   set(text "${${var}}")
   string(JSON n LENGTH "${text}" ${array})
