@@ -261,3 +261,46 @@ TEST_CASE("quant: hostile or unknown quantization configs give an error or a cod
     }
   }
 }
+
+TEST_CASE("quant: Mixtral's experts are matched by their checkpoint names (block_sparse_moe.experts.N.w1/w2/w3)",
+          "[quant]") {
+  // mistralai/Mixtral-8x7B: model.layers.N.block_sparse_moe.gate (router) and .experts.E.{w1,w2,w3}
+  // (transformers MixtralSparseMoeBlock / MixtralBlockSparseTop2MLP). A W4A16 compressed-tensors checkpoint that
+  // keeps the whole MoE block in 16 bits writes its ignore list with those names (vLLM compressed_tensors
+  // should_ignore_layer: "re:" patterns matched from the start of the module name). Reduced: 2 layers, 4 experts.
+  const json config = {
+      {"model_type", "mixtral"},
+      {"architectures", {"MixtralForCausalLM"}},
+      {"hidden_size", 1024},
+      {"intermediate_size", 2048},
+      {"num_hidden_layers", 2},
+      {"num_attention_heads", 16},
+      {"num_key_value_heads", 4},
+      {"num_local_experts", 4},
+      {"num_experts_per_tok", 2},
+      {"vocab_size", 1000},
+      {"torch_dtype", "bfloat16"},
+      {"quantization_config",
+       {{"quant_method", "compressed-tensors"},
+        {"config_groups",
+         {{"group_0",
+           {{"targets", {"Linear"}},
+            {"weights",
+             {{"num_bits", 4}, {"type", "int"}, {"strategy", "group"}, {"group_size", 128}, {"symmetric", true}}}}}}},
+        {"ignore", {"lm_head", "re:.*block_sparse_moe.*"}}}}};
+  const json r = vt::estimate(json{{"model", {{"config", config}}}});
+  REQUIRE_FALSE(r.contains("error"));
+  // Experts in bf16: 2 layers x 4 experts x 3 x 2048 x 1024 x 2 B; routers 2 x 4 x 1024 x 2 B; embeddings and
+  // lm_head 2 x 1000 x 1024 x 2 B; norms 2 x 2 x 1024 + 1024 values x 2 B. Attention in int4 g128 symmetric:
+  // q/o 1024 x 1024 and k/v 256 x 1024 per layer, 0.5 B per weight + one bf16 scale per 128 inputs.
+  const std::int64_t experts = 2LL * 4 * 3 * 2048 * 1024 * 2;
+  const std::int64_t routers = 2LL * 4 * 1024 * 2;
+  const std::int64_t embed_head = 2LL * 1000 * 1024 * 2;
+  const std::int64_t norms = (2LL * 2 * 1024 + 1024) * 2;
+  const std::int64_t attn_weights = 2LL * (2 * 1024 + 2 * 256) * 1024;
+  const std::int64_t attn_int4 = attn_weights / 2 + attn_weights / 128 * 2;
+  const std::int64_t ours = vt::i64(r["weights"]["bytes"]);
+  CHECK(ours >= experts + routers + embed_head + norms + attn_int4);
+  // compressed-tensors may store a small per-tensor shape record; nothing else is added.
+  CHECK(ours <= experts + routers + embed_head + norms + attn_int4 + 2 * 4 * 16);
+}

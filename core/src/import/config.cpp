@@ -130,6 +130,7 @@ void read_block_tensors(JsonReader& r, const Family& fam, Architecture& a) {
   a.norms_per_layer = fam.norms_per_layer;
   a.norm_bias = fam.has(import::kLayerNormBias);
   a.router_bias = fam.has(import::kRouterBias);
+  a.block_sparse_moe = fam.has(import::kBlockSparseMoe);
   a.expert_bias = fam.has(import::kExpertBias);
   a.attention_output_gate = r.boolean("attn_output_gate", fam.has(import::kOutputGate));
   a.mtp_own_embeddings = r.boolean("mtp_use_dedicated_embeddings", !fam.has(import::kMtpSharesEmbeddings));

@@ -23,7 +23,7 @@ constexpr const char* kNemotronHDefaults = R"({"mamba_ssm_cache_dtype": "float32
 const Family kFamilies[] = {
     {"llama", 0, 2, RC::never, SL::every_layer, nullptr},
     {"mistral", 0, 2, RC::never, SL::every_layer, nullptr},
-    {"mixtral", 0, 2, RC::never, SL::every_layer, nullptr},
+    {"mixtral", kBlockSparseMoe, 2, RC::never, SL::every_layer, nullptr},
     {"mistral3", 0, 2, RC::never, SL::every_layer, nullptr},
     {"qwen2", kQkvBias | kONeverBiased, 2, RC::never, SL::opt_in, nullptr},
     {"qwen2_moe", kQkvBias | kONeverBiased | kSharedExpertGate, 2, RC::never, SL::opt_in, nullptr},
@@ -72,7 +72,7 @@ const Family kFamilies[] = {
      nullptr},
     {"qwen3_vl_text", kQkNorm, 2, RC::never, SL::opt_in, nullptr},
     {"qwen3_vl_moe_text", kQkNorm, 2, RC::never, SL::opt_in, nullptr},
-    {"minimax_m2", kQkNorm | kQkNormFull, 2, RC::never, SL::every_layer, nullptr},
+    {"minimax_m2", kQkNorm | kQkNormFull | kBlockSparseMoe, 2, RC::never, SL::every_layer, nullptr},
     {"mimo_v2_flash", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
     {"mllama_text_model", 0, 2, RC::never, SL::every_layer, nullptr},
     // Text models of vision-language checkpoints (their towers: import/vision.cpp).

@@ -31,6 +31,8 @@ enum Trait : std::uint32_t {
                                     // a scale per hidden channel and per expert (Gemma 4)
   kPerLayerInputs = 1u << 19,       // hidden_size_per_layer_input: per-layer input embeddings (Gemma 4 PLE)
   kKvSharing = 1u << 20,            // num_kv_shared_layers: the last layers reuse earlier K/V (Gemma 4)
+  kBlockSparseMoe = 1u << 21,       // the MoE module is block_sparse_moe, its experts' projections w1 (gate),
+                                    // w3 (up), w2 (down): how quantization configs name them (Mixtral, MiniMax)
 };
 
 // Where the config's sliding_window applies (when it has no layer_types list).

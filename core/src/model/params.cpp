@@ -221,28 +221,34 @@ void add_short_conv(Builder& b, const Architecture& a, const std::string& p) {
   if (a.short_conv.bias) b.vec(p + "conv.{in,conv,out}_proj.bias", "shortconv.bias", A, 5 * h);
 }
 
-// Gate (when gated), up and down projections of `width` over a hidden size of `h`.
+// Gate (when gated), up and down projections of `width` over a hidden size of `h`; Mixtral-style experts name
+// them w1, w3 and w2.
 void add_dense_mlp(Builder& b, const Architecture& a, I width, const std::string& p, const std::string& role_suffix,
                    TensorClass cls, I per_layer = 1, I active = 1, I h = 0) {
   if (h == 0) h = a.hidden_size;
+  const bool w123 = cls == TensorClass::experts && a.block_sparse_moe;
+  const std::string gate = w123 ? "w1" : "gate_proj", up = w123 ? "w3" : "up_proj", down = w123 ? "w2" : "down_proj";
   if (a.gated_mlp)
-    b.add(p + "gate_proj.weight", "ffn_gate" + role_suffix, cls, width, h, Shard::column, per_layer, active);
-  b.add(p + "up_proj.weight", "ffn_up" + role_suffix, cls, width, h, Shard::column, per_layer, active);
-  b.add(p + "down_proj.weight", "ffn_down" + role_suffix, cls, h, width, Shard::row, per_layer, active);
+    b.add(p + gate + ".weight", "ffn_gate" + role_suffix, cls, width, h, Shard::column, per_layer, active);
+  b.add(p + up + ".weight", "ffn_up" + role_suffix, cls, width, h, Shard::column, per_layer, active);
+  b.add(p + down + ".weight", "ffn_down" + role_suffix, cls, h, width, Shard::row, per_layer, active);
   if (a.mlp_bias || (cls == TensorClass::experts && a.expert_bias)) {
-    b.vec(p + "up_proj.bias", "ffn_up" + role_suffix + ".bias", cls, width * (a.gated_mlp ? 2 : 1), Shard::column,
+    b.vec(p + up + ".bias", "ffn_up" + role_suffix + ".bias", cls, width * (a.gated_mlp ? 2 : 1), Shard::column,
           per_layer, active);
-    b.vec(p + "down_proj.bias", "ffn_down" + role_suffix + ".bias", cls, h, Shard::replicated, per_layer, active);
+    b.vec(p + down + ".bias", "ffn_down" + role_suffix + ".bias", cls, h, Shard::replicated, per_layer, active);
   }
 }
 
 // Router, routed experts (in a narrower latent space for Nemotron-3's latent MoE), shared experts.
 void add_moe(Builder& b, const Architecture& a, const std::string& p) {
   const I h = a.hidden_size;
-  b.add(p + "mlp.gate.weight", "ffn_gate_inp", TensorClass::router, a.num_experts, h, Shard::replicated);
+  // The checkpoint's own module names, which quantization configs match (Mixtral, MiniMax: block_sparse_moe).
+  const std::string moe = p + (a.block_sparse_moe ? "block_sparse_moe." : "mlp.");
+  b.add(moe + "gate.weight", "ffn_gate_inp", TensorClass::router, a.num_experts, h, Shard::replicated);
   if (a.router_bias) b.vec(p + "mlp.router.bias", "ffn_gate_inp.bias", TensorClass::router, a.num_experts);
   if (a.router_score_correction_bias)
-    b.vec(p + "mlp.gate.e_score_correction_bias", "exp_probs_b", TensorClass::router, a.num_experts);
+    b.vec(a.block_sparse_moe ? moe + "e_score_correction_bias" : moe + "gate.e_score_correction_bias", "exp_probs_b",
+          TensorClass::router, a.num_experts);
   if (a.router_scales)  // Gemma4TextRouter: scale (hidden) and per_expert_scale (experts); its norm has no weight
     b.vec(p + "router.{scale,per_expert_scale}", "ffn_gate_inp.scale", TensorClass::router, h + a.num_experts);
   const I expert_h = a.moe_latent_size > 0 ? a.moe_latent_size : h;
@@ -252,7 +258,7 @@ void add_moe(Builder& b, const Architecture& a, const std::string& p) {
     b.add(p + "mlp.fc2_latent_proj.weight", "ffn_latent_out", TensorClass::experts, h, a.moe_latent_size,
           Shard::replicated);
   }
-  add_dense_mlp(b, a, a.moe_intermediate_size, p + "mlp.experts.*.", "_exps", TensorClass::experts, a.num_experts,
+  add_dense_mlp(b, a, a.moe_intermediate_size, moe + "experts.*.", "_exps", TensorClass::experts, a.num_experts,
                 a.experts_per_token, expert_h);
   if (a.num_shared_experts > 0 && a.shared_expert_intermediate_size > 0) {
     add_dense_mlp(b, a, a.shared_expert_intermediate_size, p + "mlp.shared_experts.", "_shexp",

@@ -181,11 +181,12 @@ struct Architecture {
   std::int64_t shared_expert_intermediate_size = 0;  // total width of the shared expert(s)
   bool shared_expert_gate = false;                   // Qwen2-MoE sigmoid gate on the shared expert
   bool router_bias = false;                          // gpt-oss router has a bias
-  bool router_score_correction_bias = false;         // DeepSeek-V3 e_score_correction_bias
-  bool expert_bias = false;                          // gpt-oss expert projections have biases
-  std::int64_t moe_latent_size = 0;  // experts work in this narrower space (Nemotron-3 fc1/fc2_latent_proj)
-  bool router_scales = false;        // Gemma 4 router: a scale per hidden channel and one per expert
-  int moe_norms = 0;                 // norms a MoE layer adds to norms_per_layer (Gemma 4 enable_moe_block: 3)
+  bool block_sparse_moe = false;  // checkpoint names block_sparse_moe.{gate,experts.N.w1/w3/w2} (Mixtral, MiniMax)
+  bool router_score_correction_bias = false;  // DeepSeek-V3 e_score_correction_bias
+  bool expert_bias = false;                   // gpt-oss expert projections have biases
+  std::int64_t moe_latent_size = 0;           // experts work in this narrower space (Nemotron-3 fc1/fc2_latent_proj)
+  bool router_scales = false;                 // Gemma 4 router: a scale per hidden channel and one per expert
+  int moe_norms = 0;                          // norms a MoE layer adds to norms_per_layer (Gemma 4 enable_moe_block: 3)
 
   // Per-layer input embeddings (Gemma 4 E2B/E4B, "PLE"): a second token embedding of
   // per_layer_input_vocab x (num_layers x per_layer_input_size), a projection from the hidden state, and per
