@@ -98,6 +98,10 @@ const OfficialCount kOfficial[] = {
      "2026-09-25: tags license:* and safetensors.total' (repository not named by the search index; find_string id "
      "71142266638) (google/gemma-3-1b-it: 999885952); same value in github.com/keras-team/keras-hub "
      "keras_hub/src/models/gemma3/gemma3_presets.py (gemma3_instruct_1b); reproduced exactly from this config"},
+    {"Qwen/Qwen3-1.7B", 2031739904,
+     "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
+     "2026-09-25: tags license:* and safetensors.total' (find_string id 71142266638) (Qwen/Qwen3-1.7B: 2031739904); "
+     "the checkpoint stores the tied lm_head (151,936 x 2,048 more than the tied count), as Qwen3-0.6B's does"},
     {"Qwen/Qwen3-4B", 4022468096,
      "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
      "2026-09-25: tags license:* and safetensors.total' (find_string id 71142266638) (Qwen/Qwen3-4B: 4022468096)"},
