@@ -289,17 +289,21 @@ bool emit(const Node& n, std::vector<Inst>& prog) {
       for (int j : jumps) prog[static_cast<std::size_t>(j)].x = at();
       return true;
     }
-    case Node::star: {
+    case Node::star:
+    case Node::quest: {
+      // split to the body or past it; a star's body jumps back to the split.
       const int l0 = at();
       Inst s;
       s.op = Inst::split;
       prog.push_back(s);
       prog[static_cast<std::size_t>(l0)].x = at();
       if (!emit(n.kids[0], prog)) return false;
-      Inst j;
-      j.op = Inst::jmp;
-      j.x = l0;
-      prog.push_back(j);
+      if (n.kind == Node::star) {
+        Inst j;
+        j.op = Inst::jmp;
+        j.x = l0;
+        prog.push_back(j);
+      }
       prog[static_cast<std::size_t>(l0)].y = at();
       return true;
     }
@@ -311,16 +315,6 @@ bool emit(const Node& n, std::vector<Inst>& prog) {
       s.x = l0;
       s.y = at() + 1;
       prog.push_back(s);
-      return true;
-    }
-    case Node::quest: {
-      const int l0 = at();
-      Inst s;
-      s.op = Inst::split;
-      prog.push_back(s);
-      prog[static_cast<std::size_t>(l0)].x = at();
-      if (!emit(n.kids[0], prog)) return false;
-      prog[static_cast<std::size_t>(l0)].y = at();
       return true;
     }
   }

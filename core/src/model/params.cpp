@@ -53,17 +53,8 @@ struct Builder {
   void add(std::string name, std::string role, TensorClass cls, I rows, I cols, Shard shard, I per_layer = 1,
            I active = 1, bool matrix = true) {
     if (rows <= 0 || cols <= 0 || per_layer <= 0) return;
-    TensorGroup g;
-    g.name = std::move(name);
-    g.gguf_role = std::move(role);
-    g.cls = cls;
+    TensorGroup g = tensor_group(std::move(name), std::move(role), cls, rows, cols, shard, per_layer, active, matrix);
     g.mtp = mtp;
-    g.rows = rows;
-    g.cols = cols;
-    g.per_layer = per_layer;
-    g.active_per_layer = active;
-    g.matrix = matrix;
-    g.shard = shard;
     g.layers = layers;
     out.push_back(std::move(g));
   }
@@ -407,6 +398,21 @@ void add_vision(Builder& b, const Architecture& a) {
 }
 
 }  // namespace
+
+TensorGroup tensor_group(std::string name, std::string role, TensorClass cls, I rows, I cols, Shard shard, I per_layer,
+                         I active, bool matrix) {
+  TensorGroup g;
+  g.name = std::move(name);
+  g.gguf_role = std::move(role);
+  g.cls = cls;
+  g.rows = rows;
+  g.cols = cols;
+  g.per_layer = per_layer;
+  g.active_per_layer = active;
+  g.matrix = matrix;
+  g.shard = shard;
+  return g;
+}
 
 std::vector<TensorGroup> enumerate_tensors(const Architecture& a) {
   std::vector<TensorGroup> out;

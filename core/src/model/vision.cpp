@@ -21,17 +21,7 @@ struct Out {
 
   void add(std::string name, std::string role, I rows, I cols, Shard shard, I count = 1, bool matrix = true) {
     if (rows <= 0 || cols <= 0 || count <= 0) return;
-    TensorGroup g;
-    g.name = std::move(name);
-    g.gguf_role = std::move(role);
-    g.cls = C;
-    g.rows = rows;
-    g.cols = cols;
-    g.per_layer = count;
-    g.active_per_layer = count;
-    g.matrix = matrix;
-    g.shard = shard;
-    out.push_back(std::move(g));
+    out.push_back(tensor_group(std::move(name), std::move(role), C, rows, cols, shard, count, count, matrix));
   }
   // A vector (norm weight, bias, embedding table counted as one block): never quantized.
   void vec(std::string name, std::string role, I n, Shard shard = Shard::replicated, I count = 1) {

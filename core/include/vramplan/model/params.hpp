@@ -45,6 +45,10 @@ struct TensorGroup {
   }
 };
 
+// One tensor group: `per_layer` instances of a rows x cols tensor (`active` of them read per token).
+TensorGroup tensor_group(std::string name, std::string role, TensorClass cls, std::int64_t rows, std::int64_t cols,
+                         Shard shard, std::int64_t per_layer = 1, std::int64_t active = 1, bool matrix = true);
+
 struct ParamCount {
   std::int64_t total = 0;
   std::int64_t active = 0;  // parameters one token touches (MoE: routed experts_per_token + shared)
