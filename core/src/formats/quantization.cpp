@@ -635,6 +635,7 @@ int checkpoint_scheme(const QuantizationConfig& q, const TensorGroup& g, int lay
     if (d.exclude) return -1;
     break;  // an override keeps the module quantised (its own bits: scheme 1 + index, added by the importer)
   }
+  if (q.experts_scheme >= 0 && g.cls == TensorClass::experts) return q.experts_scheme;
   if (q.method == "compressed-tensors") {
     const bool fused = prefix != names.front() && g.cls != TensorClass::experts;
     return compressed_tensors_target(q, names, prefix, layer_class(g, prefix), fused);

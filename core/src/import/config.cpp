@@ -222,6 +222,55 @@ Status read_latent_attention(JsonReader& r, Architecture& a) {
   return std::nullopt;
 }
 
+// DeepSeek-V4 (vLLM model_executor/models/deepseek_v4.py, DeepseekV4Attention and DeepseekV4MoE): every layer
+// attends within sliding_window tokens; compress_ratios[i] (0: none, else one compressed row per that many tokens)
+// adds a DeepseekCompressor, and ratio 4 also an indexer ("Only C4A uses sparse attention and hence has
+// indexer"); layers below num_hash_layers route by a token-id table (tid2eid) instead of a scored router.
+Status read_deepseek_v4(JsonReader& r, const Family& fam, Architecture& a) {
+  if (!fam.has(import::kDeepseekV4)) return std::nullopt;
+  a.q_lora_rank = r.integer("q_lora_rank", 0, 1, kMaxDim, true);
+  a.qk_rope_head_dim = r.integer("qk_rope_head_dim", 0, 1, 65536, true);
+  a.o_groups = r.integer("o_groups", 0, 1, kMaxHeads, true);
+  a.o_lora_rank = r.integer("o_lora_rank", 0, 1, kMaxDim, true);
+  a.hc_mult = r.integer("hc_mult", 0, 1, 64, true);
+  const I hash_layers = r.integer("num_hash_layers", 0, 0, kMaxLayers);
+  const auto ratios = r.integer_list("compress_ratios", 0, kMaxContext);
+  if (!r.ok()) return r.error();
+  if (a.num_heads % a.o_groups != 0)
+    return make_error(ErrorCode::invalid_field, r.field("o_groups"), "o_groups must divide num_attention_heads");
+  // The list may carry one more entry, for the MTP layer (vLLM: "MTP layer is not included").
+  if (static_cast<I>(ratios.size()) < a.num_layers)
+    return make_error(ErrorCode::invalid_field, r.field("compress_ratios"),
+                      "compress_ratios has " + std::to_string(ratios.size()) + " entries for " +
+                          std::to_string(a.num_layers) + " layers");
+  for (std::size_t i = 0; i < a.layers.size(); ++i) {
+    auto& l = a.layers[i];
+    l.compress_ratio = ratios[i];
+    l.indexer = ratios[i] == 4 && a.indexer.head_dim > 0;
+    l.hash_routed = static_cast<I>(i) < hash_layers && l.moe();
+  }
+  return std::nullopt;
+}
+
+// DeepSeek-V4's routed experts in MXFP4 beside FP8 linear layers (vLLM models/deepseek_v4.py DeepseekV4FP8Config:
+// with expert_dtype "fp4", the default, FusedMoE layers get Mxfp4MoEMethod; "fp8" keeps them in the FP8 scheme).
+void read_expert_dtype(JsonReader& r, const Family& fam, Architecture& a) {
+  if (!fam.has(import::kDeepseekV4) || !r.has("expert_dtype")) return;
+  const std::string dtype = r.string("expert_dtype", "fp4");
+  auto& q = a.quant;
+  const bool fp8 = q.method == "fp8" && q.schemes.size() == 1 && q.schemes[0].storage == QuantStorage::fp8;
+  if (dtype == "fp8" && fp8) return;
+  if (dtype != "fp4" || !fp8) {
+    r.not_modelled("expert_dtype");
+    return;
+  }
+  QuantScheme s;
+  s.storage = QuantStorage::mxfp4;
+  s.bits = 4;
+  q.schemes.push_back(s);
+  q.experts_scheme = static_cast<int>(q.schemes.size()) - 1;
+}
+
 // The vision tower of a multimodal checkpoint (counted for the checkpoint total).
 Status read_vision_tower(const json& config, const std::string& field, JsonReader& r, Architecture& a) {
   if (!config.contains("vision_config") || !config["vision_config"].is_object()) return std::nullopt;
@@ -356,7 +405,9 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   if (auto e = read_latent_attention(r, a)) return *e;
   if (auto e = import::read_layer_layout(r, merged, fam, a)) return *e;
   if (auto e = import::read_state_specs(r, merged, a)) return *e;
+  if (auto e = read_deepseek_v4(r, fam, a)) return *e;
   if (auto e = import::read_quantization(merged, r, a)) return *e;
+  read_expert_dtype(r, fam, a);
   r.has("quantization_config");  // read above, or named by its own warning
   for (const char* key : {"text_config", "llm_config", "language_config", "vision_config"}) r.has(key);
   if (auto e = read_vision_tower(config, field, r, a)) return *e;  // flat VL configs (Qwen2.5-VL) too

@@ -65,6 +65,8 @@ const Family kFamilies[] = {
     {"nemotron-nas", 0, 2, RC::never, SL::every_layer, nullptr},
     {"kimi_linear", 0, 2, RC::always, SL::every_layer, nullptr},
     {"deepseek_v32", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
+    {"deepseek_v4", kDeepseekV4, 2, RC::noaux_tc, SL::every_layer, nullptr},
+    {"deepseek_ref", kDeepseekV4, 2, RC::noaux_tc, SL::every_layer, nullptr},  // SGLang's copies of DeepSeek-V4
     {"glm_moe_dsa", 0, 2, RC::always, SL::every_layer, nullptr},
     {"glm4_moe_lite", 0, 2, RC::always, SL::every_layer, nullptr},
     {"qwen3_5_text", kQkNorm | kOutputGate | kMtpSharesEmbeddings, 2, RC::never, SL::opt_in, nullptr},

@@ -33,6 +33,8 @@ enum Trait : std::uint32_t {
   kKvSharing = 1u << 20,            // num_kv_shared_layers: the last layers reuse earlier K/V (Gemma 4)
   kBlockSparseMoe = 1u << 21,       // the MoE module is block_sparse_moe, its experts' projections w1 (gate),
                                     // w3 (up), w2 (down): how quantization configs name them (Mixtral, MiniMax)
+  kDeepseekV4 = 1u << 22,           // DeepSeek-V4 attention (sliding window + compressed KV), hyper-connections,
+                                    // hash-routed first layers (vLLM models/deepseek_v4.py)
 };
 
 // Where the config's sliding_window applies (when it has no layer_types list).

@@ -55,6 +55,29 @@ void add_indexer(LayerCache& l, const Architecture& a, I tp) {
   l.parts.push_back({CachePart::indexer_key, Holds::every_token, 0, 1, a.indexer.head_dim, 1, fp8_scaled, tp > 1});
 }
 
+// DeepSeek-V4, by vLLM's rule (layers/deepseek_v4_attention.py DeepseekV4MultiHeadLatentAttentionWrapper, "currently
+// hardcoded for FP8 sparse": head_bytes = nope fp8 + rope bf16 + nope / 64 scale bytes + 1 pad, 584 B for
+// head_dim 512, whatever the KV dtype asked): the last sliding_window tokens (DeepseekV4SWACache), one row per
+// compress_ratio tokens (DeepseekV4MLAAttention), on ratio-4 layers the indexer's keys of the compressed rows
+// (fp8 + an fp32 scale per 128), and each compressor's state (layers/deepseek_compressor.py
+// CompressorStateCache: fp32 rows of 2 x coff x head_dim over a window of coff x ratio tokens, coff 2 at ratio 4).
+void add_dsv4(LayerCache& l, const Architecture& a, const LayerSpec& s, I tp) {
+  const I rope = a.qk_rope_head_dim, nope = a.head_dim - rope;
+  const KvDtype packed{"fp8_ds_mla", static_cast<int>(a.head_dim), static_cast<int>(nope + 2 * rope + nope / 64 + 1)};
+  const KvDtype fp32{"fp32", 1, 4};
+  const bool rep = tp > 1;
+  l.parts.push_back({CachePart::latent, Holds::window, s.window, 1, a.head_dim, 1, packed, rep});
+  const I r = s.compress_ratio;
+  if (r <= 1) return;
+  l.parts.push_back({CachePart::latent, Holds::strided, r, 1, a.head_dim, 1, packed, rep});
+  const I coff = r == 4 ? 2 : 1;
+  l.parts.push_back({CachePart::compressor_state, Holds::window, coff * r, 1, 2 * coff * a.head_dim, 1, fp32, rep});
+  if (!s.indexer) return;
+  const KvDtype fp8_scaled{"fp8+scale", 128, 132};
+  l.parts.push_back({CachePart::indexer_key, Holds::strided, 4, 1, a.indexer.head_dim, 1, fp8_scaled, rep});
+  l.parts.push_back({CachePart::compressor_state, Holds::window, 8, 1, 4 * a.indexer.head_dim, 1, fp32, rep});
+}
+
 // Heads split across ranks; a rank keeps at least one.
 I per_rank(I n, I tp) { return std::max<I>(1, n / tp); }
 
@@ -117,7 +140,9 @@ LayerCache layer_cache(const Architecture& a, const LayerSpec& s, const KvDtype&
   l.attention = s.attention;
   l.state = s.state;
   // A layer reading an earlier layer's K and V caches nothing (vLLM gemma4.py: kv_sharing_target_layer_name).
-  const AttentionKind attention = s.kv_reused ? AttentionKind::none : s.attention;
+  const bool dsv4 = a.hc_mult > 0 && s.attends();
+  if (dsv4) add_dsv4(l, a, s, tp);
+  const AttentionKind attention = s.kv_reused || dsv4 ? AttentionKind::none : s.attention;
   switch (attention) {
     case AttentionKind::none:
       break;
@@ -140,7 +165,7 @@ LayerCache layer_cache(const Architecture& a, const LayerSpec& s, const KvDtype&
         add_attention(l, a, s, d, tp, Holds::every_token, 0);
       break;
   }
-  if (s.indexer) add_indexer(l, a, tp);
+  if (s.indexer && !dsv4) add_indexer(l, a, tp);
   switch (s.state) {
     case StateKind::none:
       break;
@@ -177,6 +202,8 @@ const char* to_string(CachePart part) {
       return "rope_key";
     case CachePart::indexer_key:
       return "indexer_key";
+    case CachePart::compressor_state:
+      return "compressor_state";
     case CachePart::ssm_state:
       return "ssm_state";
     case CachePart::conv_state:

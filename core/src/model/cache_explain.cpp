@@ -62,6 +62,8 @@ Msg part_label(CachePart p) {
       return Msg::kv_part_rope_key;
     case CachePart::indexer_key:
       return Msg::kv_part_indexer_key;
+    case CachePart::compressor_state:
+      return Msg::kv_part_compressor_state;
     case CachePart::ssm_state:
       return Msg::kv_part_ssm_state;
     case CachePart::conv_state:
@@ -155,9 +157,23 @@ Text tokens_text(const LayerCache& l, const std::vector<const CacheComponent*>& 
 
 // A group of identical layers: its token rows and, for recurrent (or hybrid) layers, its constant state.
 void group_texts(const LayerCache& l, I count, I context, I tp, std::vector<Text>& out) {
-  std::vector<const CacheComponent*> tokens, states;
-  for (const auto& p : l.parts) (p.holds == Holds::per_sequence ? states : tokens).push_back(&p);
-  if (!tokens.empty()) out.push_back(tokens_text(l, tokens, count, context, tp));
+  // Token rows kept by different rules (DeepSeek-V4: a window, a stride, the compressor's window) read apart.
+  std::vector<std::vector<const CacheComponent*>> tokens;
+  std::vector<const CacheComponent*> states;
+  for (const auto& p : l.parts) {
+    if (p.holds == Holds::per_sequence) {
+      states.push_back(&p);
+      continue;
+    }
+    auto it = std::find_if(tokens.begin(), tokens.end(), [&](const std::vector<const CacheComponent*>& g) {
+      return g.front()->holds == p.holds && g.front()->span == p.span;
+    });
+    if (it == tokens.end())
+      tokens.push_back({&p});
+    else
+      it->push_back(&p);
+  }
+  for (const auto& g : tokens) out.push_back(tokens_text(l, g, count, context, tp));
   if (!states.empty()) out.push_back(state_text(l, states, count));
 }
 

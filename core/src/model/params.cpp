@@ -98,6 +98,54 @@ void add_indexer(Builder& b, const Architecture& a, const std::string& p) {
   b.add(p + "self_attn.indexer.weights_proj.weight", "indexer.proj", A, x.num_heads, h, Shard::replicated);
 }
 
+// DeepSeek-V4 attention (vLLM models/deepseek_v4.py DeepseekV4Attention): q through a low-rank latent, one
+// head_dim key/value projection (wkv) shared by all heads, a grouped low-rank output (wo_a: o_groups blocks of
+// heads x head_dim / o_groups -> o_lora_rank, then wo_b) and a sink logit per head.
+void add_dsv4_attention(Builder& b, const Architecture& a, const std::string& p) {
+  const I h = a.hidden_size, H = a.num_heads, D = a.head_dim, ql = a.q_lora_rank;
+  const auto A = TensorClass::attention;
+  b.add(p + "attn.wq_a.weight", "attn_q_a", A, ql, h, Shard::replicated);
+  b.vec(p + "attn.q_norm.weight", "attn_q_a_norm", TensorClass::norm, ql);
+  b.add(p + "attn.wq_b.weight", "attn_q_b", A, H * D, ql, Shard::column);
+  b.add(p + "attn.wkv.weight", "attn_kv", A, D, h, Shard::replicated);
+  b.vec(p + "attn.kv_norm.weight", "attn_kv_norm", TensorClass::norm, D);
+  b.add(p + "attn.wo_a.weight", "attn_o_a", A, a.o_groups * a.o_lora_rank, H * D / a.o_groups, Shard::column);
+  b.add(p + "attn.wo_b.weight", "attn_output", A, h, a.o_groups * a.o_lora_rank, Shard::row);
+  b.vec(p + "attn.attn_sink", "attn_sinks", A, H, Shard::column);
+}
+
+// A DeepSeek-V4 KV compressor of `ratio` (vLLM layers/deepseek_compressor.py DeepseekCompressor): with ratio 4
+// the windows overlap (coff 2); ape (ratio x coff*dim), wkv and wgate (coff*dim x hidden each), a norm of dim.
+void add_dsv4_compressor(Builder& b, const Architecture& a, const std::string& p, I ratio, I dim) {
+  const I coff = ratio == 4 ? 2 : 1;
+  const auto A = TensorClass::attention;
+  b.add(p + "compressor.ape", "attn_compressor_ape", A, ratio, coff * dim, Shard::replicated, 1, 1, false);
+  // Built with quant_config=None (fused_wkv_wgate): 16-bit whatever the checkpoint's scheme, so not a quantisable
+  // matrix here.
+  b.add(p + "compressor.{wkv,wgate}.weight", "attn_compressor_kv", A, coff * dim, a.hidden_size, Shard::replicated, 2,
+        2, false);
+  b.vec(p + "compressor.norm.weight", "attn_compressor_norm", TensorClass::norm, dim);
+}
+
+// DeepSeek-V4's compressed layers and their indexer (DeepseekV4Attention: the compressor when compress_ratio > 1;
+// DeepseekV4Indexer on ratio-4 layers: wq_b from the q latent, weights_proj, its own compressor of
+// index_head_dim), and the hyper-connection mixers (DeepseekV4DecoderLayer: hc_{attn,ffn}_fn of
+// (2 + hc_mult) * hc_mult x hc_mult * hidden, _base of (2 + hc_mult) * hc_mult, _scale of 3).
+void add_dsv4_extras(Builder& b, const Architecture& a, const LayerSpec& s, const std::string& p) {
+  const auto A = TensorClass::attention;
+  if (s.compress_ratio > 1) add_dsv4_compressor(b, a, p + "attn.", s.compress_ratio, a.head_dim);
+  if (s.indexer) {
+    const auto& x = a.indexer;
+    b.add(p + "attn.indexer.wq_b.weight", "indexer.attn_q_b", A, x.num_heads * x.head_dim, a.q_lora_rank,
+          Shard::replicated);
+    b.add(p + "attn.indexer.weights_proj.weight", "indexer.proj", A, x.num_heads, a.hidden_size, Shard::replicated);
+    add_dsv4_compressor(b, a, p + "attn.indexer.", 4, x.head_dim);
+  }
+  const I m = a.hc_mult, mix = (2 + m) * m;
+  b.add(p + "hc_{attn,ffn}_fn", "hc_fn", A, mix, m * a.hidden_size, Shard::replicated, 2, 2, false);
+  b.vec(p + "hc_{attn,ffn}_{base,scale}", "hc_base", A, 2 * (mix + 3));
+}
+
 // Softmax attention with the layer's own head counts and sizes (GQA / MQA; cross-attention has q/k norms).
 void add_attention(Builder& b, const Architecture& a, const LayerSpec& s, const std::string& p) {
   const I h = a.hidden_size;
@@ -231,13 +279,16 @@ void add_dense_mlp(Builder& b, const Architecture& a, I width, const std::string
 }
 
 // Router, routed experts (in a narrower latent space for Nemotron-3's latent MoE), shared experts.
-void add_moe(Builder& b, const Architecture& a, const std::string& p) {
+void add_moe(Builder& b, const Architecture& a, const LayerSpec& s, const std::string& p) {
   const I h = a.hidden_size;
   // The checkpoint's own module names, which quantization configs match (Mixtral, MiniMax: block_sparse_moe).
   const std::string moe = p + (a.block_sparse_moe ? "block_sparse_moe." : "mlp.");
   b.add(moe + "gate.weight", "ffn_gate_inp", TensorClass::router, a.num_experts, h, Shard::replicated);
   if (a.router_bias) b.vec(p + "mlp.router.bias", "ffn_gate_inp.bias", TensorClass::router, a.num_experts);
-  if (a.router_score_correction_bias)
+  if (s.hash_routed)  // DeepseekV4MoE: tid2eid, num_experts_per_tok expert ids per vocabulary token, no bias
+    b.add(p + "ffn.gate.tid2eid", "ffn_gate_tid2eid", TensorClass::router, a.vocab_size, a.experts_per_token,
+          Shard::replicated, 1, 1, false);
+  else if (a.router_score_correction_bias)
     b.vec(a.block_sparse_moe ? moe + "e_score_correction_bias" : moe + "gate.e_score_correction_bias", "exp_probs_b",
           TensorClass::router, a.num_experts);
   if (a.router_scales)  // Gemma4TextRouter: scale (hidden) and per_expert_scale (experts); its norm has no weight
@@ -291,8 +342,9 @@ void add_layer_extras(Builder& b, const Architecture& a, const std::string& p) {
 
 // One decoder layer kind over the layers in `b.layers`.
 void add_layer(Builder& b, const Architecture& a, const LayerSpec& s, const std::string& p) {
-  switch (s.attention) {
+  switch (a.hc_mult > 0 && s.attends() ? AttentionKind::none : s.attention) {
     case AttentionKind::none:
+      if (s.attends()) add_dsv4_attention(b, a, p);
       break;
     case AttentionKind::mla:
       add_mla(b, a, p);
@@ -304,7 +356,10 @@ void add_layer(Builder& b, const Architecture& a, const LayerSpec& s, const std:
       add_attention(b, a, s, p);
       break;
   }
-  if (s.indexer) add_indexer(b, a, p);
+  if (a.hc_mult > 0)
+    add_dsv4_extras(b, a, s, p);
+  else if (s.indexer)
+    add_indexer(b, a, p);
   if (s.linear_mixer)
     b.add(p + "self_attn.linear_attn.weight", "attn_linear", TensorClass::attention, a.hidden_size, a.hidden_size,
           Shard::replicated);
@@ -332,7 +387,7 @@ void add_layer(Builder& b, const Architecture& a, const LayerSpec& s, const std:
       add_dense_mlp(b, a, a.mlp_width(s), p + "mlp.", "", TensorClass::mlp);
       break;
     case MlpKind::moe:
-      add_moe(b, a, p);
+      add_moe(b, a, s, p);
       break;
     case MlpKind::linear:
       b.add(p + "mlp.linear_mlp.weight", "ffn_linear", TensorClass::mlp, a.hidden_size, a.hidden_size,
@@ -441,7 +496,7 @@ std::vector<TensorGroup> enumerate_tensors(const Architecture& a) {
     if (key.attention == AttentionKind::sliding || key.attention == AttentionKind::chunked)
       key.attention = AttentionKind::full;
     key.window = 0;
-    key.compress_ratio = 0;
+    if (a.hc_mult == 0) key.compress_ratio = 0;  // DeepSeek-V4: the ratio sizes the compressor's tensors
     auto it = std::find(kinds.begin(), kinds.end(), key);
     if (it == kinds.end()) {
       kinds.push_back(key);
@@ -458,6 +513,10 @@ std::vector<TensorGroup> enumerate_tensors(const Architecture& a) {
   b.layers.clear();
   b.vec("model.norm.weight", "output_norm", TensorClass::norm, h);
   out.back().pp_stage_hint = 1;
+  if (a.hc_mult > 0) {  // DeepseekV4Model: hc_head_fn (hc_mult x hc_mult * hidden), hc_head_base, hc_head_scale
+    b.vec("model.hc_head_{fn,base,scale}", "hc_head", TensorClass::norm, a.hc_mult * a.hc_mult * h + a.hc_mult + 1);
+    out.back().pp_stage_hint = 1;
+  }
   if (a.norm_bias) {
     b.vec("model.norm.bias", "output_norm.bias", TensorClass::norm, h);
     out.back().pp_stage_hint = 1;

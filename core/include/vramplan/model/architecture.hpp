@@ -54,6 +54,7 @@ struct LayerSpec {
   bool sinks = false;                  // a learned sink logit per query head (gpt-oss; MiMo-V2's sliding layers)
   bool kv_reused = false;              // reads an earlier layer's K and V (Gemma 4 num_kv_shared_layers): no k/v
                                        // projections, no cache of its own
+  bool hash_routed = false;            // experts chosen by a token-id table, not a scored router (DeepSeek-V4)
 
   bool moe() const { return mlp == MlpKind::moe; }
   bool attends() const { return attention != AttentionKind::none; }
@@ -62,7 +63,8 @@ struct LayerSpec {
     return attention == o.attention && window == o.window && state == o.state && mlp == o.mlp &&
            num_heads == o.num_heads && num_kv_heads == o.num_kv_heads && head_dim == o.head_dim &&
            intermediate_size == o.intermediate_size && kv_shared == o.kv_shared && linear_mixer == o.linear_mixer &&
-           indexer == o.indexer && compress_ratio == o.compress_ratio && sinks == o.sinks && kv_reused == o.kv_reused;
+           indexer == o.indexer && compress_ratio == o.compress_ratio && sinks == o.sinks && kv_reused == o.kv_reused &&
+           hash_routed == o.hash_routed;
   }
   bool operator!=(const LayerSpec& o) const { return !(*this == o); }
 };
@@ -200,6 +202,11 @@ struct Architecture {
   std::int64_t kv_lora_rank = 0;
   std::int64_t qk_nope_head_dim = 0;
   std::int64_t qk_rope_head_dim = 0;
+
+  // DeepSeek-V4 (hc_mult > 0): grouped low-rank output projection and hyper-connection streams.
+  std::int64_t o_groups = 0;
+  std::int64_t o_lora_rank = 0;
+  std::int64_t hc_mult = 0;
 
   // Multi-token-prediction modules (DeepSeek-V3 / GLM-4.5 / Qwen3-Next style).
   std::int64_t num_mtp_layers = 0;

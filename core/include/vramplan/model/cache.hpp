@@ -32,12 +32,13 @@ std::int64_t kv_row_bytes(const KvDtype& dtype, std::int64_t n);
 enum class CachePart : std::uint8_t {
   key,
   value,
-  latent,       // MLA: the compressed KV (kv_lora_rank)
-  rope_key,     // MLA: the decoupled RoPE key shared by all heads (qk_rope_head_dim)
-  indexer_key,  // sparse-attention indexer keys (DeepSeek-V3.2)
-  ssm_state,    // linear attention / state-space recurrent state
-  conv_state,   // the short convolution's window of inputs
-  cross_key,    // cross-attention K over a fixed set of (image) tokens
+  latent,            // MLA: the compressed KV (kv_lora_rank)
+  rope_key,          // MLA: the decoupled RoPE key shared by all heads (qk_rope_head_dim)
+  indexer_key,       // sparse-attention indexer keys (DeepSeek-V3.2)
+  compressor_state,  // DeepSeek-V4: the KV compressor's fp32 kv and score rows of the tokens not yet compressed
+  ssm_state,         // linear attention / state-space recurrent state
+  conv_state,        // the short convolution's window of inputs
+  cross_key,         // cross-attention K over a fixed set of (image) tokens
   cross_value,
 };
 const char* to_string(CachePart part);

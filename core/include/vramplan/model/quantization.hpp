@@ -69,9 +69,10 @@ struct QuantizationConfig {
   ExclusionRule exclusion = ExclusionRule::none;
   std::vector<DynamicOverride> dynamic;  // GPTQ
   bool only_experts = false;             // mxfp4 in vLLM: linear layers stay 16-bit, only the MoE experts are MXFP4
-  bool lm_head_quantized = false;        // GPTQ lm_head: true / ModelOpt (quantises the head unless excluded)
-  std::string kv_cache_dtype;            // "fp8" when the checkpoint declares an FP8 KV cache scheme
-  bool kv_cache_auto = false;            // vLLM's kv_cache_dtype "auto" takes kv_cache_dtype (ModelOpt only)
+  int experts_scheme = -1;  // the scheme the routed experts use when not the first (DeepSeek-V4 expert_dtype fp4)
+  bool lm_head_quantized = false;  // GPTQ lm_head: true / ModelOpt (quantises the head unless excluded)
+  std::string kv_cache_dtype;      // "fp8" when the checkpoint declares an FP8 KV cache scheme
+  bool kv_cache_auto = false;      // vLLM's kv_cache_dtype "auto" takes kv_cache_dtype (ModelOpt only)
 };
 
 }  // namespace vramplan
