@@ -67,8 +67,14 @@ strip_keys(gpus_text gpus
 
 # string(JSON) writes indented text; JSON strings hold no raw newline, so a newline and the indentation
 # after it are always layout: drop them (the catalog is embedded in the first-visit wasm).
+# Likewise the spaces string(JSON) writes around ':' and inside arrays of strings: inside a JSON string a quote is
+# always escaped, so a quote not preceded by a backslash next to them is structural.
 foreach(t models_text gpus_text)
   string(REGEX REPLACE "\n *" "" ${t} "${${t}}")
+  string(REGEX REPLACE "([^\\])\" : " "\\1\":" ${t} "${${t}}")
+  string(REGEX REPLACE "\\[ \"" "[\"" ${t} "${${t}}")
+  string(REGEX REPLACE "([^\\])\" \\]" "\\1\"]" ${t} "${${t}}")
+  string(REGEX REPLACE "([^\\])\", \"" "\\1\",\"" ${t} "${${t}}")
   string(FIND "${${t}}" ")vramplan_json\"" hit)
   if(NOT hit EQUAL -1)
     message(FATAL_ERROR "catalog text contains the raw-string delimiter")
