@@ -14,11 +14,7 @@ using I = std::int64_t;
 
 namespace {
 
-json fixture(const std::string& name) {
-  std::ifstream f(std::string(VRAMPLAN_SOURCE_DIR) + "/tests/fixtures/gemma4/" + name);
-  REQUIRE(f.good());
-  return json::parse(f);
-}
+json fixture(const std::string& name) { return vt::source_json("tests/fixtures/gemma4/" + name); }
 
 vramplan::Architecture parsed(const json& config) {
   auto a = vramplan::parse_hf_config(config, "config");

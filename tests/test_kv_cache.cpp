@@ -215,11 +215,7 @@ TEST_CASE("kv: Kimi Delta Attention keeps its recurrent state in float32", "[kv]
 
 namespace {
 
-json config_fixture(const std::string& name) {
-  std::ifstream f(std::string(VRAMPLAN_SOURCE_DIR) + "/tests/fixtures/configs/" + name);
-  REQUIRE(f.good());
-  return json::parse(f);
-}
+json config_fixture(const std::string& name) { return vt::source_json("tests/fixtures/configs/" + name); }
 
 json estimate_config(const json& config, std::int64_t context) {
   return vt::estimate(json{{"model", {{"config", config}}},

@@ -12,15 +12,10 @@ using vt::json;
 
 namespace {
 
-json read_fixture(const std::string& name) {
-  std::ifstream in(std::string(VRAMPLAN_SOURCE_DIR) + "/tests/fixtures/quant/" + name);
-  REQUIRE(in.good());
-  return json::parse(in);
-}
+json read_fixture(const std::string& name) { return vt::source_json("tests/fixtures/quant/" + name); }
 
 json catalog_config(const std::string& id) {
-  std::ifstream in(std::string(VRAMPLAN_SOURCE_DIR) + "/data/models.json");
-  const json d = json::parse(in);
+  const json d = vt::source_json("data/models.json");
   for (const auto& m : d["models"])
     if (m["id"] == id) return m["config"];
   FAIL("no catalog entry " << id);

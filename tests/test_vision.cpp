@@ -13,11 +13,7 @@ using vt::json;
 
 namespace {
 
-json fixture(const std::string& name) {
-  std::ifstream f(std::string(VRAMPLAN_SOURCE_DIR) + "/tests/fixtures/vision/" + name);
-  REQUIRE(f.good());
-  return json::parse(f);
-}
+json fixture(const std::string& name) { return vt::source_json("tests/fixtures/vision/" + name); }
 
 vramplan::ParamCount count(const json& config) {
   auto a = vramplan::parse_hf_config(config, "config");
