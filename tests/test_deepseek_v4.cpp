@@ -44,7 +44,7 @@ TEST_CASE("deepseek_v4: layout from compress_ratios", "[params][deepseek_v4]") {
   CHECK(a.layers[3].compress_ratio == 128);
   CHECK_FALSE(a.layers[3].indexer);
   CHECK(a.layers[42].compress_ratio == 4);  // the 44th entry (0) is the MTP layer's
-  CHECK(a.layers[0].attention == vramplan::AttentionKind::sliding);
+  CHECK(a.layers[0].attention == vramplan::AttentionKind::compressed);
   CHECK(a.layers[0].window == 128);
   // num_hash_layers 3: the first three layers route by token id.
   CHECK(a.layers[2].hash_routed);

@@ -245,6 +245,7 @@ Status read_deepseek_v4(JsonReader& r, const Family& fam, Architecture& a) {
                           std::to_string(a.num_layers) + " layers");
   for (std::size_t i = 0; i < a.layers.size(); ++i) {
     auto& l = a.layers[i];
+    if (l.attends()) l.attention = AttentionKind::compressed;  // the window read from sliding_window stays
     l.compress_ratio = ratios[i];
     l.indexer = ratios[i] == 4 && a.indexer.head_dim > 0;
     l.hash_routed = static_cast<I>(i) < hash_layers && l.moe();

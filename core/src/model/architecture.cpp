@@ -16,6 +16,8 @@ const char* to_string(AttentionKind kind) {
       return "mla";
     case AttentionKind::cross:
       return "cross";
+    case AttentionKind::compressed:
+      return "compressed";
   }
   return "full";
 }

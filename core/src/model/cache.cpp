@@ -140,11 +140,12 @@ LayerCache layer_cache(const Architecture& a, const LayerSpec& s, const KvDtype&
   l.attention = s.attention;
   l.state = s.state;
   // A layer reading an earlier layer's K and V caches nothing (vLLM gemma4.py: kv_sharing_target_layer_name).
-  const bool dsv4 = a.hc_mult > 0 && s.attends();
-  if (dsv4) add_dsv4(l, a, s, tp);
-  const AttentionKind attention = s.kv_reused || dsv4 ? AttentionKind::none : s.attention;
-  switch (attention) {
+  const bool dsv4 = s.attention == AttentionKind::compressed;
+  switch (s.kv_reused ? AttentionKind::none : s.attention) {
     case AttentionKind::none:
+      break;
+    case AttentionKind::compressed:
+      add_dsv4(l, a, s, tp);
       break;
     case AttentionKind::mla:
       add_latent(l, a, d, tp);

@@ -14,6 +14,7 @@ Msg attention_label(AttentionKind k) {
     case AttentionKind::full:
       return Msg::kv_kind_full;
     case AttentionKind::sliding:
+    case AttentionKind::compressed:  // its compressed rows are labelled by their own parts
       return Msg::kv_kind_sliding;
     case AttentionKind::chunked:
       return Msg::kv_kind_chunked;

@@ -342,9 +342,11 @@ void add_layer_extras(Builder& b, const Architecture& a, const std::string& p) {
 
 // One decoder layer kind over the layers in `b.layers`.
 void add_layer(Builder& b, const Architecture& a, const LayerSpec& s, const std::string& p) {
-  switch (a.hc_mult > 0 && s.attends() ? AttentionKind::none : s.attention) {
+  switch (s.attention) {
     case AttentionKind::none:
-      if (s.attends()) add_dsv4_attention(b, a, p);
+      break;
+    case AttentionKind::compressed:
+      add_dsv4_attention(b, a, p);
       break;
     case AttentionKind::mla:
       add_mla(b, a, p);
@@ -356,7 +358,7 @@ void add_layer(Builder& b, const Architecture& a, const LayerSpec& s, const std:
       add_attention(b, a, s, p);
       break;
   }
-  if (a.hc_mult > 0)
+  if (s.attention == AttentionKind::compressed)
     add_dsv4_extras(b, a, s, p);
   else if (s.indexer)
     add_indexer(b, a, p);
@@ -536,6 +538,10 @@ std::vector<TensorGroup> enumerate_tensors(const Architecture& a) {
     // The MTP module's block: full attention (MLA where the model uses it), the last layer's MLP kind.
     LayerSpec mtp_layer;
     mtp_layer.attention = a.is_mla() ? AttentionKind::mla : AttentionKind::full;
+    if (!a.layers.empty() && a.layers.back().attention == AttentionKind::compressed) {
+      mtp_layer.attention = AttentionKind::compressed;  // DeepSeek-V4's MTP block attends as its layers do
+      mtp_layer.window = a.layers.back().window;
+    }
     if (!a.layers.empty()) mtp_layer.indexer = a.layers.back().indexer;
     mtp_layer.mlp = a.is_moe() && !a.layers.empty() && a.layers.back().moe() ? MlpKind::moe : MlpKind::dense;
     for (I m = 0; m < n; ++m) {

@@ -13,11 +13,12 @@ namespace vramplan {
 // How a layer attends to earlier tokens (none: a layer without softmax attention).
 enum class AttentionKind : std::uint8_t {
   none,
-  full,     // ordinary causal attention over the whole context (MHA / GQA / MQA)
-  sliding,  // holds the last `window` tokens
-  chunked,  // Llama 4 local attention: tokens of the current chunk only (worst case `window`)
-  mla,      // DeepSeek multi-head latent attention: one compressed latent per token
-  cross,    // cross-attention to a fixed set of (image) tokens (Llama 3.2 Vision)
+  full,        // ordinary causal attention over the whole context (MHA / GQA / MQA)
+  sliding,     // holds the last `window` tokens
+  chunked,     // Llama 4 local attention: tokens of the current chunk only (worst case `window`)
+  mla,         // DeepSeek multi-head latent attention: one compressed latent per token
+  cross,       // cross-attention to a fixed set of (image) tokens (Llama 3.2 Vision)
+  compressed,  // DeepSeek-V4: a sliding window plus one compressed row per compress_ratio tokens
 };
 
 // A recurrent token mixer with a constant-size state per sequence (none: no such mixer in the layer).
