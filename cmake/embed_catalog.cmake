@@ -1,20 +1,57 @@
 # Writes a C++ source holding the catalog JSON texts as raw string literals.
+cmake_policy(SET CMP0057 NEW)  # if(IN_LIST) in script mode
 file(READ ${MODELS} models_text)
 file(READ ${GPUS} gpus_text)
 
 # The data files keep notes, uncertainty lists and every source for people; the core reads none of
 # those, so the embedded copy (native and wasm alike, hence identical results) leaves them out. This
 # keeps the page's wasm small.
-# config.json keys that change nothing in memory (rotary and norm constants, dropout, routing
-# heuristics, logit caps): the parser reads none of them.
-set(UNUSED_CONFIG_KEYS rope_theta rms_norm_eps hidden_act hidden_activation attention_dropout rope_scaling
-    pretraining_tp output_router_logits router_aux_loss_coef routed_scaling_factor scoring_func n_group topk_group
-    norm_topk_prob attn_logit_softcapping final_logit_softcapping embd_pdrop resid_pdrop layer_norm_eps
-    vision_feature_layer vision_use_head mm_tokens_per_image cache_implementation query_pre_attn_scalar
-    initializer_range use_cache rope_type original_max_position_embeddings partial_rotary_factor image_token_id
-    video_token_id vision_start_token_id vision_end_token_id ep_size rope_parameters aux_loss_alpha seq_aux version
-    norm_eps)
-function(strip_keys var array keys config_keys)
+# config.json keys that change nothing in memory: the importer's own list (core/src/import/keys.cpp,
+# kNoMemoryEffect and kNoMemoryEffectSuffixes; the keys it reads in some families are in kReadWherePresent, not
+# there). Dropping them from the embedded copy changes no figure and no warning (tests/test_catalog.cpp compares
+# every catalog model with its full config from data/models.json).
+file(READ ${KEYS} keys_source)
+string(REGEX MATCH "kNoMemoryEffect\\[\\] = {[^}]*}" no_memory_block "${keys_source}")
+string(REGEX MATCH "kNoMemoryEffectSuffixes\\[\\] = {[^}]*}" no_memory_suffix_block "${keys_source}")
+if(no_memory_block STREQUAL "" OR no_memory_suffix_block STREQUAL "")
+  message(FATAL_ERROR "embed_catalog: kNoMemoryEffect lists not found in ${KEYS}")
+endif()
+string(REGEX MATCHALL "\"[^\"]+\"" quoted_keys "${no_memory_block}")
+string(REPLACE "\"" "" NO_MEMORY_KEYS "${quoted_keys}")
+string(REGEX MATCHALL "\"[^\"]+\"" quoted_suffixes "${no_memory_suffix_block}")
+string(REPLACE "\"" "" no_memory_suffixes "${quoted_suffixes}")
+list(JOIN no_memory_suffixes "|" no_memory_suffix_regex)
+set(no_memory_suffix_regex "(${no_memory_suffix_regex})$")
+
+# One config object's text without those keys, and likewise its text_config and vision_config.
+function(strip_config var)
+  set(cfg "${${var}}")
+  string(JSON n LENGTH "${cfg}")
+  set(drop "")
+  if(n GREATER 0)
+    math(EXPR last "${n} - 1")
+    foreach(k RANGE ${last})
+      string(JSON name MEMBER "${cfg}" ${k})
+      if(name IN_LIST NO_MEMORY_KEYS OR name MATCHES "${no_memory_suffix_regex}")
+        list(APPEND drop "${name}")
+      endif()
+    endforeach()
+  endif()
+  foreach(name ${drop})
+    string(JSON cfg REMOVE "${cfg}" "${name}")
+  endforeach()
+  foreach(sub text_config vision_config)
+    string(JSON type ERROR_VARIABLE missing TYPE "${cfg}" ${sub})
+    if(NOT missing AND type STREQUAL "OBJECT")
+      string(JSON inner GET "${cfg}" ${sub})
+      strip_config(inner)
+      string(JSON cfg SET "${cfg}" ${sub} "${inner}")
+    endif()
+  endforeach()
+  set(${var} "${cfg}" PARENT_SCOPE)
+endfunction()
+
+function(strip_keys var array keys strip_configs)
   set(text "${${var}}")
   string(JSON n LENGTH "${text}" ${array})
   math(EXPR last "${n} - 1")
@@ -25,18 +62,11 @@ function(strip_keys var array keys config_keys)
         string(JSON text REMOVE "${text}" ${array} ${i} ${key})
       endif()
     endforeach()
-    foreach(path "config" "config;text_config")
-      string(JSON members ERROR_VARIABLE missing LENGTH "${text}" ${array} ${i} ${path})
-      if(missing)
-        continue()
-      endif()
-      foreach(key ${config_keys})
-        string(JSON unused ERROR_VARIABLE missing GET "${text}" ${array} ${i} ${path} ${key})
-        if(NOT missing)
-          string(JSON text REMOVE "${text}" ${array} ${i} ${path} ${key})
-        endif()
-      endforeach()
-    endforeach()
+    if(strip_configs)
+      string(JSON entry_config GET "${text}" ${array} ${i} config)
+      strip_config(entry_config)
+      string(JSON text SET "${text}" ${array} ${i} config "${entry_config}")
+    endif()
     # Keep the first source only, as its first word (the address); the commentary stays in data/.
     string(JSON type ERROR_VARIABLE missing TYPE "${text}" ${array} ${i} source)
     set(where source)
@@ -60,10 +90,10 @@ function(strip_keys var array keys config_keys)
   set(${var} "${text}" PARENT_SCOPE)
 endfunction()
 strip_keys(models_text models "notes;uncertain;official_params_label;official_params_source;released;vendor"
-           "${UNUSED_CONFIG_KEYS}")
+           TRUE)
 # Descriptive fields the core never reads (architecture, form factor, memory type, nominal GB, TDP) stay in data/.
 strip_keys(gpus_text gpus
-           "uncertain;price_source;memory_bytes_basis;architecture;form_factor;memory_type;nominal_memory_gb;tdp_w" "")
+           "uncertain;price_source;memory_bytes_basis;architecture;form_factor;memory_type;nominal_memory_gb;tdp_w" FALSE)
 
 # string(JSON) writes indented text; JSON strings hold no raw newline, so a newline and the indentation
 # after it are always layout: drop them (the catalog is embedded in the first-visit wasm).

@@ -213,3 +213,27 @@ TEST_CASE("catalog: the embedded catalog parses and finds entries by id, alias a
   CHECK(c.find_gpu("no-such-gpu") == nullptr);
   CHECK_FALSE(c.closest_models("llama-3-8", 3).empty());
 }
+
+TEST_CASE("catalog: the embedded copy (no-memory keys dropped) sizes every model as its full config.json does",
+          "[catalog]") {
+  // cmake/embed_catalog.cmake drops the keys of import/keys.cpp's kNoMemoryEffect from the embedded configs; a key
+  // wrongly listed there (one the importer reads) would change a figure here.
+  json doc = load("data/models.json");
+  REQUIRE(doc["models"].size() >= 100);
+  for (const auto& m : doc["models"]) {
+    if (m.contains("checkpoint")) continue;  // what a checkpoint stores beyond config.json applies by id only
+    const std::string id = m["id"];
+    CAPTURE(id);
+    json by_id = vt::estimate(vt::request(id, 32768, 4, "", "nvidia-h100-sxm-80gb", 1));
+    json req = vt::request(id, 32768, 4, "", "nvidia-h100-sxm-80gb", 1);
+    req["model"] = {{"config", m["config"]}};
+    json full = vt::estimate(req);
+    REQUIRE_FALSE(by_id.contains("error"));
+    REQUIRE_FALSE(full.contains("error"));
+    CHECK(full["params"]["checkpoint_total"] == by_id["params"]["checkpoint_total"]);
+    CHECK(full["params"]["by_class"] == by_id["params"]["by_class"]);
+    CHECK(full["weights"] == by_id["weights"]);
+    CHECK(full["kv_cache"] == by_id["kv_cache"]);
+    CHECK(full["per_gpu"] == by_id["per_gpu"]);
+  }
+}
