@@ -229,6 +229,33 @@ const OfficialCount kOfficial[] = {
      "out/research-deepseek-ai-deepseek-r1-distill-qwen-32b/sources/huggingface/model.json)"},
     {"mistralai/Mistral-Nemo-Instruct-2407", 12247782400,
      "github.com/debaditc/kvfit @bd4ccabf src/kvfit/data/models.json (exact totals from HF safetensors metadata)"},
+    {"Qwen/Qwen3.5-0.8B", 873438784,
+     "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
+     "2026-09-25: tags license:* and safetensors.total' (find_string id 71142266638)"},
+    {"Qwen/Qwen3.5-4B", 4659865088,
+     "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
+     "2026-09-25: tags license:* and safetensors.total' (find_string id 71142266638)"},
+    {"Qwen/Qwen3.6-27B", 27781427952,
+     "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
+     "2026-09-25: tags license:* and safetensors.total' (find_string id 71142266638)"},
+    {"Qwen/Qwen3.6-35B-A3B", 35951822704,
+     "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
+     "2026-09-25: tags license:* and safetensors.total' (find_string id 71142266638)"},
+    {"microsoft/Phi-4-mini-instruct", 3836021760,
+     "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
+     "2026-09-25: tags license:* and safetensors.total' (find_string id 71142266638)"},
+    {"allenai/OLMo-2-1124-7B-Instruct", 7298617344,
+     "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
+     "2026-09-25: tags license:* and safetensors.total' (find_string id 71142266638)"},
+    {"ibm-granite/granite-3.3-8b-instruct", 8170864640,
+     "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
+     "2026-09-25: tags license:* and safetensors.total' (find_string id 71142266638)"},
+    {"HuggingFaceTB/SmolLM2-1.7B-Instruct", 1711376384,
+     "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
+     "2026-09-25: tags license:* and safetensors.total' (find_string id 71142266638)"},
+    {"deepseek-ai/DeepSeek-V3.1", 684531386000,
+     "llmfit data/hf_models.json (github.com/AlexsJones/llmfit @bab8c012, HF safetensors.total) "
+     "'deepseek-ai/DeepSeek-V3.1' parameters_raw 684531386000 (V3's shapes and FP8 block scales)"},
 };
 
 // Rows whose official figure the config cannot determine exactly, with the reason (bound: 0.5 %).
@@ -375,4 +402,36 @@ TEST_CASE("params: text_config nesting reads the text model", "[params][config]"
       CHECK(w.find("vision_type")->s == "clip_vision_model");
     }
   CHECK(warned);
+}
+
+TEST_CASE("params: Nemotron-3's MTP module is the blocks its pattern lists, on the model's embedding and head",
+          "[params][hybrid]") {
+  // vLLM / SGLang nemotron_h_mtp.py (NemotronHMultiTokenPredictor): one layer per character of
+  // mtp_hybrid_override_pattern ("*E": an attention block, then a MoE block), enorm + hnorm + eh_proj (2h -> h) on
+  // the first, a final norm on the last; embed_tokens and lm_head are the main model's. So the module is the same
+  // two blocks appended to the model (measured here as the growth of a model with "*E" added to its pattern) plus
+  // 2h x h + 3h. Hugging Face lists the checkpoint as 124B, whole billions.
+  const std::int64_t h = 4096;
+  json catalog = vt::source_json("data/models.json");
+  json config;
+  for (const auto& m : catalog["models"])
+    if (m["id"] == "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8") config = m["config"];
+  REQUIRE(config.is_object());
+  auto total_of = [](const json& cfg) {
+    json r = vt::estimate({{"model", {{"config", cfg}}}});
+    REQUIRE_FALSE(r.contains("error"));
+    return r;
+  };
+  json with_mtp = total_of(config);
+  const std::int64_t mtp = i64(with_mtp["params"]["by_class"]["mtp"]);
+  json no_mtp = config;
+  no_mtp["num_nextn_predict_layers"] = 0;
+  const std::int64_t base = i64(total_of(no_mtp)["params"]["total"]);
+  CHECK(i64(with_mtp["params"]["total"]) - base == mtp);
+  json longer = no_mtp;
+  longer["hybrid_override_pattern"] = config["hybrid_override_pattern"].get<std::string>() + "*E";
+  longer["num_hidden_layers"] = config["num_hidden_layers"].get<std::int64_t>() + 2;
+  const std::int64_t two_blocks = i64(total_of(longer)["params"]["total"]) - base;
+  CHECK(mtp == two_blocks + 2 * h * h + 3 * h);
+  CHECK(std::llround(static_cast<double>(i64(with_mtp["params"]["checkpoint_total"])) / 1e9) == 124);
 }

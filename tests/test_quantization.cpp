@@ -171,6 +171,28 @@ TEST_CASE("quant: ModelOpt FP8 with an FP8 KV cache; vLLM's auto follows it", "[
   CHECK(i64(by_class(g, "lm_head")["bytes"]) == 2 * i64(by_class(g, "lm_head")["params"]));  // excluded
 }
 
+TEST_CASE("quant: a catalog checkpoint whose scheme is only in hf_quant_config.json is read as ModelOpt", "[quant]") {
+  // nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8: config.json has no quantization_config; its hf_quant_config.json
+  // says quant_algo FP8 and kv_cache_quant_algo FP8 (data/models.json keeps it under checkpoint.hf_quant_config).
+  json req = vt::request("nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8", 4096, 1, "", "nvidia-h100-sxm-80gb", 8);
+  req["engine"] = "vllm";
+  req["hardware"]["tensor_parallel"] = 8;
+  json r = vt::estimate(req);
+  REQUIRE_FALSE(r.contains("error"));
+  CHECK(r["kv_cache"]["dtype"] == "fp8");
+  const json experts = by_class(r, "experts");
+  // FP8 per tensor: one byte per value plus one fp32 scale per projection; far from the 2 bytes of BF16.
+  CHECK(i64(experts["bytes"]) >= i64(experts["params"]));
+  CHECK(i64(experts["bytes"]) < i64(experts["params"]) * 101 / 100);
+  // The same config pasted without the hf_quant_config.json is 16-bit: the file is what carries the scheme.
+  json config;
+  const json catalog = vt::source_json("data/models.json");
+  for (const auto& m : catalog["models"])
+    if (m["id"] == "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8") config = m["config"];
+  const json pasted = estimate_config(config, "", "vllm");
+  CHECK(i64(by_class(pasted, "experts")["bytes"]) == 2 * i64(experts["params"]));
+}
+
 TEST_CASE("quant: GPTQ dynamic overrides and exclusions, per layer", "[quant]") {
   json config = catalog_config("meta-llama/Meta-Llama-3-8B");
   config["quantization_config"] = {

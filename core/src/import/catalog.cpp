@@ -88,6 +88,13 @@ Expected<Catalog> parse_catalog(const std::string& models_json, const std::strin
       JsonReader ck(m["checkpoint"], field + ".checkpoint");
       e.extra_mtp_layers = ck.integer("mtp_layers", 0, 0, 64);
       e.stores_tied_lm_head = ck.boolean("stores_tied_lm_head", false);
+      if (m["checkpoint"].contains("hf_quant_config")) {
+        const auto& hq = m["checkpoint"]["hf_quant_config"];
+        if (!hq.is_object() || !hq.contains("quantization"))
+          return make_error(ErrorCode::invalid_json, field + ".checkpoint.hf_quant_config",
+                            "hf_quant_config must be the hf_quant_config.json object (with 'quantization')");
+        e.hf_quant_config = hq.dump();
+      }
       if (!ck.ok()) return ck.error();
     }
     if (!r.ok()) return r.error();
@@ -113,7 +120,15 @@ const Catalog& builtin_catalog() {
 }
 
 Expected<Architecture> model_architecture(const ModelEntry& entry, const std::string& field) {
-  const nlohmann::json config = nlohmann::json::parse(entry.config, nullptr, false);
+  nlohmann::json config = nlohmann::json::parse(entry.config, nullptr, false);
+  // Engines fall back to hf_quant_config.json when config.json has no quantization_config: vLLM's get_config
+  // (transformers_utils/config.py) loads it as the config's quantization_config, read by the modelopt method;
+  // TensorRT-LLM's ModelOPTQuantConfigReader reads the same file.
+  if (!entry.hf_quant_config.empty() && config.is_object() && !config.contains("quantization_config")) {
+    nlohmann::json q = nlohmann::json::parse(entry.hf_quant_config, nullptr, false);
+    q["quant_method"] = "modelopt";
+    config["quantization_config"] = std::move(q);
+  }
   auto arch = parse_hf_config(config, field);
   if (!arch) return arch.error();
   if (entry.extra_mtp_layers > 0) arch->num_mtp_layers = entry.extra_mtp_layers;

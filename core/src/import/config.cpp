@@ -133,6 +133,13 @@ void read_block_tensors(JsonReader& r, const Family& fam, Architecture& a) {
   a.block_sparse_moe = fam.has(import::kBlockSparseMoe);
   a.expert_bias = fam.has(import::kExpertBias);
   a.attention_output_gate = r.boolean("attn_output_gate", fam.has(import::kOutputGate));
+  // Qwen3.6's output_gate_type names the gate's activation ("swish"): the gate's tensor is the same.
+  if (a.attention_output_gate && r.has("output_gate_type")) r.string("output_gate_type", "");
+  // A bias on the output projection (Phi-4-mini writes false): vocab_size values the tool does not count.
+  if (r.boolean("lm_head_bias", false)) r.not_modelled("lm_head_bias");
+  // Qwen3.6 writes language_model_only false (the tower is part of the checkpoint, as counted); true would mean a
+  // text-only load, which the tool does not model.
+  if (r.boolean("language_model_only", false)) r.not_modelled("language_model_only");
   a.mtp_own_embeddings = r.boolean("mtp_use_dedicated_embeddings", !fam.has(import::kMtpSharesEmbeddings));
 }
 

@@ -23,6 +23,8 @@ constexpr const char* kNemotronHDefaults = R"({"mamba_ssm_cache_dtype": "float32
 const Family kFamilies[] = {
     {"llama", 0, 2, RC::never, SL::every_layer, nullptr},
     {"mistral", 0, 2, RC::never, SL::every_layer, nullptr},
+    // Granite 3.x (modeling_granite.py): Llama's tensors; its multipliers scale activations only.
+    {"granite", 0, 2, RC::never, SL::every_layer, nullptr},
     {"mixtral", kBlockSparseMoe, 2, RC::never, SL::every_layer, nullptr},
     {"mistral3", 0, 2, RC::never, SL::every_layer, nullptr},
     {"qwen2", kQkvBias | kONeverBiased, 2, RC::never, SL::opt_in, nullptr},
@@ -56,7 +58,8 @@ const Family kFamilies[] = {
     // Nemotron-H: one norm per block, relu2 MLPs and experts (up + down); vLLM keeps the SSM state in float32
     // when the config does not say (model_executor/models/config.py NemotronHForCausalLMConfig); the HF totals of
     // Nemotron-3 (31,577,937,344 Nano) count no e_score_correction_bias.
-    {"nemotron_h", kUngatedMlp, 1, RC::never, SL::every_layer, kNemotronHDefaults},
+    // Its MTP module (Nemotron-3) reuses the model's embedding and head (nemotron_h_mtp.py).
+    {"nemotron_h", kUngatedMlp | kMtpSharesEmbeddings, 1, RC::never, SL::every_layer, kNemotronHDefaults},
     {"granitemoehybrid", kTiedByDefault, 2, RC::never, SL::every_layer, nullptr},
     {"falcon_h1", kParallelMamba, 2, RC::never, SL::every_layer, nullptr},
     {"jamba", 0, 2, RC::never, SL::every_layer, nullptr},

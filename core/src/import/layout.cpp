@@ -112,13 +112,15 @@ Status read_layer_types(JsonReader& r, Architecture& a, const std::vector<std::s
 }
 
 // Nemotron-H: one character per block: M Mamba-2, * attention, - MLP, E MoE (each block has one sub-module).
-Status read_hybrid_pattern(JsonReader& r, Architecture& a, const std::string& pattern) {
-  if (static_cast<I>(pattern.size()) != a.num_layers)
-    return fail(r, "hybrid_override_pattern",
-                "hybrid_override_pattern has " + std::to_string(pattern.size()) + " characters for " +
-                    std::to_string(a.num_layers) + " layers");
+// `layers` already has one entry per block; `field` names the key in errors.
+Status read_block_pattern(JsonReader& r, std::vector<LayerSpec>& layers, const std::string& pattern,
+                          const char* field) {
+  if (pattern.size() != layers.size())
+    return fail(r, field,
+                std::string(field) + " has " + std::to_string(pattern.size()) + " characters for " +
+                    std::to_string(layers.size()) + " layers");
   for (std::size_t i = 0; i < pattern.size(); ++i) {
-    LayerSpec& l = a.layers[i];
+    LayerSpec& l = layers[i];
     l.attention = AttentionKind::none;
     l.mlp = MlpKind::none;
     switch (pattern[i]) {
@@ -135,8 +137,8 @@ Status read_hybrid_pattern(JsonReader& r, Architecture& a, const std::string& pa
         l.mlp = MlpKind::moe;
         break;
       default:
-        return fail(r, "hybrid_override_pattern",
-                    "hybrid_override_pattern[" + std::to_string(i) + "] is '" + std::string(1, pattern[i]) +
+        return fail(r, field,
+                    std::string(field) + "[" + std::to_string(i) + "] is '" + std::string(1, pattern[i]) +
                         "'; known: M (Mamba-2), * (attention), - (MLP), E (mixture of experts)");
     }
   }
@@ -144,7 +146,7 @@ Status read_hybrid_pattern(JsonReader& r, Architecture& a, const std::string& pa
 }
 
 // Nemotron-3-Ultra spells the same schedule as a list of words.
-Status read_block_types(JsonReader& r, Architecture& a, const std::vector<std::string>& types) {
+Expected<std::string> block_types_as_pattern(JsonReader& r, const std::vector<std::string>& types, const char* field) {
   std::string pattern;
   for (std::size_t i = 0; i < types.size(); ++i) {
     const std::string& t = types[i];
@@ -157,11 +159,35 @@ Status read_block_types(JsonReader& r, Architecture& a, const std::vector<std::s
     else if (t == "moe")
       pattern += 'E';
     else
-      return fail(
-          r, "layers_block_type",
-          "layers_block_type[" + std::to_string(i) + "] is " + quoted(t) + "; known: mamba, attention, mlp, moe");
+      return *fail(
+          r, field,
+          std::string(field) + "[" + std::to_string(i) + "] is " + quoted(t) + "; known: mamba, attention, mlp, moe");
   }
-  return read_hybrid_pattern(r, a, pattern);
+  return pattern;
+}
+
+// Nemotron-3's MTP module as blocks of its own (mtp_hybrid_override_pattern "*E" or mtp_layers_block_type):
+// vLLM / SGLang nemotron_h_mtp.py NemotronHMultiTokenPredictor builds one layer per character, the first with
+// enorm / hnorm / eh_proj, the last with the final norm; the embedding and head are the main model's.
+Status read_mtp_blocks(JsonReader& r, Architecture& a) {
+  std::string pattern;
+  const char* field = "mtp_hybrid_override_pattern";
+  if (r.has(field)) {
+    pattern = r.string(field, "");
+  } else if (r.has("mtp_layers_block_type")) {
+    field = "mtp_layers_block_type";
+    const auto types = r.string_list(field);
+    if (!r.ok()) return r.error();
+    auto p = block_types_as_pattern(r, types, field);
+    if (!p) return p.error();
+    pattern = *p;
+  } else {
+    return std::nullopt;
+  }
+  if (!r.ok()) return r.error();
+  if (pattern.empty() || pattern.size() > 64) return fail(r, field, std::string(field) + " must list 1 to 64 blocks");
+  a.mtp_blocks.assign(pattern.size(), LayerSpec{});
+  return read_block_pattern(r, a.mtp_blocks, pattern, field);
 }
 
 // DeciLM's _ffn_mult_to_intermediate_size: int(2 * ffn_mult * hidden / 3) rounded up to a multiple of 256.
@@ -319,13 +345,17 @@ Expected<bool> read_mixers(JsonReader& r, const nlohmann::json& merged, const Fa
   if (r.has("hybrid_override_pattern")) {
     const std::string pattern = r.string("hybrid_override_pattern", "");
     if (!r.ok()) return r.error();
-    if (auto e = read_hybrid_pattern(r, a, pattern)) return *e;
+    if (auto e = read_block_pattern(r, a.layers, pattern, "hybrid_override_pattern")) return *e;
+    if (auto e = read_mtp_blocks(r, a)) return *e;
     return true;
   }
   if (r.has("layers_block_type")) {
     const auto types = r.string_list("layers_block_type");
     if (!r.ok()) return r.error();
-    if (auto e = read_block_types(r, a, types)) return *e;
+    auto pattern = block_types_as_pattern(r, types, "layers_block_type");
+    if (!pattern) return pattern.error();
+    if (auto e = read_block_pattern(r, a.layers, *pattern, "layers_block_type")) return *e;
+    if (auto e = read_mtp_blocks(r, a)) return *e;
     return true;
   }
   const auto layer_types = r.string_list("layer_types");

@@ -549,7 +549,12 @@ std::vector<TensorGroup> enumerate_tensors(const Architecture& a) {
       b.vec(p + "enorm.weight", "nextn.enorm", TensorClass::mtp, h);
       b.vec(p + "hnorm.weight", "nextn.hnorm", TensorClass::mtp, h);
       b.add(p + "eh_proj.weight", "nextn.eh_proj", TensorClass::mtp, h, 2 * h, Shard::replicated);
-      add_layer(b, a, mtp_layer, p);
+      if (a.mtp_blocks.empty()) {
+        add_layer(b, a, mtp_layer, p);
+      } else {
+        for (std::size_t k = 0; k < a.mtp_blocks.size(); ++k)
+          add_layer(b, a, a.mtp_blocks[k], p + "blocks." + std::to_string(k) + ".");
+      }
       b.vec(p + "shared_head.norm.weight", "nextn.shared_head_norm", TensorClass::mtp, h);
       if (a.mtp_own_embeddings) {
         b.add(p + "embed_tokens.weight", "nextn.embed_tokens", TensorClass::mtp, a.vocab_size, h, Shard::column);

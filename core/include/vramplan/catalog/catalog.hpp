@@ -20,6 +20,9 @@ struct ModelEntry {
   // What the checkpoint holds beyond what config.json says (see data/models.schema.json):
   std::int64_t extra_mtp_layers = 0;  // MTP modules no config key describes (Qwen3-Next)
   bool stores_tied_lm_head = false;   // lm_head saved although tied (Qwen3-0.6B)
+  // The repository's hf_quant_config.json (NVIDIA ModelOpt checkpoints whose config.json has no
+  // quantization_config): read as vLLM reads it, as the modelopt method's config. Empty: none.
+  std::string hf_quant_config;
   std::string source;
 };
 

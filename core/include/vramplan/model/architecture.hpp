@@ -211,6 +211,9 @@ struct Architecture {
 
   // Multi-token-prediction modules (DeepSeek-V3 / GLM-4.5 / Qwen3-Next style).
   std::int64_t num_mtp_layers = 0;
+  // The blocks of each MTP module when the config lists them (Nemotron-3's mtp_hybrid_override_pattern "*E": an
+  // attention block, then a MoE block); empty: one decoder layer of the model's own kind.
+  std::vector<LayerSpec> mtp_blocks;
   bool mtp_own_embeddings = true;  // each MTP module stores its own embedding and head (DeepSeek-V3, GLM-4.5)
   // The checkpoint stores lm_head although the config ties it (Qwen3-0.6B): counted in the checkpoint total only.
   bool checkpoint_stores_tied_lm_head = false;
