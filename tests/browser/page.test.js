@@ -265,9 +265,11 @@ test('offline: after the first visit the service worker serves the page', async 
 test('first visit: within the page budget, and the Planner\'s chunk and worker are not fetched until the Planner is opened', async () => {
   const weight = JSON.parse(readFileSync(path.join(site, 'weight.json'), 'utf8'));
   // Issue 16's target is 200,000 B gzipped for the finished page. Issue 10 (checkpoint quantization, vision
-  // towers, hybrid layers, 81 GPUs) grew the calculator's module by 25 KB; until issue 16's size work lands this
-  // guard holds the first visit at 225,000 B, so it cannot grow unnoticed (README "The web page").
-  assert.ok(weight.total_gzip <= 225000, `first visit ${weight.total_gzip} B gzipped, interim budget 225000`);
+  // towers, hybrid layers, 81 GPUs) grew the calculator's module by 25 KB, and its catalog of 100+ models (103:
+  // +17 configs) by 4.5 KB more, of which dropping the importer's no-memory keys from the embedded configs won back
+  // 2.0 KB. Until issue 16's size work lands this guard holds the first visit at 228,000 B, so it cannot grow
+  // unnoticed (README "The web page").
+  assert.ok(weight.total_gzip <= 228000, `first visit ${weight.total_gzip} B gzipped, interim budget 228000`);
   const firstVisit = weight.files.map((f) => f.file);
   const onDemand = weight.on_demand.map((f) => f.file);
   assert.ok(onDemand.some((f) => /^chunks\/planview-\w+\.js$/.test(f)), onDemand.join(' '));
