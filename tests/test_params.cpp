@@ -253,6 +253,9 @@ const OfficialCount kOfficial[] = {
     {"HuggingFaceTB/SmolLM2-1.7B-Instruct", 1711376384,
      "public GitHub file with a KNOWN_MODELS table 'HF model id -> (license, exact params)', annotated 'HF Hub API "
      "2026-09-25: tags license:* and safetensors.total' (find_string id 71142266638)"},
+    {"meta-llama/Llama-3.2-11B-Vision", 10642941475,
+     "llmfit data/hf_models.json (github.com/AlexsJones/llmfit @bab8c012, HF safetensors.total); "
+     "tests/fixtures/vision/SOURCES.md"},
     {"deepseek-ai/DeepSeek-V3.1", 684531386000,
      "llmfit data/hf_models.json (github.com/AlexsJones/llmfit @bab8c012, HF safetensors.total) "
      "'deepseek-ai/DeepSeek-V3.1' parameters_raw 684531386000 (V3's shapes and FP8 block scales)"},

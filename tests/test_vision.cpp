@@ -43,6 +43,10 @@ const Row kRows[] = {
      "27781427952 for Qwen/Qwen3.8-27B, a qwen3_5 checkpoint whose listed text config equals this one (hidden "
      "5120, 64 layers 3:1 linear/full, 24/4 heads, head_dim 256, 16/48 linear heads, intermediate 17408, vocab "
      "248320); the HF page shows it rounded ('28B params'). Includes the tower and the MTP layer."},
+    {"llama-3.2-11b-vision.json", 10642941475, 0,
+     "llmfit data/hf_models.json (github.com/AlexsJones/llmfit @bab8c012, HF safetensors.total) "
+     "meta-llama/Llama-3.2-11B-Vision: 10642941475 (the config's image_size 448 is the base model's; the Instruct "
+     "model's 560 gives its 10670220835, the same source's -Instruct figure)"},
 };
 
 }  // namespace
@@ -98,4 +102,26 @@ TEST_CASE("vision: a tower the tool does not model is named in a warning", "[par
       CHECK(w.find("vision_type")->s == "some_vlm");
     }
   CHECK(warned);
+}
+
+TEST_CASE("vision: Llama 3.2 Vision's cross-attention layers cache one image's tokens, whatever the context",
+          "[kv][vision]") {
+  // vLLM mllama.py: a cross-attention layer keeps K and V for num_tiles x ((image_size / patch_size)^2 + 1)
+  // encoder tokens; MllamaTextCrossAttention has 8 KV heads of 128 here. 8 of the 40 layers cross-attend
+  // (cross_attention_layers), the other 32 are self-attention over the context.
+  json config = fixture("llama-3.2-11b-vision.json");
+  for (std::int64_t context : {1000, 32000}) {
+    json r = vt::estimate(
+        {{"model", {{"config", config}}}, {"workload", {{"context_tokens", context}, {"concurrency", 1}}}});
+    REQUIRE_FALSE(r.contains("error"));
+    const std::int64_t image_tokens = 4 * ((448 / 14) * (448 / 14) + 1);  // 4,100
+    const std::int64_t kv_row = 2 * 8 * 128 * 2;                          // K and V, 8 heads x 128, bf16
+    CHECK(vt::i64(r["kv_cache"]["bytes"]) == 32 * kv_row * context + 8 * kv_row * image_tokens);
+  }
+  // Supported aspect ratios size the tile tables: one fewer ratio, one fewer row of max_tiles x 1025 x 1280 and
+  // of the two max_tiles x 1280 tables.
+  json fewer = config;
+  fewer["vision_config"]["supported_aspect_ratios"].erase(0);
+  const std::int64_t row = 4 * 1025 * 1280 + 2 * 4 * 1280;
+  CHECK(count(config).total - count(fewer).total == row);
 }

@@ -141,6 +141,7 @@ void read_block_tensors(JsonReader& r, const Family& fam, Architecture& a) {
   // text-only load, which the tool does not model.
   if (r.boolean("language_model_only", false)) r.not_modelled("language_model_only");
   a.mtp_own_embeddings = r.boolean("mtp_use_dedicated_embeddings", !fam.has(import::kMtpSharesEmbeddings));
+  a.extra_embedding_rows = fam.has(import::kImageTokenRows) ? 8 : 0;
 }
 
 Status read_experts(JsonReader& r, const Family& fam, Architecture& a) {

@@ -79,7 +79,9 @@ const Family kFamilies[] = {
     {"qwen3_vl_moe_text", kQkNorm, 2, RC::never, SL::opt_in, nullptr},
     {"minimax_m2", kQkNorm | kQkNormFull | kBlockSparseMoe, 2, RC::never, SL::every_layer, nullptr},
     {"mimo_v2_flash", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
-    {"mllama_text_model", 0, 2, RC::never, SL::every_layer, nullptr},
+    // Llama 3.2 Vision: cross_attention_layers, the vision tower (import/vision.cpp), 8 extra embedding rows.
+    {"mllama", kImageTokenRows, 2, RC::never, SL::every_layer, nullptr},
+    {"mllama_text_model", kImageTokenRows, 2, RC::never, SL::every_layer, nullptr},
     // Text models of vision-language checkpoints (their towers: import/vision.cpp).
     {"qwen2_5_vl", kQkvBias | kONeverBiased, 2, RC::never, SL::opt_in, nullptr},
     {"qwen2_5_vl_text", kQkvBias | kONeverBiased, 2, RC::never, SL::opt_in, nullptr},

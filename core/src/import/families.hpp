@@ -35,6 +35,7 @@ enum Trait : std::uint32_t {
                                     // w3 (up), w2 (down): how quantization configs name them (Mixtral, MiniMax)
   kDeepseekV4 = 1u << 22,           // DeepSeek-V4 attention (sliding window + compressed KV), hyper-connections,
                                     // hash-routed first layers (vLLM models/deepseek_v4.py)
+  kImageTokenRows = 1u << 23,       // 8 embedding rows beyond vocab_size for image tokens (MllamaTextModel)
 };
 
 // Where the config's sliding_window applies (when it has no layer_types list).

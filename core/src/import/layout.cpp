@@ -337,6 +337,9 @@ Expected<bool> read_mixers(JsonReader& r, const nlohmann::json& merged, const Fa
     for (auto& l : a.layers) l.attention = AttentionKind::mla;
   if (fam.has(kParallelMamba))
     for (auto& l : a.layers) l.state = StateKind::mamba2;  // Falcon-H1: attention and Mamba-2 side by side
+  // Llama 3.2 Vision (MllamaTextModel): the listed layers cross-attend to the image instead of attending to the text.
+  for (const I i : r.integer_list("cross_attention_layers", 0, a.num_layers - 1))
+    a.layers[static_cast<std::size_t>(i)].attention = AttentionKind::cross;
   if (merged.contains("block_configs") && !merged["block_configs"].is_null()) {
     r.has("block_configs");
     if (auto e = read_block_configs(r, a, merged["block_configs"])) return *e;

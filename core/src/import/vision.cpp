@@ -22,6 +22,7 @@ std::string tower_kind(const std::string& top, const std::string& vision) {
     if (t == "kimi_k25") return "moonvit";
     if (t == "internvl" || t == "internvl_vision") return "internvl";
     if (t == "gemma4" || t == "gemma4_vision") return "gemma4";
+    if (t == "mllama" || t == "mllama_vision_model") return "mllama";
   }
   return "";
 }
@@ -126,6 +127,32 @@ Status read_vision_family(const json& config, const std::string& field, Architec
     s.clipped_linears = v.boolean("use_clipped_linears", false);
     s.qkv_bias = v.boolean("attention_bias", false);
     if (s.qkv_bias) v.not_modelled("attention_bias");
+  }
+  if (kind == "mllama") {
+    // configuration_mllama.py MllamaVisionConfig.
+    s.num_layers = v.integer("num_hidden_layers", 32, 1, kMaxLayers);
+    s.global_layers = v.integer("num_global_layers", 8, 0, kMaxLayers);
+    s.hidden_size = v.integer("hidden_size", 1280, 1, kMaxDim);
+    s.intermediate_size = v.integer("intermediate_size", 5120, 1, kMaxDim);
+    s.num_heads = v.integer("attention_heads", 16, 1, kMaxHeads);
+    s.image_size = v.integer("image_size", 448, 1, 1 << 16);
+    s.patch_size = v.integer("patch_size", 14, 1, 1 << 12);
+    s.max_tiles = v.integer("max_num_tiles", 4, 1, 64);
+    s.projector_inner = v.integer("vision_output_dim", 7680, 1, kMaxDim);
+    // max_aspect_ratio_id = len(supported_aspect_ratios); the tables have one more row (id 0: padding).
+    s.aspect_ratio_ids = 9;
+    if (v.has("supported_aspect_ratios")) {
+      const json& ratios = vc["supported_aspect_ratios"];
+      if (!ratios.is_array() || ratios.empty() || ratios.size() > 4096)
+        return make_error(ErrorCode::invalid_field, v.field("supported_aspect_ratios"),
+                          "supported_aspect_ratios must be a list of [height, width] tile counts");
+      s.aspect_ratio_ids = static_cast<I>(ratios.size()) + 1;
+    }
+    v.has("intermediate_layers_indices");  // which local layers feed the projector: no tensors of their own
+    // Llama 3.2 Vision's cross-attention layers cache K and V over one image's tokens: every tile's patches
+    // plus its class token (vLLM mllama.py: num_tiles x ((image_size / patch_size)^2 + 1)).
+    const I side = s.image_size / s.patch_size;
+    a.cross_attention_tokens = s.max_tiles * (side * side + 1);
   }
   if (!v.ok()) return v.error();
   if (!top.ok()) return top.error();

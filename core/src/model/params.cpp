@@ -358,6 +358,9 @@ void add_layer(Builder& b, const Architecture& a, const LayerSpec& s, const std:
       add_attention(b, a, s, p);
       break;
   }
+  // MllamaCrossAttentionDecoderLayer: a tanh gate on the attention and one on the MLP, one value each.
+  if (s.attention == AttentionKind::cross)
+    b.vec(p + "cross_attn_{attn,mlp}_gate", "cross_attn_gate", TensorClass::attention, 2);
   if (s.attention == AttentionKind::compressed)
     add_dsv4_extras(b, a, s, p);
   else if (s.indexer)
@@ -476,7 +479,8 @@ std::vector<TensorGroup> enumerate_tensors(const Architecture& a) {
   Builder b{out, {}};
   const I h = a.hidden_size;
 
-  b.add("model.embed_tokens.weight", "token_embd", TensorClass::embedding, a.vocab_size, h, Shard::column);
+  b.add("model.embed_tokens.weight", "token_embd", TensorClass::embedding, a.vocab_size + a.extra_embedding_rows, h,
+        Shard::column);
   out.back().pp_stage_hint = 0;
   if (a.per_layer_input_size > 0) {
     // Gemma4TextModel: embed_tokens_per_layer, per_layer_model_projection, per_layer_projection_norm.

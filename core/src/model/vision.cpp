@@ -179,6 +179,32 @@ void gemma4(Out& o, const VisionTowerSpec& v) {
   o.linear("model.embed_vision.embedding_projection", "mm.input_projection", d, v.projector_out, false, R);
 }
 
+// transformers models/mllama: MllamaVisionModel. Conv2d patch embedding without bias, a class embedding, a gated
+// position table (num_patches + 1 rows) with a per-aspect-ratio tile table of max_tiles x (num_patches + 1) x d,
+// gated pre- and post-tile embeddings (one max_tiles x d row per aspect ratio), LayerNorms before and after;
+// MllamaVisionEncoderLayer: q/k/v/o without bias, fc1/fc2 with biases, two LayerNorms, and in the gated global
+// layers gate_attn and gate_ffn. Projector: MllamaForConditionalGeneration.multi_modal_projector, Linear with bias
+// from vision_output_dim to the text hidden size.
+void mllama(Out& o, const VisionTowerSpec& v) {
+  const I d = v.hidden_size, f = v.intermediate_size, L = v.num_layers + v.global_layers;
+  const I side = v.image_size / v.patch_size, positions = side * side + 1;
+  patch_embed(o, v, "vision_model.patch_embedding", false);
+  o.vec("vision_model.class_embedding", "v.class_embd", d);
+  o.vec("vision_model.gated_positional_embedding.{embedding,gate}", "v.position_embd", positions * d + 1);
+  o.vec("vision_model.gated_positional_embedding.tile_embedding.weight", "v.tile_position_embd",
+        v.aspect_ratio_ids * v.max_tiles * positions * d);
+  o.vec("vision_model.{pre,post}_tile_positional_embedding.{embedding.weight,gate}", "v.tile_embd",
+        v.aspect_ratio_ids * v.max_tiles * d + 1, R, 2);
+  o.vec("vision_model.layernorm_{pre,post}.{weight,bias}", "v.ln_pre_post", 2 * d, R, 2);
+  o.linear("vision_model.*transformer.layers.*.self_attn.{q,k,v}_proj", "v.attn_qkv", d, d, false, Col, 3 * L);
+  o.linear("vision_model.*transformer.layers.*.self_attn.o_proj", "v.attn_out", d, d, false, Row, L);
+  o.linear("vision_model.*transformer.layers.*.mlp.fc1", "v.ffn_up", d, f, true, Col, L);
+  o.linear("vision_model.*transformer.layers.*.mlp.fc2", "v.ffn_down", f, d, true, Row, L);
+  o.vec("vision_model.*transformer.layers.*.{input,post_attention}_layernorm.{weight,bias}", "v.ln", 4 * d, R, L);
+  o.vec("vision_model.global_transformer.layers.*.gate_{attn,ffn}", "v.gate", 2, R, v.global_layers);
+  o.linear("multi_modal_projector", "mm.proj", v.projector_inner, v.projector_out, true, Col);
+}
+
 }  // namespace
 
 bool append_tower(const Architecture& arch, std::vector<TensorGroup>& out) {
@@ -197,6 +223,8 @@ bool append_tower(const Architecture& arch, std::vector<TensorGroup>& out) {
     internvl(o, v);
   else if (v.kind == "gemma4")
     gemma4(o, v);
+  else if (v.kind == "mllama")
+    mllama(o, v);
   else
     return false;
   return true;

@@ -147,6 +147,10 @@ struct VisionTowerSpec {
   std::int64_t num_kv_heads = 0;  // key/value heads (0: num_heads)
   bool standardize = false;       // std_bias and std_scale buffers over the output (stored in the checkpoint)
   bool clipped_linears = false;   // four clamp bounds stored with each clippable Linear
+  // Llama 3.2 Vision's tower also reads these.
+  std::int64_t global_layers = 0;     // gated "global" encoder layers after the local ones
+  std::int64_t max_tiles = 0;         // tiles per image
+  std::int64_t aspect_ratio_ids = 0;  // rows of the tile / aspect-ratio embedding tables (supported ratios + 1)
 };
 
 struct Architecture {
@@ -225,6 +229,7 @@ struct Architecture {
   IndexerSpec indexer;
   std::string state_dtype;                  // recurrent state dtype the checkpoint asks for ("float32"); "" = dtype
   std::int64_t cross_attention_tokens = 0;  // image tokens a cross-attention layer caches per sequence
+  std::int64_t extra_embedding_rows = 0;    // embedding rows beyond vocab_size (MllamaTextModel: vocab_size + 8)
   QuantizationConfig quant;
   VisionTowerSpec vision;
 
