@@ -256,6 +256,9 @@ const OfficialCount kOfficial[] = {
     {"meta-llama/Llama-3.2-11B-Vision", 10642941475,
      "llmfit data/hf_models.json (github.com/AlexsJones/llmfit @bab8c012, HF safetensors.total); "
      "tests/fixtures/vision/SOURCES.md"},
+    {"zai-org/GLM-5", 753864139008,
+     "llmfit data/hf_models.json (github.com/AlexsJones/llmfit @bab8c012, HF safetensors.total) zai-org/GLM-5; "
+     "with the MTP layer, which has no embedding or head of its own (2 x 154,880 x 6,144 fewer than DeepSeek's)"},
     {"deepseek-ai/DeepSeek-V3.1", 684531386000,
      "llmfit data/hf_models.json (github.com/AlexsJones/llmfit @bab8c012, HF safetensors.total) "
      "'deepseek-ai/DeepSeek-V3.1' parameters_raw 684531386000 (V3's shapes and FP8 block scales)"},

@@ -70,7 +70,9 @@ const Family kFamilies[] = {
     {"deepseek_v32", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
     {"deepseek_v4", kDeepseekV4, 2, RC::noaux_tc, SL::every_layer, nullptr},
     {"deepseek_ref", kDeepseekV4, 2, RC::noaux_tc, SL::every_layer, nullptr},  // SGLang's copies of DeepSeek-V4
-    {"glm_moe_dsa", 0, 2, RC::always, SL::every_layer, nullptr},
+    // GLM-5's MTP layer stores no embedding or head of its own: the published total of zai-org/GLM-5
+    // (753,864,139,008) is the count with them less exactly 2 x vocab x hidden.
+    {"glm_moe_dsa", kMtpSharesEmbeddings, 2, RC::always, SL::every_layer, nullptr},
     {"glm4_moe_lite", 0, 2, RC::always, SL::every_layer, nullptr},
     {"qwen3_5_text", kQkNorm | kOutputGate | kMtpSharesEmbeddings, 2, RC::never, SL::opt_in, nullptr},
     {"qwen3_5_moe_text", kQkNorm | kSharedExpertGate | kOutputGate | kMtpSharesEmbeddings, 2, RC::never, SL::opt_in,
