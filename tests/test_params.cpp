@@ -441,3 +441,23 @@ TEST_CASE("params: Nemotron-3's MTP module is the blocks its pattern lists, on t
   CHECK(mtp == two_blocks + 2 * h * h + 3 * h);
   CHECK(std::llround(static_cast<double>(i64(with_mtp["params"]["checkpoint_total"])) / 1e9) == 124);
 }
+
+TEST_CASE("params: Seed-OSS biases q/k/v but not the output projection unless attention_out_bias says", "[params]") {
+  // Seed-OSS-36B's dimensions as a public MLX port's test quotes its config.json (hidden 5120, 64 layers, 80/8
+  // heads of 128, intermediate 27648, vocab 155136, untied), with attention_bias true / attention_out_bias false
+  // as the published checkpoint and the ports' parity tests set them. 36,151,104,512 is the safetensors total
+  // shown for its bf16 MLX copies (model card: "36B").
+  json config = {{"model_type", "seed_oss"},   {"architectures", {"SeedOssForCausalLM"}},
+                 {"hidden_size", 5120},        {"num_hidden_layers", 64},
+                 {"intermediate_size", 27648}, {"num_attention_heads", 80},
+                 {"num_key_value_heads", 8},   {"head_dim", 128},
+                 {"vocab_size", 155136},       {"tie_word_embeddings", false},
+                 {"attention_bias", true},     {"attention_out_bias", false},
+                 {"mlp_bias", false},          {"max_position_embeddings", 524288}};
+  json r = vt::estimate({{"model", {{"config", config}}}});
+  REQUIRE_FALSE(r.contains("error"));
+  CHECK(i64(r["params"]["total"]) == 36151104512);
+  for (const auto& w : r["warnings"]) CHECK(w["code"] != "import.unknown_model_type");
+  config["attention_out_bias"] = true;  // one bias of hidden_size per layer more
+  CHECK(i64(vt::estimate({{"model", {{"config", config}}}})["params"]["total"]) == 36151104512 + 64 * 5120);
+}

@@ -117,6 +117,7 @@ void read_block_tensors(JsonReader& r, const Family& fam, Architecture& a) {
   const bool qkv_bias = r.boolean("add_qkv_bias", false) || qkv_only;
   a.qkv_bias = fam.has(import::kQkvBias) || attention_bias || qkv_bias;
   a.o_bias = fam.has(import::kOAlwaysBiased) || (!fam.has(import::kONeverBiased) && attention_bias);
+  if (r.has("attention_out_bias")) a.o_bias = r.boolean("attention_out_bias", false);  // Seed-OSS
   a.gated_mlp = !fam.has(import::kUngatedMlp);
   a.mlp_bias = r.boolean("mlp_bias", fam.has(import::kMlpBias));
   if (r.boolean("use_bias", false)) r.not_modelled("use_bias");  // Nemotron-H: biases on the Mamba projections

@@ -23,6 +23,9 @@ constexpr const char* kNemotronHDefaults = R"({"mamba_ssm_cache_dtype": "float32
 const Family kFamilies[] = {
     {"llama", 0, 2, RC::never, SL::every_layer, nullptr},
     {"mistral", 0, 2, RC::never, SL::every_layer, nullptr},
+    // Seed-OSS (modeling_seed_oss.py): Llama's tensors; attention_bias puts biases on q/k/v only, the output
+    // projection's bias is attention_out_bias.
+    {"seed_oss", kONeverBiased, 2, RC::never, SL::every_layer, nullptr},
     // Granite 3.x (modeling_granite.py): Llama's tensors; its multipliers scale activations only.
     {"granite", 0, 2, RC::never, SL::every_layer, nullptr},
     {"mixtral", kBlockSparseMoe, 2, RC::never, SL::every_layer, nullptr},
