@@ -394,7 +394,7 @@ TEST_CASE("llama.cpp: bad options give the error object naming the field", "[lla
   CHECK(r["error"]["field"] == "kv_cache_dtype");
 }
 
-TEST_CASE("llama.cpp: tied embeddings get a GPU copy of the output; Apple GPUs work", "[llamacpp]") {
+TEST_CASE("llama.cpp: tied embeddings get a GPU copy of the output — Apple GPUs work", "[llamacpp]") {
   json r = vt::estimate(
       llama_request("meta-llama/Llama-3.2-1B", "gguf-Q8_0", {{"n_ctx", 4096}}, 4096, 1, "apple-m4-max-128gb"));
   REQUIRE_FALSE(r.contains("error"));

@@ -126,7 +126,7 @@ TEST_CASE("engines: bad options name the field", "[engines][errors]") {
   }
 }
 
-TEST_CASE("engines: every engine is one registry row; catalog engines lists its option specs", "[engines][registry]") {
+TEST_CASE("engines: every engine is one registry row — catalog engines lists its option specs", "[engines][registry]") {
   json c = vramplan::catalog_json("engines");
   REQUIRE(c["engines"].size() == vramplan::engines().size);
   std::set<std::string> ids;
@@ -172,7 +172,7 @@ TEST_CASE("engines: every engine is one registry row; catalog engines lists its 
   CHECK(f["error"]["field"] == "engine");
 }
 
-TEST_CASE("engines: options are validated by their specs; aliases and unknown names", "[engines][options]") {
+TEST_CASE("engines: options are validated by their specs — aliases and unknown names", "[engines][options]") {
   struct Row {
     const char* engine;
     json options;

@@ -31,7 +31,7 @@ TEST_CASE("fit: max context and max concurrency sit exactly on the boundary", "[
   CHECK_FALSE(vt::estimate(n_over)["fits"].get<bool>());
 }
 
-TEST_CASE("fit: 70B in BF16 on 2 x 80 GB needs a smaller format; the suggestions say which", "[fit]") {
+TEST_CASE("fit: 70B in BF16 on 2 x 80 GB needs a smaller format — the suggestions say which", "[fit]") {
   // Seed 000's table: FP16 70B needs 2 x A100 80GB for the weights alone; 32 users x 4k add 43 GB of KV.
   json req = vt::request("meta-llama/Meta-Llama-3-70B", 4096, 32, "bf16", "nvidia-h100-sxm-80gb", 2);
   REQUIRE_FALSE(vt::estimate(req)["fits"].get<bool>());

@@ -247,7 +247,7 @@ TEST_CASE("kv: GLM-5.2's shared-indexer layers hold no indexer keys", "[kv][hybr
   CHECK(i64(r["kv_cache"]["bytes_per_token"]) == 78 * (512 + 64) * 2 + 21 * 132);
 }
 
-TEST_CASE("kv: Nemotron-3-Ultra has no num_hidden_layers; its layers_block_type says 108", "[kv][hybrid]") {
+TEST_CASE("kv: Nemotron-3-Ultra has no num_hidden_layers — its layers_block_type says 108", "[kv][hybrid]") {
   // nvidia/NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16 config.json: layers_block_type lists 48 mamba, 48 moe and 12
   // attention blocks; attention 2 KV heads x 128; Mamba-2 with 256 heads of 64, n_groups 8, ssm_state_size 128,
   // conv_kernel 4, mamba_ssm_cache_dtype float32 (vLLM mamba_utils.py MambaStateShapeCalculator.mamba2_state_shape:

@@ -43,7 +43,7 @@ TEST_CASE("planner: the seed's memory arithmetic for Llama-3-70B at 150 concurre
   CHECK(fp8["fits"].get<bool>());
 }
 
-TEST_CASE("planner: 50 req/s needs more than one 4-GPU replica; Little's law sets the concurrency",
+TEST_CASE("planner: 50 req/s needs more than one 4-GPU replica — Little's law sets the concurrency",
           "[planner][seeds]") {
   json p = vramplan::plan_json(seed_plan_request());
   REQUIRE_FALSE(p.contains("error"));
@@ -247,7 +247,7 @@ TEST_CASE("planner: only valid TP is proposed, within a node", "[planner][constr
   }
 }
 
-TEST_CASE("planner: more load never needs fewer GPUs; the same request gives the same ranking", "[planner]") {
+TEST_CASE("planner: more load never needs fewer GPUs — the same request gives the same ranking", "[planner]") {
   std::int64_t previous = 0;
   for (double qps : {2.0, 5.0, 10.0, 20.0, 40.0}) {
     json req = seed_plan_request();

@@ -154,7 +154,7 @@ TEST_CASE("quant: the regex matcher is bounded and says what it refuses", "[quan
   CHECK(vramplan::glob_match("model.layers.*.self_attn*", "model.layers.3.self_attn.qkv_proj"));
 }
 
-TEST_CASE("quant: ModelOpt FP8 with an FP8 KV cache; vLLM's auto follows it", "[quant]") {
+TEST_CASE("quant: ModelOpt FP8 with an FP8 KV cache — vLLM's auto follows it", "[quant]") {
   json config = catalog_config("meta-llama/Meta-Llama-3-8B");
   config["quantization_config"] = {
       {"quant_method", "modelopt"},
@@ -191,6 +191,19 @@ TEST_CASE("quant: a catalog checkpoint whose scheme is only in hf_quant_config.j
     if (m["id"] == "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8") config = m["config"];
   const json pasted = estimate_config(config, "", "vllm");
   CHECK(i64(by_class(pasted, "experts")["bytes"]) == 2 * i64(experts["params"]));
+  // Given beside the pasted config.json as model.hf_quant_config, the file gives what the catalog entry gives.
+  json req2 = req;
+  req2["model"] = {{"config", config},
+                   {"hf_quant_config", {{"quantization", {{"quant_algo", "FP8"}, {"kv_cache_quant_algo", "FP8"}}}}}};
+  const json both = vt::estimate(req2);
+  REQUIRE_FALSE(both.contains("error"));
+  CHECK(both["weights"] == r["weights"]);
+  CHECK(both["kv_cache"]["dtype"] == "fp8");
+  // Not that file: an error that names the field.
+  req2["model"]["hf_quant_config"] = {{"quant_algo", "FP8"}};
+  const json bad = vt::estimate(req2);
+  REQUIRE(bad.contains("error"));
+  CHECK(bad["error"]["field"] == "model.hf_quant_config");
 }
 
 TEST_CASE("quant: GPTQ dynamic overrides and exclusions, per layer", "[quant]") {

@@ -152,7 +152,9 @@ Status read_model(const json& req, const Catalog& catalog, EstimateInput& in) {
     if (!model.contains("config"))
       return make_error(ErrorCode::invalid_field, "model.config",
                         "an inline model needs a \"config\" object (a config.json)");
-    auto arch = parse_hf_config(model["config"], "model.config");
+    auto arch = model.contains("hf_quant_config") ? parse_hf_config(model["config"], model["hf_quant_config"],
+                                                                    "model.config", "model.hf_quant_config")
+                                                  : parse_hf_config(model["config"], "model.config");
     if (!arch) return arch.error();
     in.arch = arch.value();
     in.model_id = (model.contains("name") && model["name"].is_string())

@@ -120,16 +120,11 @@ const Catalog& builtin_catalog() {
 }
 
 Expected<Architecture> model_architecture(const ModelEntry& entry, const std::string& field) {
-  nlohmann::json config = nlohmann::json::parse(entry.config, nullptr, false);
-  // Engines fall back to hf_quant_config.json when config.json has no quantization_config: vLLM's get_config
-  // (transformers_utils/config.py) loads it as the config's quantization_config, read by the modelopt method;
-  // TensorRT-LLM's ModelOPTQuantConfigReader reads the same file.
-  if (!entry.hf_quant_config.empty() && config.is_object() && !config.contains("quantization_config")) {
-    nlohmann::json q = nlohmann::json::parse(entry.hf_quant_config, nullptr, false);
-    q["quant_method"] = "modelopt";
-    config["quantization_config"] = std::move(q);
-  }
-  auto arch = parse_hf_config(config, field);
+  const nlohmann::json config = nlohmann::json::parse(entry.config, nullptr, false);
+  auto arch = entry.hf_quant_config.empty()
+                  ? parse_hf_config(config, field)
+                  : parse_hf_config(config, nlohmann::json::parse(entry.hf_quant_config, nullptr, false), field,
+                                    field + ".checkpoint.hf_quant_config");
   if (!arch) return arch.error();
   if (entry.extra_mtp_layers > 0) arch->num_mtp_layers = entry.extra_mtp_layers;
   arch->checkpoint_stores_tied_lm_head = entry.stores_tied_lm_head;

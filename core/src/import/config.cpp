@@ -383,8 +383,8 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   if (config.contains("quantization") && config["quantization"].is_object() && !config.contains("hidden_size") &&
       config["quantization"].contains("quant_algo"))
     return make_error(ErrorCode::invalid_field, field,
-                      "this is ModelOpt's hf_quant_config.json, not the model's config.json: paste config.json (the "
-                      "checkpoint's quantization is read from its quantization_config)");
+                      "this is ModelOpt's hf_quant_config.json, not the model's config.json: paste config.json, and "
+                      "give this file beside it as model.hf_quant_config when config.json has no quantization_config");
   const json& text = text_part(config);
   const bool nested = &text != &config;
   const json merged = merged_config(config, text);
@@ -425,6 +425,22 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   if (auto e = check_plausible(a, field)) return *e;
   note_what_was_read(merged, r, known, a);
   return a;
+}
+
+Expected<Architecture> parse_hf_config(const json& config, const json& hf_quant_config, const std::string& field,
+                                       const std::string& quant_field) {
+  if (!hf_quant_config.is_object() || !hf_quant_config.contains("quantization") ||
+      !hf_quant_config["quantization"].is_object())
+    return make_error(ErrorCode::invalid_field, quant_field,
+                      "hf_quant_config must be ModelOpt's hf_quant_config.json object, with a \"quantization\" object; "
+                      "got " +
+                          describe_json_value(hf_quant_config));
+  if (!config.is_object() || config.contains("quantization_config")) return parse_hf_config(config, field);
+  json merged = config;
+  json q = hf_quant_config;
+  q["quant_method"] = "modelopt";
+  merged["quantization_config"] = std::move(q);
+  return parse_hf_config(merged, field);
 }
 
 }  // namespace vramplan
