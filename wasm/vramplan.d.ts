@@ -43,8 +43,14 @@ export type Warnings = Array<Warning | string>;
 
 // ---------- requests ----------
 
-/** A catalog id (HF repo id, case-insensitive) or alias, or a HuggingFace config.json object. */
-export type ModelRef = string | { config: Record<string, unknown> };
+/**
+ * A catalog id (HF repo id, case-insensitive) or alias, or a HuggingFace config.json object; `hf_quant_config` is
+ * the repository's ModelOpt hf_quant_config.json, read when config.json has no quantization_config (as vLLM and
+ * TensorRT-LLM read it).
+ */
+export type ModelRef =
+  | string
+  | { config: Record<string, unknown>; hf_quant_config?: Record<string, unknown>; name?: string };
 
 /** A GPU id or alias from the catalog, or a card the catalog lacks. */
 export type GpuRef =
