@@ -91,9 +91,11 @@ function(strip_keys var array keys strip_configs)
 endfunction()
 strip_keys(models_text models "notes;uncertain;official_params_label;official_params_source;released;vendor"
            TRUE)
-# Descriptive fields the core never reads (architecture, form factor, memory type, nominal GB, TDP) stay in data/.
+# Descriptive fields the core never reads (architecture, form factor, memory type, nominal GB, TDP, the market
+# segment and the interconnect's prose: `link` and `interconnect_gb_s` are what the code reads) stay in data/.
 strip_keys(gpus_text gpus
-           "uncertain;price_source;memory_bytes_basis;architecture;form_factor;memory_type;nominal_memory_gb;tdp_w" FALSE)
+           "uncertain;price_source;memory_bytes_basis;architecture;form_factor;memory_type;nominal_memory_gb;tdp_w;segment;interconnect"
+           FALSE)
 
 # string(JSON) writes indented text; JSON strings hold no raw newline, so a newline and the indentation
 # after it are always layout: drop them (the catalog is embedded in the first-visit wasm).

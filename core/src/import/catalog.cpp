@@ -19,7 +19,6 @@ Expected<GpuEntry> parse_gpu_entry(const nlohmann::json& j, const std::string& f
   if (g.id.empty()) g.id = "custom";
   g.aliases = r.string_list("aliases");
   g.vendor = r.string("vendor", "");
-  g.segment = r.string("segment", "");
   g.memory_bytes = r.integer("memory_bytes", 0, 1, std::int64_t{1} << 50, true);
   g.usable_fraction = r.number("usable_fraction", 1.0, 0.01, 1.0);
   // Catalog entries give GB/s and TFLOPS; inline objects may give bytes/s and FLOPS as API.md says.
@@ -32,7 +31,6 @@ Expected<GpuEntry> parse_gpu_entry(const nlohmann::json& j, const std::string& f
   if (r.has("fp8_flops")) g.fp8_flops = r.number("fp8_flops", 0, 0, 1e19);
   g.int8_ops = r.number("int8_tops", 0, 0, 1e6) * 1e12;
   g.fp4_flops = r.number("fp4_tflops", 0, 0, 1e6) * 1e12;
-  g.interconnect = r.string("interconnect", "");
   g.interconnect_bytes_per_s = r.number("interconnect_gb_s", 0, 0, 1e6) * 1e9;
   if (r.has("interconnect_bytes_per_s")) g.interconnect_bytes_per_s = r.number("interconnect_bytes_per_s", 0, 0, 1e15);
   const std::string link = r.string("link", "pcie");

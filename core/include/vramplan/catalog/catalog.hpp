@@ -46,7 +46,6 @@ struct GpuEntry {
   std::string name;
   std::vector<std::string> aliases;
   std::string vendor;
-  std::string segment;
   std::int64_t memory_bytes = 0;  // what the runtime reports as total (nvidia-smi MiB x 2^20 where known)
   double usable_fraction = 1.0;   // unified memory: the share the GPU may use by default
   double bandwidth_bytes_per_s = 0;
@@ -56,7 +55,6 @@ struct GpuEntry {
   double int8_ops = 0;
   double fp4_flops = 0;
   double interconnect_bytes_per_s = 0;  // per GPU, per direction
-  std::string interconnect;             // prose for people; `link` is what the code reads
   Link link = Link::pcie;
   Backend backend = Backend::cuda;
   Fp8Path fp8_path = Fp8Path::unknown;
