@@ -461,3 +461,28 @@ TEST_CASE("params: Seed-OSS biases q/k/v but not the output projection unless at
   config["attention_out_bias"] = true;  // one bias of hidden_size per layer more
   CHECK(i64(vt::estimate({{"model", {{"config", config}}}})["params"]["total"]) == 36151104512 + 64 * 5120);
 }
+
+TEST_CASE("params: ERNIE-4.5's MoE layout (moe_layer_start_index, shared experts, the router's correction bias)",
+          "[params][moe]") {
+  // ERNIE-4.5-21B-A3B: hidden 2560, 28 layers, 20/4 heads of 128, dense layer 0 (intermediate 12288), 64 experts
+  // of 1536 top-6 with 2 shared from layer 1 (moe_layer_start_index 1), vocab 103424 tied. Its published total,
+  // 21,825,437,888 (Hugging Face, as the -Thinking repository of the same architecture lists it), is reached only
+  // with the dense first layer, the 2 x 1536 shared MLP and one 64-value e_score_correction_bias per MoE layer.
+  json config = {{"model_type", "ernie4_5_moe"}, {"architectures", {"Ernie4_5_MoeForCausalLM"}},
+                 {"hidden_size", 2560},          {"intermediate_size", 12288},
+                 {"num_hidden_layers", 28},      {"num_attention_heads", 20},
+                 {"num_key_value_heads", 4},     {"head_dim", 128},
+                 {"vocab_size", 103424},         {"tie_word_embeddings", true},
+                 {"moe_num_experts", 64},        {"moe_k", 6},
+                 {"moe_num_shared_experts", 2},  {"moe_intermediate_size", 1536},
+                 {"moe_layer_start_index", 1},   {"moe_layer_end_index", 27},
+                 {"moe_layer_interval", 1},      {"use_bias", false}};
+  json r = vt::estimate({{"model", {{"config", config}}}});
+  REQUIRE_FALSE(r.contains("error"));
+  CHECK(i64(r["params"]["total"]) == 21825437888);
+  for (const auto& w : r["warnings"]) CHECK(w["code"] != "import.unknown_model_type");
+  // An interval of 2 makes every other layer (1, 3, ... 27) MoE: 14 MoE layers instead of 27, 14 dense instead of 1.
+  config["moe_layer_interval"] = 2;
+  const std::int64_t moe = 64 * 3 * 2560 * 1536 + 3 * 2560 * 3072 + 64 * 2560 + 64, dense = 3 * 2560 * 12288;
+  CHECK(i64(vt::estimate({{"model", {{"config", config}}}})["params"]["total"]) == 21825437888 - 13 * moe + 13 * dense);
+}

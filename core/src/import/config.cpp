@@ -164,7 +164,8 @@ Status read_experts(JsonReader& r, const Family& fam, Architecture& a) {
   a.moe_intermediate_size = r.first_integer({"moe_intermediate_size", "expert_intermediate_size"}, 0, 0, kMaxDim);
   if (a.moe_intermediate_size == 0) a.moe_intermediate_size = a.intermediate_size;
   a.moe_latent_size = r.integer("moe_latent_size", 0, 0, kMaxDim);  // Nemotron-3 latent MoE
-  a.num_shared_experts = r.first_integer({"n_shared_experts", "num_shared_experts"}, 0, 0, kMaxExperts);
+  a.num_shared_experts =
+      r.first_integer({"n_shared_experts", "num_shared_experts", "moe_num_shared_experts"}, 0, 0, kMaxExperts);
   if (r.has("moe_shared_expert_intermediate_size")) {
     // Nemotron-H: the shared experts' width, per expert.
     a.shared_expert_intermediate_size =

@@ -23,6 +23,9 @@ constexpr const char* kNemotronHDefaults = R"({"mamba_ssm_cache_dtype": "float32
 const Family kFamilies[] = {
     {"llama", 0, 2, RC::never, SL::every_layer, nullptr},
     {"mistral", 0, 2, RC::never, SL::every_layer, nullptr},
+    // ERNIE-4.5 MoE (modeling_ernie4_5_moe.py): shared experts moe_num_shared_experts x moe_intermediate_size wide,
+    // the router's e_score_correction_bias (moe_statics), tied embeddings by default.
+    {"ernie4_5_moe", kTiedByDefault, 2, RC::always, SL::every_layer, nullptr},
     // Seed-OSS (modeling_seed_oss.py): Llama's tensors; attention_bias puts biases on q/k/v only, the output
     // projection's bias is attention_out_bias.
     {"seed_oss", kONeverBiased, 2, RC::never, SL::every_layer, nullptr},
