@@ -124,4 +124,14 @@ TEST_CASE("vision: Llama 3.2 Vision's cross-attention layers cache one image's t
   fewer["vision_config"]["supported_aspect_ratios"].erase(0);
   const std::int64_t row = 4 * 1025 * 1280 + 2 * 4 * 1280;
   CHECK(count(config).total - count(fewer).total == row);
+  // Without the vision_config the image's token count is unknown: the cross-attention layers are named, not
+  // costed silently at zero.
+  json text_only = config;
+  text_only.erase("vision_config");
+  json r = vt::estimate({{"model", {{"config", text_only}}}});
+  REQUIRE_FALSE(r.contains("error"));
+  bool named = false;
+  for (const auto& w : r["warnings"])
+    if (w["message"].get<std::string>().find("cross_attention_layers") != std::string::npos) named = true;
+  CHECK(named);
 }

@@ -86,13 +86,8 @@ Expected<Catalog> parse_catalog(const std::string& models_json, const std::strin
       JsonReader ck(m["checkpoint"], field + ".checkpoint");
       e.extra_mtp_layers = ck.integer("mtp_layers", 0, 0, 64);
       e.stores_tied_lm_head = ck.boolean("stores_tied_lm_head", false);
-      if (m["checkpoint"].contains("hf_quant_config")) {
-        const auto& hq = m["checkpoint"]["hf_quant_config"];
-        if (!hq.is_object() || !hq.contains("quantization"))
-          return make_error(ErrorCode::invalid_json, field + ".checkpoint.hf_quant_config",
-                            "hf_quant_config must be the hf_quant_config.json object (with 'quantization')");
-        e.hf_quant_config = hq.dump();
-      }
+      // Checked where it is read (parse_hf_config), as a request's model.hf_quant_config is.
+      if (m["checkpoint"].contains("hf_quant_config")) e.hf_quant_config = m["checkpoint"]["hf_quant_config"].dump();
       if (!ck.ok()) return ck.error();
     }
     if (!r.ok()) return r.error();

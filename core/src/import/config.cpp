@@ -138,9 +138,6 @@ void read_block_tensors(JsonReader& r, const Family& fam, Architecture& a) {
   if (a.attention_output_gate && r.has("output_gate_type")) r.string("output_gate_type", "");
   // A bias on the output projection (Phi-4-mini writes false): vocab_size values the tool does not count.
   if (r.boolean("lm_head_bias", false)) r.not_modelled("lm_head_bias");
-  // Qwen3.6 writes language_model_only false (the tower is part of the checkpoint, as counted); true would mean a
-  // text-only load, which the tool does not model.
-  if (r.boolean("language_model_only", false)) r.not_modelled("language_model_only");
   a.mtp_own_embeddings = r.boolean("mtp_use_dedicated_embeddings", !fam.has(import::kMtpSharesEmbeddings));
   a.extra_embedding_rows = fam.has(import::kImageTokenRows) ? 8 : 0;
 }
@@ -284,6 +281,14 @@ void read_expert_dtype(JsonReader& r, const Family& fam, Architecture& a) {
 
 // The vision tower of a multimodal checkpoint (counted for the checkpoint total).
 Status read_vision_tower(const json& config, const std::string& field, JsonReader& r, Architecture& a) {
+  // Qwen3.6 writes language_model_only false (the tower is part of the checkpoint, as counted); true would mean a
+  // text-only load, which the tool does not model.
+  if (r.boolean("language_model_only", false)) r.not_modelled("language_model_only");
+  // Cross-attention layers cache the image's tokens, which only the tower's geometry gives (import/vision.cpp).
+  const bool cross = std::any_of(a.layers.begin(), a.layers.end(),
+                                 [](const LayerSpec& l) { return l.attention == AttentionKind::cross; });
+  if (cross && !(config.contains("vision_config") && config["vision_config"].is_object()))
+    r.not_modelled("cross_attention_layers");
   if (!config.contains("vision_config") || !config["vision_config"].is_object()) return std::nullopt;
   bool handled = false;
   if (auto e = import::read_vision_family(config, field, a, &handled)) return *e;
