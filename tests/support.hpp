@@ -7,6 +7,8 @@
 
 #include "catch.hpp"
 #include "vramplan/api/api.hpp"
+#include "vramplan/common/text.hpp"
+#include "vramplan/import/config.hpp"
 
 namespace vt {
 
@@ -30,6 +32,18 @@ inline json request(const std::string& model, std::int64_t context = 4096, std::
   if (!weights.empty()) r["weights"] = weights;
   if (!gpu.empty()) r["hardware"] = {{"gpu", gpu}, {"count", count}};
   return r;
+}
+
+// A config.json read by the importer, which must accept it without any of the `absent` warnings.
+inline vramplan::Architecture parsed(const json& config, std::initializer_list<vramplan::Msg> absent) {
+  auto a = vramplan::parse_hf_config(config, "config");
+  REQUIRE(a.ok());
+  for (const auto& w : a->warnings)
+    for (const auto m : absent) {
+      CAPTURE(vramplan::render(w));
+      CHECK(w.id != m);
+    }
+  return a.value();
 }
 
 }  // namespace vt

@@ -18,13 +18,7 @@ namespace {
 json fixture(const std::string& name) { return vt::source_json("tests/fixtures/deepseek_v4/" + name); }
 
 vramplan::Architecture parsed(const json& config) {
-  auto a = vramplan::parse_hf_config(config, "config");
-  REQUIRE(a.ok());
-  for (const auto& w : a->warnings) {
-    CAPTURE(w.id);
-    CHECK(w.id != vramplan::Msg::import_unknown_model_type);
-  }
-  return a.value();
+  return vt::parsed(config, {vramplan::Msg::import_unknown_model_type});
 }
 
 I main_total(const vramplan::Architecture& a) {

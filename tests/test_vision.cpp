@@ -16,10 +16,8 @@ namespace {
 json fixture(const std::string& name) { return vt::source_json("tests/fixtures/vision/" + name); }
 
 vramplan::ParamCount count(const json& config) {
-  auto a = vramplan::parse_hf_config(config, "config");
-  REQUIRE(a.ok());
-  for (const auto& w : a->warnings) CHECK(w.id != vramplan::Msg::import_vision_not_counted);
-  return vramplan::count_params(vramplan::enumerate_tensors(a.value()));
+  return vramplan::count_params(
+      vramplan::enumerate_tensors(vt::parsed(config, {vramplan::Msg::import_vision_not_counted})));
 }
 
 struct Row {

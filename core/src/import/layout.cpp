@@ -424,8 +424,12 @@ Expected<bool> read_mixers(JsonReader& r, const nlohmann::json& merged, const Fa
 // Which layers have a mixture of experts, among those whose MLP the schedule left open.
 Status read_moe_layers(JsonReader& r, const nlohmann::json& merged, Architecture& a) {
   if (a.num_experts == 0) return std::nullopt;
-  const I first_dense = r.integer("first_k_dense_replace", 0, 0, kMaxLayers);
-  const I sparse_step = r.integer("decoder_sparse_step", 1, 1, kMaxLayers);
+  // ERNIE-4.5 (modeling_ernie4_5_moe.py Ernie4_5_MoeDecoderLayer) spells the same rule moe_layer_start_index /
+  // moe_layer_interval, and ends it at moe_layer_end_index (-1: the last layer).
+  const I first_dense = r.first_integer({"first_k_dense_replace", "moe_layer_start_index"}, 0, 0, kMaxLayers);
+  const I sparse_step = r.first_integer({"decoder_sparse_step", "moe_layer_interval"}, 1, 1, kMaxLayers);
+  I last_moe = r.integer("moe_layer_end_index", -1, -1, kMaxLayers);
+  if (last_moe < 0) last_moe = a.num_layers - 1;
   const I interleave = r.integer("interleave_moe_layer_step", 1, 1, kMaxLayers);
   I freq = 1;
   std::vector<I> freq_list;
@@ -437,12 +441,6 @@ Status read_moe_layers(JsonReader& r, const nlohmann::json& merged, Architecture
     return fail(
         r, "moe_layer_freq",
         "moe_layer_freq lists " + std::to_string(freq_list.size()) + " layers for " + std::to_string(a.num_layers));
-  // ERNIE-4.5 (modeling_ernie4_5_moe.py Ernie4_5_MoeDecoderLayer): MoE where (i + 1) % moe_layer_interval == 0
-  // and moe_layer_start_index <= i <= moe_layer_end_index (-1: the last layer).
-  const I ernie_start = r.integer("moe_layer_start_index", 0, 0, kMaxLayers);
-  const I ernie_interval = r.integer("moe_layer_interval", 1, 1, kMaxLayers);
-  I ernie_end = r.integer("moe_layer_end_index", -1, -1, kMaxLayers);
-  if (ernie_end < 0) ernie_end = a.num_layers - 1;
   const I jamba_period = r.integer("expert_layer_period", 0, 0, kMaxLayers);
   const I jamba_offset = r.integer("expert_layer_offset", 0, 0, kMaxLayers);
   auto mlp_only = r.integer_list("mlp_only_layers", 0, kMaxLayers);
@@ -453,8 +451,7 @@ Status read_moe_layers(JsonReader& r, const nlohmann::json& merged, Architecture
   for (I i = 0; i < a.num_layers; ++i) {
     const auto u = static_cast<std::size_t>(i);
     bool moe = i >= first_dense && (i % freq == 0 || freq == 1) && ((i + 1) % sparse_step == 0) &&
-               ((i + 1) % interleave == 0) && !dense_set.count(i) && i >= ernie_start && i <= ernie_end &&
-               (i + 1) % ernie_interval == 0;
+               ((i + 1) % interleave == 0) && !dense_set.count(i) && i <= last_moe;
     if (!freq_list.empty()) moe = freq_list[u] == 1 && !dense_set.count(i);
     if (jamba_period > 0) moe = i % jamba_period == jamba_offset;
     if (!moe_layers.empty()) moe = std::find(moe_layers.begin(), moe_layers.end(), i) != moe_layers.end();
