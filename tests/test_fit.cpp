@@ -138,3 +138,47 @@ TEST_CASE("fit: no answer proposes a weight format or KV dtype the engine does n
   for (const auto& s : f["suggestions"]) q8 = q8 || s["change"] == "kv_cache_dtype=q8_0";
   CHECK(q8);
 }
+
+TEST_CASE("fit: for every engine the boundaries are where estimate flips, and a card that fits is listed",
+          "[fit][engines]") {
+  // Regression: under KTransformers estimate said DeepSeek-R1 Q4_K_M fits on one RTX 4090 (routed experts in RAM)
+  // while fit's "fewest GPUs" asked for 16 of them, judging the cards by the whole model's weights.
+  struct Case {
+    const char* model;
+    const char* weights;
+    std::int64_t context, concurrency;
+  };
+  for (const vramplan::EngineProfile* e : vramplan::engines()) {
+    const bool local = !e->splits_heads;
+    const bool moe_offload = std::string(e->id) == "ktransformers";
+    const Case cases[] = {
+        {moe_offload ? "deepseek-ai/DeepSeek-R1" : "meta-llama/Llama-3.1-8B-Instruct", local ? "gguf-Q4_K_M" : "bf16",
+         4096, 1},
+        {moe_offload ? "deepseek-ai/DeepSeek-R1" : "Qwen/Qwen3-30B-A3B", local ? "gguf-Q4_K_M" : "fp8", 16384, 4},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(e->id, c.model, c.context, c.concurrency);
+      json req = vt::request(c.model, c.context, c.concurrency, c.weights, "nvidia-rtx-4090", 1);
+      req["engine"] = e->id;
+      const json est = vt::estimate(req);
+      REQUIRE_FALSE(est.contains("error"));
+      const json f = vramplan::fit_json(req);
+      REQUIRE_FALSE(f.contains("error"));
+      auto fits_with = [&](const char* field, std::int64_t v) {
+        json r = req;
+        r["workload"][field] = v;
+        return vt::estimate(r)["fits"].get<bool>();
+      };
+      const std::int64_t ctx = i64(f["max_context_tokens"]), n = i64(f["max_concurrency"]);
+      if (ctx > 0) CHECK(fits_with("context_tokens", ctx));
+      if (ctx < i64(f["max_context_limit"])) CHECK_FALSE(fits_with("context_tokens", ctx + 1));
+      if (n > 0) CHECK(fits_with("concurrency", n));
+      if (n < 1000000) CHECK_FALSE(fits_with("concurrency", n + 1));  // Ollama queues beyond its slots
+      // The request's own card, where one of it fits, is among the fewest-GPU answers with count 1.
+      bool listed_alone = false;
+      for (const auto& g : f["min_gpus"])
+        listed_alone = listed_alone || (g["gpu"] == "nvidia-rtx-4090" && g["count"] == 1);
+      CHECK(listed_alone == est["fits"].get<bool>());
+    }
+  }
+}

@@ -117,13 +117,15 @@ void limits(const EstimateInput& in, FitResult& out) {
 // Fewest GPUs of each catalog type (a power of two, TP across them inside a node, PP beyond; layer-splitting
 // engines use one stage per GPU).
 void min_gpus(const EstimateInput& in, const Catalog& catalog, FitResult& out) {
+  // A lower bound of the weight bytes the engine keeps on the GPUs: what it leaves in system RAM
+  // (KTransformers' routed experts, llama.cpp's host layers) does not count against the cards.
   I weight_bytes = 0;
   {
     EstimateInput e = in;
     e.explain = false;
     e.gpu = GpuEntry{};
     e.count = e.tp = e.pp = 1;
-    if (auto r = estimate(e)) weight_bytes = r->weight_bytes;
+    if (auto r = estimate(e)) weight_bytes = std::max<I>(0, r->weight_bytes - r->host_bytes);
   }
   for (const auto& g : catalog.gpus) {
     if (format_support(in.weights, g) == FormatSupport::unsupported) continue;  // e.g. FP8 on Ascend 910B
