@@ -69,6 +69,42 @@ TEST_CASE("vllm: a model too large for the GPU leaves no KV cache", "[engines][v
   CHECK(i64(a["verdict"]["available"]) <= 0);
 }
 
+TEST_CASE("engines: an inline GPU's memory_bytes is the runtime's total, a catalog card's loses the reserve",
+          "[engines]") {
+  // An inline GPU states the total the engine itself reports (a log's "total_gpu_memory"), so no CUDA reserve
+  // comes off it again; a catalog card's memory is nvidia-smi's, of which CUDA reports about 500 MiB less.
+  const std::int64_t h100_catalog = 81559LL << 20, reserve = 500LL << 20, logged = 85020000000LL;
+  for (const char* engine : {"vllm", "sglang", "tgi", "tensorrt-llm", "lmdeploy"}) {
+    CAPTURE(engine);
+    auto total_assumption = [&](const json& hw_gpu, const json& options) {
+      json r = engine_request(engine, "meta-llama/Llama-3.1-8B-Instruct", 4096, "nvidia-h100-sxm-80gb");
+      r["hardware"]["gpu"] = hw_gpu;
+      r["engine_options"] = options;
+      const json a = vt::estimate(r);
+      REQUIRE_FALSE(a.contains("error"));
+      for (const auto& x : a["assumptions"])
+        if (x["name"] == "total_gpu_memory") return x;
+      FAIL("no total_gpu_memory assumption");
+      return json();
+    };
+    const json inline_gpu = {{"name", "H100 as logged"}, {"memory_bytes", logged}};
+    const json a = total_assumption(inline_gpu, json::object());
+    CHECK(a["why"]["code"] == "engine.assume.total_gpu_memory_inline");
+    const json b = total_assumption("nvidia-h100-sxm-80gb", json::object());
+    CHECK(b["why"]["code"] == "engine.assume.total_gpu_memory_catalog");
+    CHECK(i64(b["why"]["catalog"]) == h100_catalog);
+    CHECK(i64(b["why"]["reserved"]) == reserve);
+    const json c = total_assumption(inline_gpu, {{"cuda_reserved_bytes", 1LL << 30}});  // said explicitly: taken off
+    CHECK(i64(c["why"]["catalog"]) == logged);
+    CHECK(i64(c["why"]["reserved"]) == 1LL << 30);
+  }
+  json r = engine_request("vllm", "meta-llama/Llama-3.1-8B-Instruct", 4096, "nvidia-h100-sxm-80gb");
+  r["hardware"]["gpu"] = {{"name", "H100 as logged"}, {"memory_bytes", logged}};
+  CHECK(i64(vt::estimate(r)["engine_report"]["total_gpu_memory_bytes"]) == logged);
+  r["hardware"]["gpu"] = "nvidia-h100-sxm-80gb";
+  CHECK(i64(vt::estimate(r)["engine_report"]["total_gpu_memory_bytes"]) == h100_catalog - reserve);
+}
+
 TEST_CASE("sglang: K and V buffers are (tokens + page_size) x heads x head_dim per layer", "[engines][sglang]") {
   // memory_pool.py MHATokenToKVPool: k_buffer[(size + page_size), head_num, head_dim] per layer.
   json r = engine_request("sglang", "Qwen/Qwen3-8B", 4096, "nvidia-h100-sxm-80gb");

@@ -280,6 +280,7 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
         auto parsed = parse_gpu_entry(g, "hardware.gpu");
         if (!parsed) return parsed.error();
         in.gpu = parsed.value();
+        in.gpu.inline_entry = true;
       }
       have_gpu = true;
     }

@@ -8,6 +8,7 @@
 
 #include "vramplan/common/strings.hpp"
 #include "vramplan/engines/estimate.hpp"
+#include "vramplan/engines/options.hpp"
 
 namespace vramplan {
 
@@ -56,6 +57,24 @@ struct EngineOutcome {
   I64 host_bytes = 0;  // system RAM the engine uses for the model (llama.cpp host buffers, offload)
   Text host_explain;
 };
+
+// The GPU total an engine's runtime starts from (torch.cuda.mem_get_info's total): the option
+// total_gpu_memory_bytes when set; an inline GPU's memory_bytes as given (the total a log prints, so no
+// reserve comes off it); a catalog card's memory (nvidia-smi's total) less cuda_reserved_bytes.
+struct RuntimeTotal {
+  double bytes = 0;
+  Assumption assumption;
+};
+Expected<RuntimeTotal> runtime_total(const Deployment& d, const char* engine_name);
+// The two options runtime_total reads, for the option list of each profile that calls it.
+inline constexpr double kOptionTiB = 1099511627776.0;
+inline constexpr OptionSpec kTotalGpuMemoryOption =
+    int_option_unset("total_gpu_memory_bytes", 1, 1024 * kOptionTiB, Msg::opt_total_gpu_memory_bytes, "", "bytes");
+// nvidia-smi's total minus what CUDA reports: 0.47 GiB (H100: 81559 MiB vs 79.18 GiB, llm-d logs), 0.42 GiB
+// (RTX 3090: 24576 MiB vs 23.58 GiB, vllm#10517), 0.57 GiB (L40S: 46068 MiB vs 44.42 GiB, vllm#15815).
+inline constexpr OptionSpec kCudaReservedOption =
+    int_option_unset("cuda_reserved_bytes", 0, kOptionTiB, Msg::opt_cuda_reserved_bytes, "", "bytes");
+inline constexpr I64 kDefaultCudaReservedBytes = 500LL << 20;
 
 // Shared pieces the profiles reuse.
 Text kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence);

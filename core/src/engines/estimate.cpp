@@ -318,6 +318,36 @@ void rules_and_assumptions(const EstimateInput& in, EngineOutcome& eo, EstimateR
 
 }  // namespace
 
+Expected<RuntimeTotal> runtime_total(const Deployment& d, const char* engine_name) {
+  const EngineOptions& e = d.options;
+  const GpuEntry& g = d.in->gpu;
+  const I64 given = e.integer("total_gpu_memory_bytes", -1);
+  RuntimeTotal t;
+  t.assumption.name = "total_gpu_memory";
+  if (given > 0) {
+    t.bytes = static_cast<double>(given);
+    t.assumption.why = Text(Msg::engine_assume_total_gpu_memory_given);
+  } else if (g.memory_bytes <= 0) {
+    return make_error(
+        ErrorCode::invalid_field, "hardware.gpu",
+        std::string("the ") + engine_name + " profile needs a GPU (its rule starts from the GPU's total)");
+  } else if (g.inline_entry && !e.given("cuda_reserved_bytes")) {
+    t.bytes = static_cast<double>(g.capacity_bytes());
+    t.assumption.why = Text(Msg::engine_assume_total_gpu_memory_inline);
+  } else {
+    const I64 reserved = e.integer("cuda_reserved_bytes", kDefaultCudaReservedBytes);
+    t.bytes = static_cast<double>(g.capacity_bytes() - reserved);
+    t.assumption.why = Text(Msg::engine_assume_total_gpu_memory_catalog)
+                           .integer("catalog", g.capacity_bytes())
+                           .integer("reserved", reserved);
+  }
+  if (t.bytes <= 0)
+    return make_error(ErrorCode::invalid_field, "engine_options.cuda_reserved_bytes",
+                      "cuda_reserved_bytes leaves no GPU memory");
+  t.assumption.value = fmt_gib(t.bytes);
+  return t;
+}
+
 Text kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence) {
   const auto first = static_cast<std::size_t>(d.ranges[stage].first);
   const auto last = static_cast<std::size_t>(d.ranges[stage].second);

@@ -18,9 +18,9 @@ constexpr double kTiB = 1099511627776.0;
 constexpr std::array<OptionSpec, 5> kPoolOptions{{
     int_option("max_num_tokens", 1, 16777216, 8192, Msg::opt_pool_max_num_tokens, "", "tokens"),
     int_option_unset("max_tokens", 1, kTiB, Msg::opt_pool_max_tokens, "", "tokens"),
-    int_option("cuda_reserved_bytes", 0, kTiB, 500.0 * kMiB, Msg::opt_cuda_reserved_bytes, "", "bytes"),
+    kCudaReservedOption,
     int_option_unset("runtime_bytes", 0, 1024 * kTiB, Msg::opt_pool_runtime_bytes, "", "bytes"),
-    int_option_unset("total_gpu_memory_bytes", 1, 1024 * kTiB, Msg::opt_total_gpu_memory_bytes, "", "bytes"),
+    kTotalGpuMemoryOption,
 }};
 
 // One description of a "fraction of free memory" engine.
@@ -41,13 +41,9 @@ Expected<EngineOutcome> run_pool_engine(const Deployment& d, const PoolRule& rul
   const I64 block = e.integer(rule.block_name);
   const I64 max_num_tokens = e.integer("max_num_tokens");
   const I64 max_tokens = e.integer("max_tokens", -1);
-  const I64 reserved = e.integer("cuda_reserved_bytes");
-  const I64 total_given = e.integer("total_gpu_memory_bytes", -1);
-  if (in.gpu.memory_bytes <= 0 && total_given < 0)
-    return make_error(ErrorCode::invalid_field, "hardware.gpu",
-                      std::string("the ") + rule.engine + " profile needs a GPU");
-  const double total =
-      total_given > 0 ? static_cast<double>(total_given) : static_cast<double>(in.gpu.capacity_bytes() - reserved);
+  auto gpu_total = runtime_total(d, rule.engine);
+  if (!gpu_total) return gpu_total.error();
+  const double total = gpu_total->bytes;
   // Runtime buffers of one forward pass of max_num_tokens, plus the CUDA context.
   const I64 runtime = e.integer("runtime_bytes", max_num_tokens * activation_bytes_per_token(a, d.tp) + (512LL << 20));
   I64 min_tokens = -1;
@@ -98,6 +94,7 @@ Expected<EngineOutcome> run_pool_engine(const Deployment& d, const PoolRule& rul
                     .integer("tokens", tokens)
                     .integer("needed", in.context_tokens * d.seqs);
   out.assumptions = {{"engine", rule.engine, Text(rule.citation)},
+                     gpu_total->assumption,
                      {rule.fraction_name, fmt_num(fraction, 2), Text(Msg::pool_assume_fraction)},
                      {rule.block_name, fmt_int(block), Text(Msg::pool_assume_block)},
                      {"runtime_bytes", gib(static_cast<double>(runtime)), Text(Msg::pool_assume_runtime_bytes)}};

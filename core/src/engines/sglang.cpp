@@ -25,8 +25,8 @@ const OptionSpec kOptions[] = {
     int_option("page_size", 1, 65536, 1, Msg::opt_sglang_page_size, "--page-size", "tokens"),
     int_option_unset("max_total_tokens", 1, kTiB, Msg::opt_sglang_max_total_tokens, "--max-total-tokens", "tokens"),
     int_option_unset("context_length", 1, 16777216, Msg::opt_sglang_context_length, "--context-length", "tokens"),
-    int_option_unset("total_gpu_memory_bytes", 1, 1024 * kTiB, Msg::opt_total_gpu_memory_bytes, "", "bytes"),
-    int_option("cuda_reserved_bytes", 0, kTiB, 500.0 * kMiB, Msg::opt_cuda_reserved_bytes, "", "bytes"),
+    kTotalGpuMemoryOption,
+    kCudaReservedOption,
     // Before the weights: CUDA context (~512 MiB, pytorch#107667) and, with TP, NCCL and custom all-reduce
     // buffers (aiconfigurator: 392 MB at TP 4/8).
     int_option_unset("pre_weights_bytes", 0, kTiB, Msg::opt_sglang_pre_weights_bytes, "", "bytes"),
@@ -41,14 +41,10 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
   const I64 page_size = e.integer("page_size");
   const I64 max_total_tokens = e.integer("max_total_tokens", -1);
   const I64 context_length = e.integer("context_length", in.context_tokens);
-  const I64 total_given = e.integer("total_gpu_memory_bytes", -1);
-  const I64 reserved = e.integer("cuda_reserved_bytes");
   const I64 pre_weights = e.integer("pre_weights_bytes", (512LL << 20) + (d.tp * d.pp > 1 ? 400LL << 20 : 0));
-  if (in.gpu.memory_bytes <= 0 && total_given < 0)
-    return make_error(ErrorCode::invalid_field, "hardware.gpu",
-                      "the SGLang profile needs a GPU (its rule starts from the GPU's total memory)");
-  const double total =
-      total_given > 0 ? static_cast<double>(total_given) : static_cast<double>(in.gpu.capacity_bytes() - reserved);
+  auto runtime = runtime_total(d, "SGLang");
+  if (!runtime) return runtime.error();
+  const double total = runtime->bytes;
 
   I64 min_tokens = -1, cell_worst = 0;
   double rest_worst = 0, available_worst = 0;
@@ -136,8 +132,7 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
   out.assumptions = {
       {"engine", "sglang", Text(Msg::sglang_assume_engine)},
       {"mem_fraction_static", fmt_num(mfs, 3), Text(Msg::sglang_assume_mem_fraction_static)},
-      {"total_gpu_memory", gib(total),
-       Text(total_given > 0 ? Msg::sglang_assume_total_gpu_memory_given : Msg::sglang_assume_total_gpu_memory_catalog)},
+      runtime->assumption,
       {"pre_weights_bytes", gib(static_cast<double>(pre_weights)), Text(Msg::sglang_assume_pre_weights_bytes)},
       {"page_size", fmt_int(page_size), Text(Msg::sglang_assume_page_size)},
   };

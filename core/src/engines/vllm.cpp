@@ -19,8 +19,6 @@ std::string gib(double bytes) { return fmt_gib(bytes); }
 struct VllmOptions {
   bool v0;
   double gpu_memory_utilization;
-  I64 total_gpu_memory_bytes;  // as torch.cuda.mem_get_info reports it; -1: the catalog's minus the reserve
-  I64 cuda_reserved_bytes;
   I64 block_size, max_model_len, max_num_seqs, max_num_batched_tokens;
   bool enforce_eager;
   I64 cudagraph_bytes;
@@ -37,10 +35,8 @@ const OptionSpec kOptions[] = {
     choice_option("engine_version", "v1|v0", "v1", Msg::opt_vllm_engine_version),
     number_option("gpu_memory_utilization", 0.01, 1.0, 0.9, Msg::opt_vllm_gpu_memory_utilization,
                   "--gpu-memory-utilization", "fraction"),
-    int_option_unset("total_gpu_memory_bytes", 1, kPiB, Msg::opt_total_gpu_memory_bytes, "", "bytes"),
-    // nvidia-smi total minus what CUDA reports as total: 0.47 GiB (H100: 81559 MiB vs 79.18 GiB, llm-d logs),
-    // 0.42 GiB (RTX 3090: 24576 MiB vs 23.58 GiB, vllm#10517), 0.57 GiB (L40S: 46068 MiB vs 44.42 GiB, vllm#15815).
-    int_option("cuda_reserved_bytes", 0, kTiB, 500.0 * kMiB, Msg::opt_cuda_reserved_bytes, "", "bytes"),
+    kTotalGpuMemoryOption,
+    kCudaReservedOption,
     int_option("block_size", 1, 65536, 16, Msg::opt_vllm_block_size, "--block-size", "tokens"),
     int_option_unset("max_model_len", 1, 16777216, Msg::opt_vllm_max_model_len, "--max-model-len", "tokens"),
     int_option_unset("max_num_seqs", 1, 1048576, Msg::opt_vllm_max_num_seqs, "--max-num-seqs"),
@@ -66,8 +62,6 @@ VllmOptions read_options(const Deployment& d) {
   VllmOptions o;
   o.v0 = e.choice("engine_version") == "v0";
   o.gpu_memory_utilization = e.number("gpu_memory_utilization");
-  o.total_gpu_memory_bytes = e.integer("total_gpu_memory_bytes", -1);
-  o.cuda_reserved_bytes = e.integer("cuda_reserved_bytes");
   o.block_size = e.integer("block_size");
   o.max_model_len = e.integer("max_model_len", d.in->context_tokens);
   // V1 defaults depend on the GPU (vllm/engine/arg_utils.py, _set_default_args, v0.9-v0.11): on GPUs with
@@ -99,15 +93,15 @@ struct KvGroup {
 
 // What the memory profile measures, the same on every rank (gpu_worker.determine_available_memory).
 struct Budget {
+  RuntimeTotal total_source;
   double total = 0, requested = 0;
   I64 non_torch = 0, profile_tokens = 0, activation = 0, offload = 0;
 };
 
-Budget read_budget(const Deployment& d, const VllmOptions& o) {
-  const EstimateInput& in = *d.in;
+Budget read_budget(const Deployment& d, const VllmOptions& o, RuntimeTotal total) {
   Budget b;
-  b.total = o.total_gpu_memory_bytes > 0 ? static_cast<double>(o.total_gpu_memory_bytes)
-                                         : static_cast<double>(in.gpu.capacity_bytes() - o.cuda_reserved_bytes);
+  b.total = total.bytes;
+  b.total_source = std::move(total);
   b.requested = b.total * o.gpu_memory_utilization;
   b.non_torch = o.non_torch_bytes >= 0
                     ? o.non_torch_bytes
@@ -312,9 +306,7 @@ std::vector<Assumption> assumptions(const VllmOptions& o, const Budget& b) {
   return {
       {"engine", o.v0 ? "vllm (V0 engine)" : "vllm (V1 engine)", Text(Msg::vllm_assume_engine)},
       {"gpu_memory_utilization", fmt_num(o.gpu_memory_utilization, 2), Text(Msg::vllm_assume_gpu_memory_utilization)},
-      {"total_gpu_memory", gib(b.total),
-       Text(o.total_gpu_memory_bytes > 0 ? Msg::vllm_assume_total_gpu_memory_given
-                                         : Msg::vllm_assume_total_gpu_memory_catalog)},
+      b.total_source.assumption,
       {"block_size", fmt_int(o.block_size), Text(Msg::vllm_assume_block_size)},
       {"max_model_len", fmt_int(o.max_model_len), Text(Msg::vllm_assume_max_model_len)},
       {"max_num_seqs", fmt_int(o.max_num_seqs), Text(Msg::vllm_assume_max_num_seqs)},
@@ -329,10 +321,9 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
   const EstimateInput& in = *d.in;
   EngineOutcome out;
   const VllmOptions o = read_options(d);
-  if (in.gpu.memory_bytes <= 0 && o.total_gpu_memory_bytes < 0)
-    return make_error(ErrorCode::invalid_field, "hardware.gpu",
-                      "the vLLM profile needs a GPU (its rule starts from the GPU's total memory)");
-  const Budget b = read_budget(d, o);
+  auto total = runtime_total(d, "vLLM");
+  if (!total) return total.error();
+  const Budget b = read_budget(d, o, std::move(total.value()));
   const Pool p = run_stages(d, o, b, out);
 
   const I64 blocks = std::max<I64>(0, p.blocks);

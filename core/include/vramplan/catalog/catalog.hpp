@@ -47,6 +47,7 @@ struct GpuEntry {
   std::vector<std::string> aliases;
   std::string vendor;
   std::int64_t memory_bytes = 0;  // what the runtime reports as total (nvidia-smi MiB x 2^20 where known)
+  bool inline_entry = false;      // given in the request: memory_bytes is the total the engine reports
   double usable_fraction = 1.0;   // unified memory: the share the GPU may use by default
   double bandwidth_bytes_per_s = 0;
   double bf16_flops = 0;
