@@ -84,7 +84,12 @@ std::string estimate_table(const json& r, bool explain) {
   }
   os << "\n" << text(r["verdict"]) << "\n\n";
   if (r["engine_report"].contains("log_lines") && !r["engine_report"]["log_lines"].empty()) {
-    os << "What " << r["engine_report"]["engine"].get<std::string>() << " would print\n";
+    const json& rep = r["engine_report"];
+    os << "What " << rep["engine"].get<std::string>() << " would print";
+    if (rep.contains("engine_rule") && rep["engine_rule"].is_string())
+      os << " (rule of " << rep["engine_rule"].get<std::string>() << ", engine_version "
+         << rep.value("engine_version", std::string()) << ")";
+    os << "\n";
     for (const auto& line : r["engine_report"]["log_lines"]) os << "  " << line.get<std::string>() << "\n";
     os << "\n";
   }

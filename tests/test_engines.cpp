@@ -105,6 +105,85 @@ TEST_CASE("engines: an inline GPU's memory_bytes is the runtime's total, a catal
   CHECK(i64(vt::estimate(r)["engine_report"]["total_gpu_memory_bytes"]) == h100_catalog - reserve);
 }
 
+TEST_CASE("vllm: the profile peak is one max over the dummy forward and the dummy sampler", "[engines][vllm]") {
+  // gpu_model_runner.py profile_run: _dummy_run(max_num_batched_tokens) then _dummy_sampler_run on min(max_num_seqs,
+  // tokens) rows; the forward's activations are freed first, so torch's peak is the larger phase, not the sum.
+  // Llama-3.1-8B (hidden 4096, vocab 128256) on an H100 with vLLM 0.17-0.20's defaults: 1024 rows, 8192 tokens,
+  // the Triton top-k/top-p path (12 B per logit + 132 rows x vocab fp32 buffer), bf16 logits, [8192 x 4096] hidden
+  // states and two [1024 x 4096] row tensors alive through the sampler.
+  json r = engine_request("vllm", "meta-llama/Llama-3.1-8B-Instruct", 8192, "nvidia-h100-sxm-80gb");
+  r["engine_options"] = {{"engine_version", "0.17"}};
+  const json rep = vt::estimate(r)["engine_report"];
+  CHECK(i64(rep["max_num_seqs"]) == 1024);
+  CHECK(i64(rep["max_num_batched_tokens"]) == 8192);
+  const std::int64_t rows = 1024, vocab = 128256, hidden = 4096;
+  const std::int64_t sampler =
+      rows * vocab * 2 + 12 * rows * vocab + 132 * vocab * 4 + 8192 * hidden * 2 + 2 * rows * hidden * 2;
+  CHECK(i64(rep["sampler_bytes"]) == sampler);
+  const std::int64_t forward = i64(rep["forward_activation_bytes"]);
+  CHECK(forward > 0);
+  CHECK(i64(rep["peak_activation_bytes"]) == std::max(forward, sampler));
+  // 0.11-0.16 sort on the PyTorch path: 36 B per logit besides the bf16 logits (fp32 copy, sorted values, int64
+  // indices, the sort's reverse indices and CUB double buffers).
+  r["engine_options"]["engine_version"] = "0.11";
+  const json old = vt::estimate(r)["engine_report"];
+  CHECK(i64(old["sampler_bytes"]) == rows * vocab * 2 + 36 * rows * vocab + 8192 * hidden * 2 + 2 * rows * hidden * 2);
+  // A first pipeline stage computes no logits: its peak is the forward alone.
+  json pp = engine_request("vllm", "meta-llama/Llama-3.1-8B-Instruct", 8192, "nvidia-h100-sxm-80gb", 2);
+  pp["hardware"]["tensor_parallel"] = 1;
+  pp["hardware"]["pipeline_parallel"] = 2;
+  pp["engine_options"] = {{"engine_version", "0.17"}};
+  const json st = vt::estimate(pp);
+  CHECK(i64(st["per_gpu"][0]["activations"]) == forward);
+  CHECK(i64(st["per_gpu"][1]["activations"]) == std::max(forward, sampler));
+}
+
+TEST_CASE("vllm: batch defaults follow the version, the GPU and the entry point", "[engines][vllm]") {
+  auto report = [](const char* gpu, json options, std::int64_t context = 8192) {
+    json r = engine_request("vllm", "meta-llama/Llama-3.1-8B-Instruct", context, gpu);
+    r["engine_options"] = std::move(options);
+    return vt::estimate(r)["engine_report"];
+  };
+  // arg_utils.py get_batch_defaults: >= 70 GiB and not an A100 -> 1024 sequences, 8192 (serve) / 16384 (LLM) tokens.
+  json h100 = report("nvidia-h100-sxm-80gb", json::object());
+  CHECK(h100["engine_version"] == "0.21");
+  CHECK(i64(h100["max_num_seqs"]) == 1024);
+  CHECK(i64(h100["max_num_batched_tokens"]) == 8192);
+  CHECK(i64(report("nvidia-h100-sxm-80gb", {{"entry_point", "llm"}})["max_num_batched_tokens"]) == 16384);
+  json a100 = report("nvidia-a100-sxm-80gb", json::object());  // the A100 exception (#17885)
+  CHECK(i64(a100["max_num_seqs"]) == 256);
+  CHECK(i64(a100["max_num_batched_tokens"]) == 2048);
+  // V0: 256 sequences; max(max_model_len, 2048) tokens, or 2048 once chunked prefill turns on above 32,768.
+  json v0 = report("nvidia-h100-sxm-80gb", {{"engine_version", "v0"}}, 32768);
+  CHECK(i64(v0["max_num_seqs"]) == 256);
+  CHECK(i64(v0["max_num_batched_tokens"]) == 32768);
+  CHECK(i64(report("nvidia-h100-sxm-80gb", {{"engine_version", "v0"}}, 131072)["max_num_batched_tokens"]) == 2048);
+  // 0.21 defaults gpu_memory_utilization to 0.92 and subtracts its CUDA-graph estimate (#38284).
+  const double total = static_cast<double>(i64(h100["total_gpu_memory_bytes"]));
+  CHECK(i64(h100["requested_memory_bytes"]) == static_cast<std::int64_t>(total * 0.92));
+  CHECK(i64(h100["available_kv_cache_bytes"]) ==
+        static_cast<std::int64_t>(std::floor(
+            total * 0.92 - static_cast<double>(i64(h100["weights_bytes"]) + i64(h100["peak_activation_bytes"]) +
+                                               i64(h100["non_torch_bytes"]) + i64(h100["cudagraph_bytes"])))));
+  json v017 = report("nvidia-h100-sxm-80gb", {{"engine_version", "0.17"}});
+  CHECK(i64(v017["requested_memory_bytes"]) == static_cast<std::int64_t>(total * 0.9));
+}
+
+TEST_CASE("vllm: a float32 checkpoint runs in 16 bits, in transformers it loads as stored", "[engines][vllm]") {
+  // google/gemma-2-9b is stored in float32; vLLM's dtype auto runs it in bfloat16 (config/model.py
+  // _resolve_auto_dtype), weights and "auto" KV cache alike.
+  json r = engine_request("vllm", "google/gemma-2-9b", 4096, "nvidia-h100-sxm-80gb");
+  const json a = vt::estimate(r);
+  json t = r;
+  t["engine"] = "transformers";
+  const json b = vt::estimate(t);
+  CHECK(i64(b["weights"]["bytes"]) == 2 * i64(a["weights"]["bytes"]));
+  CHECK(i64(b["kv_cache"]["bytes_per_token"]) == 2 * i64(a["kv_cache"]["bytes_per_token"]));
+  bool said = false;
+  for (const auto& w : a["warnings"]) said = said || w["code"] == "warn.fp32_checkpoint_16bit";
+  CHECK(said);
+}
+
 TEST_CASE("sglang: K and V buffers are (tokens + page_size) x heads x head_dim per layer", "[engines][sglang]") {
   // memory_pool.py MHATokenToKVPool: k_buffer[(size + page_size), head_num, head_dim] per layer.
   json r = engine_request("sglang", "Qwen/Qwen3-8B", 4096, "nvidia-h100-sxm-80gb");

@@ -214,15 +214,22 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
   const std::string kv = top.string("kv_cache_dtype", "auto");
   const std::string engine_id = top.string("engine", "generic");
   if (!top.ok()) return top.error();
-  if (auto e = read_weights(weights, top, warnings, in)) return *e;
-  auto kvd = find_kv_dtype(kv, in.arch, "kv_cache_dtype");
-  if (!kvd) return kvd.error();
-  in.kv = kvd.value();
   const EngineProfile* engine = find_engine(engine_id);
   if (!engine)
     return make_error(ErrorCode::unsupported, "engine",
                       "engine '" + engine_id.substr(0, 40) + "' has no profile; use one of " + engine_ids_text());
   in.engine = engine;
+  // Serving engines run a float32 checkpoint in 16 bits unless told otherwise (vLLM config/model.py
+  // _resolve_auto_dtype: "we use float16 for float32 models", bfloat16 for Gemma; SGLang, TGI and TensorRT-LLM
+  // likewise): its weights and its "auto" KV cache take 2 bytes per value.
+  if (engine->fp32_checkpoints_in_16bit && element_bytes_16bit(in.arch) == 4) {
+    in.arch.dtype = "bfloat16";
+    if (warnings) warnings->push_back(Text(Msg::warn_fp32_checkpoint_16bit).str("engine", engine->name));
+  }
+  if (auto e = read_weights(weights, top, warnings, in)) return *e;
+  auto kvd = find_kv_dtype(kv, in.arch, "kv_cache_dtype");
+  if (!kvd) return kvd.error();
+  in.kv = kvd.value();
   // vLLM resolves kv_cache_dtype "auto" to the checkpoint's declared KV scheme where its loader reads one
   // (vllm/utils/torch_utils.py resolve_kv_cache_dtype_string / get_kv_cache_quant_algo_string: ModelOpt's
   // kv_cache_quant_algo); every other engine and method keeps the model's dtype.

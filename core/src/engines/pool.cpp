@@ -200,6 +200,7 @@ const EngineProfile kTensorRtLlmProfile{
     span_of(kTrtOptions),
     run_trtllm,
     launch_trtllm,
+    /*fp32_checkpoints_in_16bit=*/true,
 };
 
 const EngineProfile kTgiProfile{
@@ -214,6 +215,7 @@ const EngineProfile kTgiProfile{
     span_of(kTgiOptions),
     run_tgi,
     launch_tgi,
+    /*fp32_checkpoints_in_16bit=*/true,
 };
 
 const EngineProfile kLmdeployProfile{
@@ -228,6 +230,7 @@ const EngineProfile kLmdeployProfile{
     span_of(kLmdeployOptions),
     run_lmdeploy,
     launch_lmdeploy,
+    /*fp32_checkpoints_in_16bit=*/true,
 };
 
 }  // namespace vramplan

@@ -167,6 +167,7 @@ const EngineProfile kSglangProfile{
     span_of(kOptions),
     run_sglang,
     launch_sglang,
+    /*fp32_checkpoints_in_16bit=*/true,
 };
 
 }  // namespace vramplan

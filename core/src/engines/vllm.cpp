@@ -16,12 +16,73 @@ namespace {
 
 std::string gib(double bytes) { return fmt_gib(bytes); }
 
+// ---- The rule by release -------------------------------------------------------------------------------
+// One row per span of releases whose memory rule is the same. Sources (vllm-project/vllm):
+//   sampler path      v1/sample/ops/topk_topp_sampler.py: FlashInfer off by default from #26859 (0.11.1), the Triton
+//                     top-k/top-p kernel for >= 8 rows from #33538 (2026-02-17), FlashInfer on again from #40376
+//                     (0.21; the dummy run then also calls the native path, #41375)
+//   hidden states     v1/worker/gpu_model_runner.py profile_run keeps the [T, H] output through the sampler (#16188)
+//   non-torch         utils/mem_utils.py memory_profiling; the baseline moved after NCCL init in #25359 (0.11)
+//   batch defaults    engine/arg_utils.py get_batch_defaults (A100 exception #17885; cap by max_model_len #28665)
+//   CUDA graphs       v1/worker/gpu_worker.py determine_available_memory: subtracted by default from #38284 (0.21),
+//                     which also moved the default gpu_memory_utilization from 0.9 to 0.92
+//   token log         v1/core/kv_cache_utils.py _report_kv_cache_config (#20016; #41069 in 0.21)
+enum class Sampler { sort, flashinfer, triton };
+enum class TokenLog { blocks, per_group, concurrency };
+
+struct Rule {
+  const char* id;        // engine_options.engine_version
+  const char* releases;  // the releases it covers
+  bool v0;               // the V0 engine (vllm/worker/worker.py): only the driver rank samples
+  Sampler sampler;
+  bool hidden_states_survive;
+  double non_torch_one_gpu, non_torch_tp, non_torch_pp_only;  // GiB, measured (see Msg non_torch_source)
+  Msg non_torch_source;
+  bool cap_batched_tokens_by_len;
+  bool cudagraphs_subtracted;
+  double gpu_memory_utilization;
+  TokenLog token_log;
+};
+
+const Rule kRules[] = {
+    {"0.21", "0.21 and later", false, Sampler::triton, true, 0.25, 2.1, 0.07, Msg::vllm_non_torch_0_18, true, true,
+     0.92, TokenLog::concurrency},
+    {"0.17", "0.17 - 0.20", false, Sampler::triton, true, 0.25, 2.1, 0.07, Msg::vllm_non_torch_0_18, true, false, 0.9,
+     TokenLog::per_group},
+    {"0.11", "0.11 - 0.16", false, Sampler::sort, true, 0.13, 0.55, 0.13, Msg::vllm_non_torch_0_11, true, false, 0.9,
+     TokenLog::per_group},
+    {"0.10", "0.9.2 - 0.10.2 (V1)", false, Sampler::sort, true, 0.14, 0.30, 0.14, Msg::vllm_non_torch_v0, false, false,
+     0.9, TokenLog::per_group},
+    {"v0", "0.6.4 - 0.10.2 (V0 engine)", true, Sampler::sort, true, 0.14, 0.30, 0.14, Msg::vllm_non_torch_v0, false,
+     false, 0.9, TokenLog::blocks},
+};
+
+const Rule& rule_of(const std::string& id) {
+  for (const Rule& r : kRules)
+    if (id == r.id) return r;
+  return kRules[0];  // "v1": the current V1 release
+}
+
+// Bytes the sampler holds per [rows x vocab] logit at its peak, besides the model-dtype logits:
+//   sort        fp32 copy 4 + sorted values 4 + int64 indices 8 + PyTorch's segmented sort scratch (int64 reverse
+//               indices 8, CUB key/value double buffers 12) = 36  (ATen native/cuda/SortStable.cu)
+//   flashinfer  fp32 copy 4 + masked logits 4 + probabilities 4 = 12
+//   triton      fp32 copy 4 + probabilities 4 + exponential noise 4 = 12, plus its cached row buffer
+std::int64_t sampler_bytes_per_logit(Sampler s) { return s == Sampler::sort ? 36 : 12; }
+
+const char* sampler_name(Sampler s) {
+  return s == Sampler::sort ? "sort" : s == Sampler::flashinfer ? "flashinfer" : "triton";
+}
+
 struct VllmOptions {
-  bool v0;
+  const Rule* rule;
+  bool llm_class;  // offline LLM(...) rather than `vllm serve`
+  Sampler sampler;
   double gpu_memory_utilization;
   I64 block_size, max_model_len, max_num_seqs, max_num_batched_tokens;
+  bool chunked_prefill;
   bool enforce_eager;
-  I64 cudagraph_bytes;
+  I64 cudagraph_bytes;  // -1: estimated per stage
   bool cudagraph_memory_subtracted;
   I64 kv_cache_memory_bytes, num_gpu_blocks_override;  // -1: not set
   double cpu_offload_gb, swap_space_gb;
@@ -32,9 +93,11 @@ constexpr double kTiB = 1099511627776.0;
 constexpr double kPiB = 1125899906842624.0;
 
 const OptionSpec kOptions[] = {
-    choice_option("engine_version", "v1|v0", "v1", Msg::opt_vllm_engine_version),
-    number_option("gpu_memory_utilization", 0.01, 1.0, 0.9, Msg::opt_vllm_gpu_memory_utilization,
-                  "--gpu-memory-utilization", "fraction"),
+    choice_option("engine_version", "0.21|0.17|0.11|0.10|v0|v1", "0.21", Msg::opt_vllm_engine_version),
+    choice_option("entry_point", "serve|llm", "serve", Msg::opt_vllm_entry_point),
+    choice_option_unset("sampler", "sort|flashinfer|triton", Msg::opt_vllm_sampler, "VLLM_USE_FLASHINFER_SAMPLER"),
+    number_option_unset("gpu_memory_utilization", 0.01, 1.0, Msg::opt_vllm_gpu_memory_utilization,
+                        "--gpu-memory-utilization", "fraction"),
     kTotalGpuMemoryOption,
     kCudaReservedOption,
     int_option("block_size", 1, 65536, 16, Msg::opt_vllm_block_size, "--block-size", "tokens"),
@@ -42,11 +105,11 @@ const OptionSpec kOptions[] = {
     int_option_unset("max_num_seqs", 1, 1048576, Msg::opt_vllm_max_num_seqs, "--max-num-seqs"),
     int_option_unset("max_num_batched_tokens", 1, 16777216, Msg::opt_vllm_max_num_batched_tokens,
                      "--max-num-batched-tokens", "tokens"),
+    bool_option_unset("enable_chunked_prefill", Msg::opt_vllm_enable_chunked_prefill, "--enable-chunked-prefill"),
     bool_option("enforce_eager", false, Msg::opt_vllm_enforce_eager, "--enforce-eager"),
-    // CUDA graph pool: measured after the KV cache is allocated, so not deducted (llm-d rows: -0.88 .. +0.39 GiB).
-    int_option("cudagraph_bytes", 0, kTiB, 256.0 * kMiB, Msg::opt_vllm_cudagraph_bytes, "", "bytes"),
-    bool_option("cudagraph_memory_subtracted", false, Msg::opt_vllm_cudagraph_memory_subtracted,
-                "VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS"),
+    int_option_unset("cudagraph_bytes", 0, kTiB, Msg::opt_vllm_cudagraph_bytes, "", "bytes"),
+    bool_option_unset("cudagraph_memory_subtracted", Msg::opt_vllm_cudagraph_memory_subtracted,
+                      "VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS"),
     int_option_unset("kv_cache_memory_bytes", 0, kPiB, Msg::opt_vllm_kv_cache_memory_bytes, "--kv-cache-memory-bytes",
                      "bytes"),
     int_option_unset("num_gpu_blocks_override", 0, kTiB, Msg::opt_vllm_num_gpu_blocks_override,
@@ -57,22 +120,52 @@ const OptionSpec kOptions[] = {
     int_option_unset("activation_bytes", 0, kPiB, Msg::opt_activation_bytes, "", "bytes"),
 };
 
+// A "large" GPU for vLLM's batch defaults: >= 70 GiB by NVML, and not an A100 (get_batch_defaults).
+bool large_gpu(const GpuEntry& g) {
+  const std::string name = lower(g.name) + " " + lower(g.id);
+  return g.memory_bytes >= 70LL * 1073741824LL && name.find("a100") == std::string::npos;
+}
+
+// V0 turns chunked prefill on by itself above 32,768 tokens of context, except for models that cannot chunk
+// (arg_utils.py _set_default_args_v0: sliding window, multimodal, MLA).
+bool v0_default_chunked(const Deployment& d, I64 max_model_len) {
+  if (max_model_len <= 32768 || d.arch->is_mla() || !d.arch->vision.kind.empty()) return false;
+  for (const auto& c : d.cache)
+    if (c.token_holds() == Holds::window) return false;
+  return true;
+}
+
 VllmOptions read_options(const Deployment& d) {
   const EngineOptions& e = d.options;
   VllmOptions o;
-  o.v0 = e.choice("engine_version") == "v0";
-  o.gpu_memory_utilization = e.number("gpu_memory_utilization");
+  o.rule = &rule_of(e.choice("engine_version"));
+  const Rule& r = *o.rule;
+  o.llm_class = e.choice("entry_point") == "llm";
+  const std::string sampler = e.choice("sampler");
+  o.sampler = sampler == "sort"         ? Sampler::sort
+              : sampler == "flashinfer" ? Sampler::flashinfer
+              : sampler == "triton"     ? Sampler::triton
+                                        : r.sampler;
+  o.gpu_memory_utilization = e.number("gpu_memory_utilization", r.gpu_memory_utilization);
   o.block_size = e.integer("block_size");
   o.max_model_len = e.integer("max_model_len", d.in->context_tokens);
-  // V1 defaults depend on the GPU (vllm/engine/arg_utils.py, _set_default_args, v0.9-v0.11): on GPUs with
-  // >= 70 GiB the API server uses max_num_seqs 1024 and max_num_batched_tokens 8192, else 256 and 2048.
-  const bool large_gpu = d.in->gpu.memory_bytes >= 70LL * 1073741824LL;
-  o.max_num_seqs = e.integer("max_num_seqs", (!o.v0 && large_gpu) ? 1024 : 256);
-  o.max_num_batched_tokens =
-      e.integer("max_num_batched_tokens", o.v0 ? std::max<I64>(o.max_model_len, 2048) : (large_gpu ? 8192 : 2048));
+  const bool large = large_gpu(d.in->gpu);
+  if (r.v0) {
+    o.max_num_seqs = e.integer("max_num_seqs", 256);
+    o.chunked_prefill = e.boolean("enable_chunked_prefill", v0_default_chunked(d, o.max_model_len));
+    o.max_num_batched_tokens =
+        e.integer("max_num_batched_tokens", o.chunked_prefill ? 2048 : std::max<I64>(o.max_model_len, 2048));
+  } else {
+    o.chunked_prefill = true;
+    const I64 tokens = large ? (o.llm_class ? 16384 : 8192) : (o.llm_class ? 8192 : 2048);
+    o.max_num_batched_tokens = e.integer("max_num_batched_tokens", tokens);
+    o.max_num_seqs = std::min(e.integer("max_num_seqs", large ? 1024 : 256), o.max_num_batched_tokens);
+    if (r.cap_batched_tokens_by_len && !e.given("max_num_batched_tokens"))
+      o.max_num_batched_tokens = std::min(o.max_num_batched_tokens, o.max_num_seqs * o.max_model_len);
+  }
   o.enforce_eager = e.boolean("enforce_eager");
-  o.cudagraph_bytes = o.enforce_eager ? 0 : e.integer("cudagraph_bytes");
-  o.cudagraph_memory_subtracted = e.boolean("cudagraph_memory_subtracted");
+  o.cudagraph_bytes = o.enforce_eager ? 0 : e.integer("cudagraph_bytes", -1);
+  o.cudagraph_memory_subtracted = e.boolean("cudagraph_memory_subtracted", r.cudagraphs_subtracted);
   o.kv_cache_memory_bytes = e.integer("kv_cache_memory_bytes", -1);
   o.num_gpu_blocks_override = e.integer("num_gpu_blocks_override", -1);
   o.cpu_offload_gb = e.number("cpu_offload_gb");
@@ -91,27 +184,70 @@ struct KvGroup {
   I64 bytes_per_token;  // one layer, one rank
 };
 
-// What the memory profile measures, the same on every rank (gpu_worker.determine_available_memory).
+// What the memory profile measures on one GPU of a stage (gpu_worker.determine_available_memory).
 struct Budget {
   RuntimeTotal total_source;
   double total = 0, requested = 0;
-  I64 non_torch = 0, profile_tokens = 0, activation = 0, offload = 0;
+  I64 non_torch = 0, offload = 0;
 };
+
+// The profile run's torch peak increase on one GPU of a stage: one peak over the dummy forward and the dummy
+// sampler that follows it, so a max, not a sum (the forward's activations are freed before the sampler runs).
+struct ProfilePeak {
+  I64 forward = 0;      // max_num_batched_tokens x per-token activations
+  I64 rows = 0;         // sampler rows: min(max_num_seqs, max_num_batched_tokens)
+  I64 logits = 0;       // rows x vocab (padded to 64) in the model dtype
+  I64 per_logit = 0;    // bytes per rows x vocab logit of the sampler's own tensors
+  I64 buffer = 0;       // Triton's cached rows x vocab fp32 buffer
+  I64 carried = 0;      // hidden states alive through the sampler
+  I64 sampler = 0;      // the sampler phase in all
+  I64 bytes = 0;        // the peak
+  bool samples = true;  // this rank computes logits (the last PP stage; in V0 only its driver rank)
+};
+
+// GPU threads the Triton top-k/top-p buffer has one row per (min(SMs, rows)); H100's 132 SMs where unknown.
+constexpr I64 kTritonBufferRows = 132;
+
+ProfilePeak profile_peak(const Deployment& d, const VllmOptions& o, bool last_stage) {
+  const Architecture& a = *d.arch;
+  const I64 el = element_bytes_16bit(a);
+  ProfilePeak p;
+  p.forward = o.max_num_batched_tokens * activation_bytes_per_token(a, d.tp);
+  p.samples = last_stage;
+  if (p.samples) {
+    p.rows = std::min(o.max_num_seqs, o.max_num_batched_tokens);
+    const I64 vocab_padded = ceil_div(a.vocab_size, 64) * 64;
+    p.logits = p.rows * vocab_padded * el;
+    p.per_logit = sampler_bytes_per_logit(o.sampler);
+    if (o.sampler == Sampler::triton && p.rows >= 8) p.buffer = std::min(p.rows, kTritonBufferRows) * a.vocab_size * 4;
+    p.carried = (o.rule->hidden_states_survive ? o.max_num_batched_tokens * a.hidden_size * el : 0) +
+                2 * p.rows * a.hidden_size * el;
+    p.sampler = p.carried + p.logits + p.per_logit * p.rows * a.vocab_size + p.buffer;
+  }
+  p.bytes = o.activation_bytes >= 0 ? o.activation_bytes : std::max(p.forward, p.sampler);
+  return p;
+}
+
+// CUDA-graph memory when not given: measured, 0.35 GiB + 17 MiB per layer on the GPU (llm-d-planner v0.19.0
+// H100 logs, "CUDA graph pool memory" 0.51 GiB at 8 layers to 1.85 GiB at 80).
+I64 cudagraph_layers(const Deployment& d, I64 stage) {
+  const auto [first, last] = d.ranges[static_cast<std::size_t>(stage)];
+  return last - first;
+}
+I64 cudagraph_estimate(const VllmOptions& o, I64 layers) {
+  if (o.enforce_eager) return 0;
+  if (o.cudagraph_bytes >= 0) return o.cudagraph_bytes;
+  return static_cast<I64>(0.35 * kGiB) + layers * (17LL << 20);
+}
 
 Budget read_budget(const Deployment& d, const VllmOptions& o, RuntimeTotal total) {
   Budget b;
   b.total = total.bytes;
   b.total_source = std::move(total);
   b.requested = b.total * o.gpu_memory_utilization;
-  b.non_torch = o.non_torch_bytes >= 0
-                    ? o.non_torch_bytes
-                    : (d.tp * d.pp > 1 ? static_cast<I64>(0.30 * kGiB) : static_cast<I64>(0.14 * kGiB));
-  b.profile_tokens = o.max_num_batched_tokens;
-  // The profile run ends with a dummy sampler pass over max_num_seqs rows of logits: fp32 logits and
-  // probabilities plus int64 sort indices for top-p/top-k = 16 B per vocabulary entry.
-  const I64 sampler = o.max_num_seqs * d.arch->vocab_size * 16;
-  b.activation = o.activation_bytes >= 0 ? o.activation_bytes
-                                         : b.profile_tokens * activation_bytes_per_token(*d.arch, d.tp) + sampler;
+  const Rule& r = *o.rule;
+  const double non_torch_gib = d.tp > 1 ? r.non_torch_tp : d.pp > 1 ? r.non_torch_pp_only : r.non_torch_one_gpu;
+  b.non_torch = o.non_torch_bytes >= 0 ? o.non_torch_bytes : static_cast<I64>(non_torch_gib * kGiB);
   b.offload = static_cast<I64>(o.cpu_offload_gb * kGiB);
   return b;
 }
@@ -126,9 +262,12 @@ struct Pool {
   I64 blocks_for(I64 len, const VllmOptions& o) const {
     I64 total = 0;
     for (const auto& g : groups) {
-      const I64 per = (g.holds == Holds::window || g.holds == Holds::chunk)
-                          ? ceil_div(std::min(g.window - 1 + o.max_num_batched_tokens, len), o.block_size) + 1
-                          : ceil_div(len, o.block_size);
+      // kv_cache_interface.py max_memory_usage_bytes: SlidingWindowSpec keeps window - 1 + one batch and one block
+      // more; ChunkedLocalAttentionSpec the chunk + one batch; full attention the whole length.
+      const I64 per =
+          g.holds == Holds::window  ? ceil_div(std::min(g.window - 1 + o.max_num_batched_tokens, len), o.block_size) + 1
+          : g.holds == Holds::chunk ? ceil_div(std::min(g.window + o.max_num_batched_tokens, len), o.block_size)
+                                    : ceil_div(len, o.block_size);
       total += per * ceil_div(g.layers, group_size);
     }
     return total;
@@ -166,8 +305,28 @@ Pool stage_pool(const Deployment& d, const VllmOptions& o, I64 first, I64 last, 
   return p;
 }
 
-void explain_stage(const Deployment& d, const VllmOptions& o, const Budget& b, const Pool& p, I64 weights_full,
-                   StageOutcome& st) {
+Text peak_explain(const Deployment& d, const VllmOptions& o, const ProfilePeak& p) {
+  if (o.activation_bytes >= 0) return Text(Msg::vllm_explain_activation_set);
+  Text t(Msg::vllm_explain_activation);
+  t.integer("tokens", o.max_num_batched_tokens)
+      .text("per_token", activation_per_token_explain(*d.arch, d.tp))
+      .integer("forward", p.forward)
+      .integer("bytes", p.bytes);
+  if (!p.samples) return t.text("sampler", Text(Msg::vllm_explain_sampler_none));
+  Text sampler(Msg::vllm_explain_sampler);
+  sampler.integer("rows", p.rows)
+      .integer("vocab", d.arch->vocab_size)
+      .integer("logits", p.logits)
+      .str("path", sampler_name(o.sampler))
+      .integer("per_logit", p.per_logit)
+      .integer("carried", p.carried)
+      .integer("bytes", p.sampler);
+  if (p.buffer > 0) sampler.text("buffer", Text(Msg::vllm_explain_sampler_buffer).integer("bytes", p.buffer));
+  return t.text("sampler", std::move(sampler));
+}
+
+void explain_stage(const Deployment& d, const VllmOptions& o, const Budget& b, const ProfilePeak& peak, const Pool& p,
+                   I64 weights_full, I64 cudagraph, StageOutcome& st) {
   const GpuUsage& u = st.usage;
   const bool split = d.tp * d.pp > 1;
   Text weights_text = d.weights_explain;
@@ -183,10 +342,10 @@ void explain_stage(const Deployment& d, const VllmOptions& o, const Budget& b, c
   Text kv_text(Msg::vllm_explain_kv_pool);
   kv_text.integer("requested", static_cast<I64>(b.requested))
       .integer("weights", u.weights)
-      .integer("activation", b.activation)
+      .integer("activation", peak.bytes)
       .integer("non_torch", b.non_torch);
-  if (o.cudagraph_memory_subtracted && o.cudagraph_bytes > 0)
-    kv_text.text("cudagraphs", Text(Msg::vllm_explain_kv_cudagraphs).integer("bytes", o.cudagraph_bytes));
+  if (o.cudagraph_memory_subtracted && cudagraph > 0)
+    kv_text.text("cudagraphs", Text(Msg::vllm_explain_kv_cudagraphs).integer("bytes", cudagraph));
   kv_text.integer("available", p.available)
       .integer("block_size", o.block_size)
       .integer("per_token", p.groups.empty() ? 0 : p.groups.front().bytes_per_token)
@@ -196,47 +355,54 @@ void explain_stage(const Deployment& d, const VllmOptions& o, const Budget& b, c
       .integer("blocks", p.blocks)
       .integer("pool", u.kv_cache);
   st.items.push_back({"kv_cache", Text(Msg::vllm_item_kv_pool), u.kv_cache, std::move(kv_text)});
-  st.items.push_back({"activations", Text(Msg::vllm_item_activation), b.activation,
-                      o.activation_bytes >= 0 ? Text(Msg::vllm_explain_activation_set)
-                                              : Text(Msg::vllm_explain_activation)
-                                                    .integer("tokens", b.profile_tokens)
-                                                    .text("per_token", activation_per_token_explain(*d.arch, d.tp))
-                                                    .integer("seqs", o.max_num_seqs)
-                                                    .integer("vocab", d.arch->vocab_size)
-                                                    .integer("bytes", b.activation)});
-  st.items.push_back({"overhead.non_torch", Text(Msg::vllm_item_non_torch), b.non_torch,
-                      Text(Msg::vllm_explain_non_torch).integer("bytes", b.non_torch)});
-  st.items.push_back({"overhead.cudagraph", Text(Msg::vllm_item_cudagraphs), o.cudagraph_bytes,
-                      o.enforce_eager ? Text(Msg::vllm_explain_cudagraphs_eager)
-                                      : Text(o.cudagraph_memory_subtracted ? Msg::vllm_explain_cudagraphs_subtracted
-                                                                           : Msg::vllm_explain_cudagraphs_after)
-                                            .integer("bytes", o.cudagraph_bytes)});
+  st.items.push_back({"activations", Text(Msg::vllm_item_activation), peak.bytes, peak_explain(d, o, peak)});
+  st.items.push_back(
+      {"overhead.non_torch", Text(Msg::vllm_item_non_torch), b.non_torch,
+       Text(Msg::vllm_explain_non_torch).integer("bytes", b.non_torch).text("source", Text(o.rule->non_torch_source))});
+  Text graphs = o.enforce_eager ? Text(Msg::vllm_explain_cudagraphs_eager)
+                                : Text(o.cudagraph_memory_subtracted ? Msg::vllm_explain_cudagraphs_subtracted
+                                                                     : Msg::vllm_explain_cudagraphs_after)
+                                      .integer("bytes", cudagraph);
+  if (!o.enforce_eager && o.cudagraph_bytes < 0)
+    graphs.text("estimate", Text(Msg::vllm_explain_cudagraphs_estimate)
+                                .integer("layers", st.usage.pp_stage >= 0 ? cudagraph_layers(d, st.usage.pp_stage) : 0)
+                                .integer("bytes", cudagraph));
+  st.items.push_back({"overhead.cudagraph", Text(Msg::vllm_item_cudagraphs), cudagraph, std::move(graphs)});
 }
 
-// Every stage's usage; returns the stage with the fewest blocks (vLLM takes the minimum over workers).
-Pool run_stages(const Deployment& d, const VllmOptions& o, const Budget& b, EngineOutcome& out) {
-  Pool worst;
+// The stage with the fewest blocks (vLLM takes the minimum over workers) and its profile figures.
+struct Worst {
+  Pool pool;
+  ProfilePeak peak;
+  I64 weights = 0, cudagraph = 0;
+};
+
+// Every stage's usage; returns the stage with the fewest blocks.
+Worst run_stages(const Deployment& d, const VllmOptions& o, const Budget& b, EngineOutcome& out) {
+  Worst worst;
   bool first_stage = true;
   for (I64 s = 0; s < d.pp; ++s) {
     StageOutcome st;
-    const auto [first, last] = d.ranges[static_cast<std::size_t>(s)];
     auto& u = st.usage;
     u.pp_stage = static_cast<int>(s);
+    const auto [first, last] = d.ranges[static_cast<std::size_t>(s)];
     const I64 weights_full = d.stage_weights[static_cast<std::size_t>(s)];
     const I64 weights = std::max<I64>(0, weights_full - b.offload);
-    const double cudagraph_sub = o.cudagraph_memory_subtracted ? static_cast<double>(o.cudagraph_bytes) : 0.0;
+    const ProfilePeak peak = profile_peak(d, o, s == d.pp - 1);
+    const I64 cudagraph = cudagraph_estimate(o, cudagraph_layers(d, s));
+    const double cudagraph_sub = o.cudagraph_memory_subtracted ? static_cast<double>(cudagraph) : 0.0;
     const double available =
         o.kv_cache_memory_bytes >= 0
             ? static_cast<double>(o.kv_cache_memory_bytes)
-            : b.requested - static_cast<double>(weights + b.activation + b.non_torch) - cudagraph_sub;
+            : b.requested - static_cast<double>(weights + peak.bytes + b.non_torch) - cudagraph_sub;
     Pool p = stage_pool(d, o, first, last, static_cast<I64>(std::floor(available)));
     if (p.state_only_layers && first_stage) out.warnings.push_back(Text(Msg::vllm_warn_linear_attention_pages));
     u.weights = weights;
     u.kv_cache = std::max<I64>(0, p.blocks) * p.bytes_per_block();
-    u.activations = b.activation;
-    u.overhead = b.non_torch + o.cudagraph_bytes;
-    if (d.explain) explain_stage(d, o, b, p, weights_full, st);
-    if (first_stage || p.blocks < worst.blocks) worst = std::move(p);
+    u.activations = peak.bytes;
+    u.overhead = b.non_torch + cudagraph;
+    if (d.explain) explain_stage(d, o, b, peak, p, weights_full, cudagraph, st);
+    if (first_stage || p.blocks < worst.pool.blocks) worst = {std::move(p), peak, weights, cudagraph};
     first_stage = false;
     out.stages.push_back(std::move(st));
   }
@@ -302,19 +468,37 @@ void check_startup(const Deployment& d, const VllmOptions& o, const Pool& p, I64
                     .integer("context", in.context_tokens);
 }
 
-std::vector<Assumption> assumptions(const VllmOptions& o, const Budget& b) {
+std::vector<Assumption> assumptions(const VllmOptions& o, const Budget& b, const Worst& w) {
+  const Rule& r = *o.rule;
   return {
-      {"engine", o.v0 ? "vllm (V0 engine)" : "vllm (V1 engine)", Text(Msg::vllm_assume_engine)},
-      {"gpu_memory_utilization", fmt_num(o.gpu_memory_utilization, 2), Text(Msg::vllm_assume_gpu_memory_utilization)},
+      {"engine_version", r.id, Text(Msg::vllm_assume_engine).str("releases", r.releases)},
+      {"gpu_memory_utilization", fmt_num(o.gpu_memory_utilization, 2),
+       Text(Msg::vllm_assume_gpu_memory_utilization).number("value", r.gpu_memory_utilization)},
       b.total_source.assumption,
       {"block_size", fmt_int(o.block_size), Text(Msg::vllm_assume_block_size)},
       {"max_model_len", fmt_int(o.max_model_len), Text(Msg::vllm_assume_max_model_len)},
-      {"max_num_seqs", fmt_int(o.max_num_seqs), Text(Msg::vllm_assume_max_num_seqs)},
+      {"max_num_seqs", fmt_int(o.max_num_seqs),
+       Text(r.v0 ? Msg::vllm_assume_max_num_seqs_v0 : Msg::vllm_assume_max_num_seqs)},
       {"max_num_batched_tokens", fmt_int(o.max_num_batched_tokens),
-       Text(o.v0 ? Msg::vllm_assume_max_num_batched_tokens_v0 : Msg::vllm_assume_max_num_batched_tokens_v1)},
-      {"non_torch_bytes", gib(static_cast<double>(b.non_torch)), Text(Msg::vllm_assume_non_torch_bytes)},
-      {"cudagraph_bytes", gib(static_cast<double>(o.cudagraph_bytes)), Text(Msg::vllm_assume_cudagraph_bytes)},
+       Text(r.v0 ? Msg::vllm_assume_max_num_batched_tokens_v0 : Msg::vllm_assume_max_num_batched_tokens_v1)},
+      {"sampler", sampler_name(o.sampler), Text(Msg::vllm_assume_sampler)},
+      {"non_torch_bytes", gib(static_cast<double>(b.non_torch)), Text(r.non_torch_source)},
+      {"cudagraph_bytes", gib(static_cast<double>(w.cudagraph)),
+       Text(o.cudagraph_memory_subtracted ? Msg::vllm_assume_cudagraph_subtracted : Msg::vllm_assume_cudagraph_bytes)},
   };
+}
+
+// The engine's own startup lines for the stage that sizes the pool.
+std::vector<std::string> log_lines(const VllmOptions& o, const Worst& w, I64 blocks, I64 cpu_blocks, I64 kv_tokens,
+                                   double concurrency) {
+  std::vector<std::string> log;
+  log.push_back("Model loading took " + fmt_num(static_cast<double>(w.weights) / kGiB, 2) + " GiB memory");
+  log.push_back("Available KV cache memory: " + fmt_num(static_cast<double>(w.pool.available) / kGiB, 2) + " GiB");
+  if (o.rule->v0) log.push_back("# GPU blocks: " + fmt_int(blocks) + ", # CPU blocks: " + std::to_string(cpu_blocks));
+  log.push_back("GPU KV cache size: " + fmt_int(kv_tokens) + " tokens");
+  log.push_back("Maximum concurrency for " + fmt_int(o.max_model_len) +
+                " tokens per request: " + fmt_num(concurrency, 2) + "x");
+  return log;
 }
 
 Expected<EngineOutcome> run_vllm(const Deployment& d) {
@@ -324,45 +508,49 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
   auto total = runtime_total(d, "vLLM");
   if (!total) return total.error();
   const Budget b = read_budget(d, o, std::move(total.value()));
-  const Pool p = run_stages(d, o, b, out);
+  const Worst w = run_stages(d, o, b, out);
+  const Pool& p = w.pool;
+  const Rule& r = *o.rule;
 
   const I64 blocks = std::max<I64>(0, p.blocks);
   const I64 per_request = std::max<I64>(1, p.blocks_for(o.max_model_len, o));
-  const I64 kv_tokens = p.groups.size() <= 1 ? blocks * o.block_size : blocks / p.num_groups() * o.block_size;
-  const double max_concurrency = o.v0
+  const double max_concurrency = r.v0
                                      ? static_cast<double>(blocks * o.block_size) / static_cast<double>(o.max_model_len)
                                      : static_cast<double>(blocks) / static_cast<double>(per_request);
+  const I64 kv_tokens =
+      r.token_log == TokenLog::concurrency ? static_cast<I64>(max_concurrency * static_cast<double>(o.max_model_len))
+      : r.token_log == TokenLog::blocks || p.groups.size() <= 1 ? blocks * o.block_size
+                                                                : blocks / p.num_groups() * o.block_size;
   const double shown_concurrency = std::floor(max_concurrency * 100.0) / 100.0;
 
   EngineReport& report = out.report;
   report.engine = "vllm";
-  report.str("engine_version", o.v0 ? "v0" : "v1")
+  report.str("engine_version", r.id)
+      .str("engine_rule", std::string("vLLM ") + r.releases)
       .integer("total_gpu_memory_bytes", static_cast<I64>(b.total))
       .integer("requested_memory_bytes", static_cast<I64>(b.requested))
-      .integer("weights_bytes", out.stages.front().usage.weights)
-      .integer("peak_activation_bytes", b.activation)
+      .integer("weights_bytes", w.weights)
+      .integer("peak_activation_bytes", w.peak.bytes)
+      .integer("forward_activation_bytes", w.peak.forward)
+      .integer("sampler_bytes", w.peak.sampler)
       .integer("non_torch_bytes", b.non_torch)
-      .integer("cudagraph_bytes", o.cudagraph_bytes)
+      .integer("cudagraph_bytes", w.cudagraph)
       .integer("available_kv_cache_bytes", std::max<I64>(0, p.available))
       .integer("block_size", o.block_size)
       .integer("page_size_bytes", p.page)
       .integer("num_gpu_blocks", blocks)
       .integer("kv_cache_tokens", kv_tokens)
       .integer("max_model_len", o.max_model_len)
+      .integer("max_num_seqs", o.max_num_seqs)
+      .integer("max_num_batched_tokens", o.max_num_batched_tokens)
       .number("max_concurrency", shown_concurrency)
       .integer("blocks_per_request", per_request);
   const I64 cpu_blocks = p.bytes_per_block() > 0 ? static_cast<I64>(o.swap_space_gb * kGiB) / p.bytes_per_block() : 0;
-  if (o.v0) report.integer("num_cpu_blocks", cpu_blocks);
+  if (r.v0) report.integer("num_cpu_blocks", cpu_blocks);
   const I64 blocks_per_sequence = p.blocks_for(in.context_tokens, o);
   if (blocks_per_sequence > 0) report.pool_sequences = blocks / blocks_per_sequence;
   std::vector<std::string> log;
-  if (d.explain) {
-    log.push_back("Available KV cache memory: " + fmt_num(static_cast<double>(p.available) / kGiB, 2) + " GiB");
-    if (o.v0) log.push_back("# GPU blocks: " + fmt_int(blocks) + ", # CPU blocks: " + std::to_string(cpu_blocks));
-    log.push_back("GPU KV cache size: " + fmt_int(kv_tokens) + " tokens");
-    log.push_back("Maximum concurrency for " + fmt_int(o.max_model_len) +
-                  " tokens per request: " + fmt_num(shown_concurrency, 2) + "x");
-  }
+  if (d.explain) log = log_lines(o, w, blocks, cpu_blocks, kv_tokens, shown_concurrency);
   check_startup(d, o, p, kv_tokens, out, log);
   report.log_lines = std::move(log);
   if (b.offload > 0) {
@@ -370,7 +558,7 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
     out.host_explain =
         Text(Msg::vllm_host_cpu_offload).integer("offload", b.offload).integer("gpus", d.tp * d.pp * d.dp);
   }
-  if (d.explain) out.assumptions = assumptions(o, b);
+  if (d.explain) out.assumptions = assumptions(o, b, w);
   return out;
 }
 
@@ -402,6 +590,7 @@ const EngineProfile kVllmProfile{
     span_of(kOptions),
     run_vllm,
     launch_vllm,
+    /*fp32_checkpoints_in_16bit=*/true,
 };
 
 }  // namespace vramplan

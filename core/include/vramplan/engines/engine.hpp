@@ -53,6 +53,9 @@ struct EngineProfile {
   // The command that starts one replica, or nullptr: the engine has no launcher these settings map to.
   std::string (*launch)(const LaunchRequest&);
 
+  // dtype "auto" runs a float32 checkpoint in 16 bits (serving engines); false: it loads as stored.
+  bool fp32_checkpoints_in_16bit = false;
+
   bool accepts_kv(const std::string& kv_id) const;
   std::vector<std::string> kv_dtype_list() const;
   std::vector<std::string> format_list() const;

@@ -52,6 +52,13 @@ constexpr OptionSpec number_option(const char* name, double min, double max, dou
                                    const char* unit = "") {
   return {name, OptionType::number, min, max, true, def, "", "", unit, flag, "", doc};
 }
+constexpr OptionSpec number_option_unset(const char* name, double min, double max, Msg doc, const char* flag = "",
+                                         const char* unit = "") {
+  return {name, OptionType::number, min, max, false, 0, "", "", unit, flag, "", doc};
+}
+constexpr OptionSpec bool_option_unset(const char* name, Msg doc, const char* flag = "") {
+  return {name, OptionType::boolean, 0, 1, false, 0, "", "", "", flag, "", doc};
+}
 constexpr OptionSpec bool_option(const char* name, bool def, Msg doc, const char* flag = "") {
   return {name, OptionType::boolean, 0, 1, true, def ? 1.0 : 0.0, "", "", "", flag, "", doc};
 }
