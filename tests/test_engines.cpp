@@ -184,6 +184,21 @@ TEST_CASE("vllm: a float32 checkpoint runs in 16 bits, in transformers it loads 
   CHECK(said);
 }
 
+TEST_CASE("sglang: mem_fraction_static scales the free memory before the weights, not the card's total",
+          "[engines][sglang]") {
+  // model_runner.py profile_max_num_token: rest = free after the weights - free before them x (1 - mfs), the "before"
+  // being measured after distributed init. QwQ-32B on 4 x L4 (didier-durand/llms-in-clouds): 21.63 GB free before
+  // the load, 0.85. Cell = 64 layers x 2 KV heads per rank x 128 x 2 (K, V) x 2 B = 65,536 B.
+  json r = engine_request("sglang", "Qwen/QwQ-32B", 4096, "nvidia-l4", 4);
+  const std::int64_t before = static_cast<std::int64_t>(21.63 * 1073741824.0);
+  r["engine_options"] = {{"mem_fraction_static", 0.85}, {"total_gpu_memory_bytes", before}, {"pre_weights_bytes", 0}};
+  const json a = vt::estimate(r);
+  REQUIRE_FALSE(a.contains("error"));
+  const double weights = static_cast<double>(i64(a["per_gpu"][0]["weights"]));
+  const double rest = static_cast<double>(before) - weights - static_cast<double>(before) * 0.15;
+  CHECK(i64(a["engine_report"]["max_total_num_tokens"]) == static_cast<std::int64_t>(std::floor(rest / 65536.0)));
+}
+
 TEST_CASE("sglang: K and V buffers are (tokens + page_size) x heads x head_dim per layer", "[engines][sglang]") {
   // memory_pool.py MHATokenToKVPool: k_buffer[(size + page_size), head_num, head_dim] per layer.
   json r = engine_request("sglang", "Qwen/Qwen3-8B", 4096, "nvidia-h100-sxm-80gb");

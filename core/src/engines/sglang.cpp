@@ -52,8 +52,12 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
     StageOutcome st;
     const I64 cell = d.stage_bytes_per_token(s);
     const I64 weights = d.stage_weights[static_cast<std::size_t>(s)];
-    const double available = total - static_cast<double>(pre_weights + weights);
-    const double rest = available - total * (1.0 - mfs);
+    // model_runner.py profile_max_num_token: rest = free after the weights - free before them x (1 - mfs); the
+    // "total_gpu_memory" it scales is the free memory measured after distributed init (init_torch_distributed),
+    // i.e. the card's total less what the CUDA context and NCCL took.
+    const double before = total - static_cast<double>(pre_weights);
+    const double available = before - static_cast<double>(weights);
+    const double rest = available - before * (1.0 - mfs);
     I64 tokens = rest > 0 && cell > 0 ? static_cast<I64>(std::floor(rest / static_cast<double>(cell))) : 0;
     tokens = tokens / page_size * page_size;
     if (max_total_tokens > 0) tokens = std::min(tokens, max_total_tokens);
@@ -69,7 +73,7 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
     // MHATokenToKVPool allocates (size + page_size) slots per layer for K and V.
     u.kv_cache = (tokens + page_size) * cell;
     // What mem_fraction_static leaves free is for activations and CUDA graphs.
-    u.activations = static_cast<I64>(total * (1.0 - mfs));
+    u.activations = static_cast<I64>(before * (1.0 - mfs));
     u.overhead = pre_weights;
     if (d.explain) {
       st.items.push_back({"weights", Text(d.tp * d.pp > 1 ? Msg::sglang_item_weights_shard : Msg::sglang_item_weights),
@@ -77,7 +81,7 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
       st.items.push_back({"kv_cache", Text(Msg::sglang_item_kv_pool), u.kv_cache,
                           Text(Msg::sglang_explain_kv_pool)
                               .integer("available", static_cast<I64>(available))
-                              .integer("total", static_cast<I64>(total))
+                              .integer("total", static_cast<I64>(before))
                               .number("fraction", mfs)
                               .integer("rest", static_cast<I64>(rest))
                               .integer("cell", cell)
@@ -85,7 +89,7 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
                               .integer("pool", u.kv_cache)});
       st.items.push_back(
           {"activations", Text(Msg::sglang_item_reserve), u.activations,
-           Text(Msg::sglang_explain_reserve).integer("total", static_cast<I64>(total)).number("fraction", mfs)});
+           Text(Msg::sglang_explain_reserve).integer("total", static_cast<I64>(before)).number("fraction", mfs)});
       st.items.push_back({"overhead.pre_weights", Text(Msg::sglang_item_pre_weights), pre_weights,
                           Text(Msg::sglang_explain_pre_weights).integer("bytes", pre_weights)});
     }
