@@ -199,6 +199,24 @@ TEST_CASE("sglang: mem_fraction_static scales the free memory before the weights
   CHECK(i64(a["engine_report"]["max_total_num_tokens"]) == static_cast<std::int64_t>(std::floor(rest / 65536.0)));
 }
 
+TEST_CASE("sglang: the default mem_fraction_static follows the release, the GPU and TP", "[engines][sglang]") {
+  // server_args.py _handle_gpu_memory_settings (0.5.3+): H100 (81,559 MiB) at TP 1: chunk 8192, 256 graph batches,
+  // reserve 512 + 12288 + 512 + 128 = 13,440 MiB -> 0.835; at TP 8: 512 graph batches, 512 + 12288 + 1024 + 1024 =
+  // 14,848 -> 0.818; L4 (23,034 MiB): 512 + 3072 + 48 + 128 = 3,760 -> 0.837. 0.4.7.post1-0.5.2 on H100:
+  // (9.5 + 1/2) GiB -> 0.874; 0.4.0-0.4.5: 0.88 at TP 1, 0.81 at TP 8.
+  auto mfs = [](const char* gpu, int count, const char* version) {
+    json r = engine_request("sglang", "meta-llama/Llama-3.1-8B-Instruct", 4096, gpu, count);
+    r["engine_options"] = {{"engine_version", version}};
+    return vt::estimate(r)["engine_report"]["mem_fraction_static"].get<double>();
+  };
+  CHECK(mfs("nvidia-h100-sxm-80gb", 1, "0.5") == Approx(0.835));
+  CHECK(mfs("nvidia-h100-sxm-80gb", 8, "0.5") == Approx(0.818));
+  CHECK(mfs("nvidia-l4", 1, "0.5") == Approx(0.837));
+  CHECK(mfs("nvidia-h100-sxm-80gb", 1, "0.4.7") == Approx(0.874));
+  CHECK(mfs("nvidia-h100-sxm-80gb", 1, "0.4") == Approx(0.88));
+  CHECK(mfs("nvidia-h100-sxm-80gb", 8, "0.4") == Approx(0.81));
+}
+
 TEST_CASE("sglang: K and V buffers are (tokens + page_size) x heads x head_dim per layer", "[engines][sglang]") {
   // memory_pool.py MHATokenToKVPool: k_buffer[(size + page_size), head_num, head_dim] per layer.
   json r = engine_request("sglang", "Qwen/Qwen3-8B", 4096, "nvidia-h100-sxm-80gb");

@@ -1,7 +1,7 @@
 // SGLang's memory rule (python/sglang/srt/model_executor/model_runner.py::profile_max_num_token,
 // mem_cache/memory_pool.py; docs/reference/ENGINES.md A3):
 //   available = free memory right after the weights load (min over TP ranks)
-//   rest = available - total x (1 - mem_fraction_static)
+//   rest = available - free before the weights x (1 - mem_fraction_static)
 //   max_total_num_tokens = rest // cell_size,  cell_size = bytes of K and V of one token over all layers (one rank)
 #include <algorithm>
 #include <cmath>
@@ -18,10 +18,9 @@ std::string gib(double bytes) { return fmt_gib(bytes); }
 constexpr double kTiB = 1099511627776.0;
 
 const OptionSpec kOptions[] = {
-    // SGLang picks mem_fraction_static from the GPU size and TP (server_args.py); 0.88 is its value for
-    // 80 GB-class GPUs at small TP in 2025 releases. Set it to what your launch uses.
-    number_option("mem_fraction_static", 0.01, 1.0, 0.88, Msg::opt_sglang_mem_fraction_static, "--mem-fraction-static",
-                  "fraction"),
+    choice_option("engine_version", "0.5|0.4.7|0.4", "0.5", Msg::opt_sglang_engine_version),
+    number_option_unset("mem_fraction_static", 0.01, 1.0, Msg::opt_sglang_mem_fraction_static, "--mem-fraction-static",
+                        "fraction"),
     int_option("page_size", 1, 65536, 1, Msg::opt_sglang_page_size, "--page-size", "tokens"),
     int_option_unset("max_total_tokens", 1, kTiB, Msg::opt_sglang_max_total_tokens, "--max-total-tokens", "tokens"),
     int_option_unset("context_length", 1, 16777216, Msg::opt_sglang_context_length, "--context-length", "tokens"),
@@ -32,12 +31,48 @@ const OptionSpec kOptions[] = {
     int_option_unset("pre_weights_bytes", 0, kTiB, Msg::opt_sglang_pre_weights_bytes, "", "bytes"),
 };
 
+// SGLang's default mem_fraction_static (server_args.py), from the GPU's nvidia-smi MiB and TP x PP:
+//   0.5    (0.5.3 and later, _handle_gpu_memory_settings): reserve = 512 + 1.5 x max(chunked_prefill_size, 2048)
+//          + 2 x cuda_graph_max_bs + TP x PP / 8 x 1024 MiB, at least 10 GiB above 60 GiB; the chunk and the graph
+//          batch come from the memory (and TP); a vision tower scales it by 0.95 x its size factor
+//          (adjust_mem_fraction_for_vlm, 0.4.10+)
+//   0.4.7  (0.4.7.post1 - 0.5.2): reserve 2.8 + TP x PP / 10 GiB below 35 GiB, 9.5 + TP x PP / 2 below 90,
+//          12 + TP x PP / 2 below 160, else 32
+//   0.4    (0.4.0 - 0.4.5.post2): 0.88, 0.87 at TP >= 2, 0.85 at >= 4, 0.81 at >= 8, 0.79 at >= 16
+double default_mem_fraction_static(const std::string& version, const Deployment& d) {
+  const double mib = static_cast<double>(d.in->gpu.memory_bytes) / 1048576.0, gib_mem = mib / 1024.0;
+  const double tp = static_cast<double>(d.tp), ps = static_cast<double>(d.tp * d.pp);
+  if (version == "0.4") return tp >= 16 ? 0.79 : tp >= 8 ? 0.81 : tp >= 4 ? 0.85 : tp >= 2 ? 0.87 : 0.88;
+  double reserve = 0;
+  if (version == "0.4.7") {
+    reserve = 1024 * (gib_mem < 35 ? 2.8 + ps / 10 : gib_mem < 90 ? 9.5 + ps / 2 : gib_mem < 160 ? 12 + ps / 2 : 32);
+  } else {
+    const double chunk = gib_mem < 35 ? 2048 : gib_mem < 60 ? 4096 : gib_mem < 160 ? 8192 : 16384;
+    const double graphs = gib_mem < 20    ? 8
+                          : gib_mem < 35  ? (tp < 4 ? 24 : 80)
+                          : gib_mem < 60  ? (tp < 4 ? 32 : 160)
+                          : gib_mem < 160 ? (tp < 4 ? 256 : 512)
+                                          : 512;
+    reserve = 512 + 1.5 * std::max(chunk, 2048.0) + 2 * graphs + ps / 8 * 1024;
+    if (gib_mem > 60) reserve = std::max(reserve, 10240.0);
+  }
+  double mfs = std::round((mib - reserve) / mib * 1000) / 1000;
+  const VisionTowerSpec& v = d.arch->vision;
+  if (version == "0.5" && !v.kind.empty() && v.num_layers > 0) {
+    const double size =
+        static_cast<double>(v.num_layers) * static_cast<double>(v.hidden_size * v.hidden_size) / (24.0 * 1024 * 1024);
+    mfs *= 0.95 * std::clamp(1 - 0.1 * (size - 1), 0.8, 1.05);
+  }
+  return mfs;
+}
+
 Expected<EngineOutcome> run_sglang(const Deployment& d) {
   const EstimateInput& in = *d.in;
   const Architecture& a = *d.arch;
   EngineOutcome out;
   const EngineOptions& e = d.options;
-  const double mfs = e.number("mem_fraction_static");
+  const std::string version = e.choice("engine_version");
+  const double mfs = e.number("mem_fraction_static", default_mem_fraction_static(version, d));
   const I64 page_size = e.integer("page_size");
   const I64 max_total_tokens = e.integer("max_total_tokens", -1);
   const I64 context_length = e.integer("context_length", in.context_tokens);
@@ -107,7 +142,9 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
                 " GB, V size: " + fmt_num(v_size / kGiB, 2) + " GB");
   log.push_back("max_total_num_tokens=" + std::to_string(tokens));
   out.report.engine = "sglang";
-  out.report.integer("max_total_num_tokens", tokens)
+  out.report.str("engine_version", version)
+      .str("engine_rule", "SGLang " + version)
+      .integer("max_total_num_tokens", tokens)
       .integer("cell_size_bytes", cell_worst)
       .number("mem_fraction_static", mfs)
       .integer("available_after_weights_bytes", static_cast<I64>(available_worst))
@@ -135,7 +172,10 @@ Expected<EngineOutcome> run_sglang(const Deployment& d) {
   }
   out.assumptions = {
       {"engine", "sglang", Text(Msg::sglang_assume_engine)},
-      {"mem_fraction_static", fmt_num(mfs, 3), Text(Msg::sglang_assume_mem_fraction_static)},
+      {"mem_fraction_static", fmt_num(mfs, 3),
+       Text(e.given("mem_fraction_static") ? Msg::sglang_assume_mem_fraction_given
+                                           : Msg::sglang_assume_mem_fraction_static)
+           .str("version", version)},
       runtime->assumption,
       {"pre_weights_bytes", gib(static_cast<double>(pre_weights)), Text(Msg::sglang_assume_pre_weights_bytes)},
       {"page_size", fmt_int(page_size), Text(Msg::sglang_assume_page_size)},

@@ -572,7 +572,7 @@ std::string launch_vllm(const LaunchRequest& r) {
   if (!r.kv_auto) c += " --kv-cache-dtype " + r.kv.id;
   if (r.moe && r.tp > 1) c += " --enable-expert-parallel";
   c += " --max-model-len " + std::to_string(r.max_len) + " --max-num-seqs " + std::to_string(r.sequences) +
-       " --gpu-memory-utilization 0.9";
+       " --gpu-memory-utilization 0.92";  // the current rule's default, which the plan sized
   return c;
 }
 
