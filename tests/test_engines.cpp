@@ -332,6 +332,9 @@ TEST_CASE("engines: options are validated by their specs — aliases and unknown
       {"llama.cpp", {{"kv_unified", "auto"}}, "engine_options.kv_unified"},  // a plain switch has no auto
       {"llama.cpp", {{"cache_type_k", "Q8_0"}}, ""},                         // case-insensitive choice
       {"llama.cpp", {{"cache_type_k", "fp8"}}, "engine_options.cache_type_k"},
+      {"vllm", {{"engine_version", 0.11}}, ""},  // a release written as a number is the same choice
+      {"vllm", {{"engine_version", 0.12}}, "engine_options.engine_version"},
+      {"sglang", {{"engine_version", 0.5}}, ""},
       {"llama.cpp", {{"n_gpu_layers", "all"}}, ""},
       {"llama.cpp", {{"n_gpu_layers", 2.5}}, "engine_options.n_gpu_layers"},
       {"llama.cpp", {{"tensor_split", {1, -1}}}, "engine_options.tensor_split"},

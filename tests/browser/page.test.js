@@ -122,6 +122,19 @@ test('pick a model and a GPU: verdict and per-GPU bytes equal the CLI', { skip: 
   await context.close();
 });
 
+test('vLLM: the engine figures name the release rule that ran, as the CLI reports it', { skip: !canCompare && 'no native CLI' }, async () => {
+  for (const version of ['0.21', '0.11']) {
+    const q = `?lang=en&model=meta-llama/Llama-3.1-8B-Instruct&gpu=nvidia-h100-sxm-80gb&engine=vllm&context=8192&o.engine_version=${version}`;
+    const { context, page, errors } = await open(`${origin}/${q}`);
+    const expected = cli({ model: 'meta-llama/Llama-3.1-8B-Instruct', engine: 'vllm', engine_options: { engine_version: version }, workload: { context_tokens: 8192, concurrency: 1 }, hardware: { gpu: 'nvidia-h100-sxm-80gb', count: 1 } });
+    const shown = await page.textContent('#engine-report');
+    assert.ok(shown.includes(expected.engine_report.engine_rule), `${version}: ${expected.engine_report.engine_rule} not in ${shown.slice(0, 200)}`);
+    assert.equal(await bytesShown(page), cliBusiest(expected));
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 test('a not-fitting deployment says so, with the CLI numbers', { skip: !canCompare && 'no native CLI' }, async () => {
   const q = '?model=meta-llama/Meta-Llama-3-70B&gpu=nvidia-h100-sxm-80gb&count=2&tp=1&context=4096&concurrency=32&lang=en';
   const { context, page } = await open(origin + '/' + q);

@@ -184,7 +184,9 @@ export function renderRules(app, r) {
 
 /** A value of the engine's own report: bytes in the page's unit, counts with separators, the rest as text. */
 function reportValue(app, key, v) {
-  if (typeof v === 'number') return /bytes/.test(key) ? app.gb(v) : formatInt(v, app.lang);
+  // Byte figures below 10 MB (page sizes, per-token cells) stay in bytes; fractions (concurrency) keep 2 digits.
+  if (typeof v === 'number' && /bytes/.test(key)) return v < 1e7 ? `${formatInt(v, app.lang)} B` : app.gb(v);
+  if (typeof v === 'number') return Number.isInteger(v) ? formatInt(v, app.lang) : formatNumber(v, app.lang, 2);
   if (typeof v === 'boolean') return String(v);
   return h('span', { lang: 'en', text: String(v) });
 }

@@ -45,6 +45,7 @@ export const STRINGS = {
     pp: 'Pipeline parallel',
     results: 'Results',
     loading: 'Loading the calculator…',
+    fix_input: 'Fix the input marked below.',
     per_gpu_total: 'Per GPU',
     of_capacity: 'per GPU, of {cap}',
     free: 'free',

@@ -214,6 +214,8 @@ function renderNow(app) {
   const answer = estimateNow(app);
   if (!answer) {
     app.markStale();
+    // A link whose first request the core refuses: say where to look instead of "Loading…" forever.
+    if (!app.last) app.el.verdict.textContent = app.t('fix_input');
     writeURL(app);
     return;
   }

@@ -40,6 +40,7 @@ export default {
     pp: '流水线并行',
     results: '结果',
     loading: '正在加载计算器…',
+    fix_input: '请修正下方标出的输入。',
     per_gpu_total: '每卡',
     of_capacity: '每卡，共 {cap}',
     free: '剩余',

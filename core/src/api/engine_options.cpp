@@ -6,11 +6,21 @@
 
 #include "vramplan/api/json_read.hpp"
 #include "vramplan/common/strings.hpp"
+#include "vramplan/common/units.hpp"
 
 namespace vramplan {
 namespace {
 
 using nlohmann::json;
+
+// The fewest decimals that give `x` back (0.21 -> "0.21"), for a choice written as a number.
+std::string shortest_text(double x) {
+  for (int d = 0; d < 7; ++d) {
+    const std::string t = fmt_num(x, d);
+    if (std::stod(t) == x) return t;
+  }
+  return fmt_num(x, 7);
+}
 
 // "a,b|c" -> the canonical choice for `text` (a for a or b, c for c), or "".
 std::string match_choice(const char* choices, const std::string& text) {
@@ -90,7 +100,10 @@ Status read_value(const json& eo, const std::string& key, const OptionSpec& spec
       break;
     }
     case OptionType::choice: {
-      out.text = v.is_string() ? match_choice(spec.choices, v.get<std::string>()) : std::string();
+      // A version written as a number (0.21, from JSON or a URL) is the same choice as its text.
+      out.text = v.is_string()         ? match_choice(spec.choices, v.get<std::string>())
+                 : v.is_number_float() ? match_choice(spec.choices, shortest_text(v.get<double>()))
+                                       : std::string();
       if (out.text.empty())
         return make_error(
             ErrorCode::invalid_field, field,
