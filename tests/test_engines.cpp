@@ -217,6 +217,29 @@ TEST_CASE("sglang: the default mem_fraction_static follows the release, the GPU 
   CHECK(mfs("nvidia-h100-sxm-80gb", 8, "0.4") == Approx(0.81));
 }
 
+TEST_CASE("vllm: VLLM_PP_LAYER_PARTITION moves layers between stages", "[engines][vllm]") {
+  // Llama-3.1-8B has 32 layers: the default split is 16 + 16 (get_pp_indices); [20, 12] puts 20 on the first stage.
+  // The first stage's weights grow by 4 layers and the last one's shrink by as many; each layer is the same size.
+  json r = engine_request("vllm", "meta-llama/Llama-3.1-8B-Instruct", 8192, "nvidia-h100-sxm-80gb", 2);
+  r["hardware"]["tensor_parallel"] = 1;
+  r["hardware"]["pipeline_parallel"] = 2;
+  const json even = vt::estimate(r);
+  r["engine_options"] = {{"pp_layer_partition", {20, 12}}};
+  const json split = vt::estimate(r);
+  REQUIRE_FALSE(split.contains("error"));
+  const std::int64_t d0 = i64(split["per_gpu"][0]["weights"]) - i64(even["per_gpu"][0]["weights"]);
+  const std::int64_t d1 = i64(even["per_gpu"][1]["weights"]) - i64(split["per_gpu"][1]["weights"]);
+  CHECK(d0 > 0);
+  CHECK(d0 == d1);
+  CHECK(d0 % 4 == 0);
+  for (const json& bad : {json{30}, json{20, 11}, json{20.5, 11.5}}) {
+    r["engine_options"] = {{"pp_layer_partition", bad}};
+    const json e = vt::estimate(r);
+    REQUIRE(e.contains("error"));
+    CHECK(e["error"]["field"] == "engine_options.pp_layer_partition");
+  }
+}
+
 TEST_CASE("sglang: K and V buffers are (tokens + page_size) x heads x head_dim per layer", "[engines][sglang]") {
   // memory_pool.py MHATokenToKVPool: k_buffer[(size + page_size), head_num, head_dim] per layer.
   json r = engine_request("sglang", "Qwen/Qwen3-8B", 4096, "nvidia-h100-sxm-80gb");

@@ -48,6 +48,31 @@ std::vector<std::pair<I, I>> pp_ranges(I layers, I pp) {
   return out;
 }
 
+// A layer split the request gives (vLLM's VLLM_PP_LAYER_PARTITION, "20,12"): one count per stage, summing to the
+// layers (vllm/distributed/utils.py get_pp_indices); only engines that declare pp_layer_partition read it.
+Status custom_pp_ranges(const EstimateInput& in, std::vector<std::pair<I, I>>& ranges) {
+  const std::vector<double>& parts = in.options.list("pp_layer_partition");
+  if (parts.empty()) return std::nullopt;
+  I sum = 0;
+  bool whole = static_cast<I>(parts.size()) == in.pp;
+  for (double p : parts) {
+    whole = whole && p >= 1 && p == std::floor(p) && p <= static_cast<double>(in.arch.num_layers);
+    if (whole) sum += static_cast<I>(p);
+  }
+  if (!whole || sum != in.arch.num_layers)
+    return make_error(ErrorCode::invalid_field, in.options.field("pp_layer_partition"),
+                      "pp_layer_partition needs one whole number of layers per pipeline stage (" +
+                          std::to_string(in.pp) + ") summing to the model's " + std::to_string(in.arch.num_layers) +
+                          " layers");
+  I start = 0;
+  ranges.clear();
+  for (double p : parts) {
+    ranges.emplace_back(start, start + static_cast<I>(p));
+    start += static_cast<I>(p);
+  }
+  return std::nullopt;
+}
+
 // Bytes one TP rank holds of a tensor group's total `bytes`.
 I shard_bytes(I bytes, Shard shard, I tp, const Architecture& a) {
   if (tp <= 1) return bytes;
@@ -402,7 +427,8 @@ Expected<EstimateResult> estimate(const EstimateInput& in) {
   if (!in.tensors) enumerated = enumerate_tensors(a);
   const std::vector<TensorGroup>& tensors = in.tensors ? *in.tensors : enumerated;
   count_parameters(in, tensors, r);
-  const auto ranges = pp_ranges(a.num_layers, in.pp);
+  auto ranges = pp_ranges(a.num_layers, in.pp);
+  if (auto err = custom_pp_ranges(in, ranges)) return *err;
   std::vector<I> stage_weights = split_weights(in, tensors, ranges, r);
   kv_figures(in, r);
 

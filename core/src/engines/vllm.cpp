@@ -106,6 +106,7 @@ const OptionSpec kOptions[] = {
     int_option_unset("max_num_batched_tokens", 1, 16777216, Msg::opt_vllm_max_num_batched_tokens,
                      "--max-num-batched-tokens", "tokens"),
     bool_option_unset("enable_chunked_prefill", Msg::opt_vllm_enable_chunked_prefill, "--enable-chunked-prefill"),
+    list_option("pp_layer_partition", Msg::opt_vllm_pp_layer_partition, "VLLM_PP_LAYER_PARTITION"),
     bool_option("enforce_eager", false, Msg::opt_vllm_enforce_eager, "--enforce-eager"),
     int_option_unset("cudagraph_bytes", 0, kTiB, Msg::opt_vllm_cudagraph_bytes, "", "bytes"),
     bool_option_unset("cudagraph_memory_subtracted", Msg::opt_vllm_cudagraph_memory_subtracted,
