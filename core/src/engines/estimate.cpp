@@ -61,9 +61,8 @@ Status custom_pp_ranges(const EstimateInput& in, std::vector<std::pair<I, I>>& r
   }
   if (!whole || sum != in.arch.num_layers)
     return make_error(ErrorCode::invalid_field, in.options.field("pp_layer_partition"),
-                      "pp_layer_partition needs one whole number of layers per pipeline stage (" +
-                          std::to_string(in.pp) + ") summing to the model's " + std::to_string(in.arch.num_layers) +
-                          " layers");
+                      "pp_layer_partition: one layer count per pipeline stage, summing to the model's " +
+                          std::to_string(in.arch.num_layers));
   I start = 0;
   ranges.clear();
   for (double p : parts) {
