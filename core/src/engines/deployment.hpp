@@ -67,13 +67,15 @@ struct RuntimeTotal {
 };
 Expected<RuntimeTotal> runtime_total(const Deployment& d, const char* engine_name);
 // The two options runtime_total reads, for the option list of each profile that calls it.
-inline constexpr double kOptionTiB = 1099511627776.0;
+// Option bounds in bytes (every profile's table uses them).
+inline constexpr double kTiB = 1099511627776.0;
+inline constexpr double kPiB = 1024 * kTiB;
 inline constexpr OptionSpec kTotalGpuMemoryOption =
-    int_option_unset("total_gpu_memory_bytes", 1, 1024 * kOptionTiB, Msg::opt_total_gpu_memory_bytes, "", "bytes");
+    int_option_unset("total_gpu_memory_bytes", 1, 1024 * kTiB, Msg::opt_total_gpu_memory_bytes, "", "bytes");
 // nvidia-smi's total minus what CUDA reports: 0.47 GiB (H100: 81559 MiB vs 79.18 GiB, llm-d logs), 0.42 GiB
 // (RTX 3090: 24576 MiB vs 23.58 GiB, vllm#10517), 0.57 GiB (L40S: 46068 MiB vs 44.42 GiB, vllm#15815).
 inline constexpr OptionSpec kCudaReservedOption =
-    int_option_unset("cuda_reserved_bytes", 0, kOptionTiB, Msg::opt_cuda_reserved_bytes, "", "bytes");
+    int_option_unset("cuda_reserved_bytes", 0, kTiB, Msg::opt_cuda_reserved_bytes, "", "bytes");
 inline constexpr I64 kDefaultCudaReservedBytes = 500LL << 20;
 
 // Shared pieces the profiles reuse.

@@ -9,8 +9,6 @@
 namespace vramplan {
 namespace {
 
-constexpr double kTiB = 1099511627776.0;
-
 const OptionSpec kOptions[] = {
     // CUDA context + cuBLAS/cuDNN workspaces of one process (pytorch#107667: context ~300 MB with lazy
     // loading; library workspaces and kernels add a few hundred MB more).

@@ -12,8 +12,6 @@ namespace {
 
 std::string gib(double b) { return fmt_gib(b); }
 
-constexpr double kTiB = 1099511627776.0;
-
 // The knobs every pool engine has besides its fraction and block size.
 constexpr std::array<OptionSpec, 5> kPoolOptions{{
     int_option("max_num_tokens", 1, 16777216, 8192, Msg::opt_pool_max_num_tokens, "", "tokens"),

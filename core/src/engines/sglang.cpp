@@ -15,8 +15,6 @@ namespace {
 
 std::string gib(double bytes) { return fmt_gib(bytes); }
 
-constexpr double kTiB = 1099511627776.0;
-
 const OptionSpec kOptions[] = {
     choice_option("engine_version", "0.5|0.4.7|0.4", "0.5", Msg::opt_sglang_engine_version),
     number_option_unset("mem_fraction_static", 0.01, 1.0, Msg::opt_sglang_mem_fraction_static, "--mem-fraction-static",

@@ -80,7 +80,6 @@ struct VllmOptions {
   Sampler sampler;
   double gpu_memory_utilization;
   I64 block_size, max_model_len, max_num_seqs, max_num_batched_tokens;
-  bool chunked_prefill;
   bool enforce_eager;
   I64 cudagraph_bytes;  // -1: estimated per stage
   bool cudagraph_memory_subtracted;
@@ -88,9 +87,6 @@ struct VllmOptions {
   double cpu_offload_gb, swap_space_gb;
   I64 non_torch_bytes, activation_bytes;  // -1: estimated
 };
-
-constexpr double kTiB = 1099511627776.0;
-constexpr double kPiB = 1125899906842624.0;
 
 const OptionSpec kOptions[] = {
     choice_option("engine_version", "0.21|0.17|0.11|0.10|v0|v1", "0.21", Msg::opt_vllm_engine_version),
@@ -153,11 +149,10 @@ VllmOptions read_options(const Deployment& d) {
   const bool large = large_gpu(d.in->gpu);
   if (r.v0) {
     o.max_num_seqs = e.integer("max_num_seqs", 256);
-    o.chunked_prefill = e.boolean("enable_chunked_prefill", v0_default_chunked(d, o.max_model_len));
+    const bool chunked = e.boolean("enable_chunked_prefill", v0_default_chunked(d, o.max_model_len));
     o.max_num_batched_tokens =
-        e.integer("max_num_batched_tokens", o.chunked_prefill ? 2048 : std::max<I64>(o.max_model_len, 2048));
+        e.integer("max_num_batched_tokens", chunked ? 2048 : std::max<I64>(o.max_model_len, 2048));
   } else {
-    o.chunked_prefill = true;
     const I64 tokens = large ? (o.llm_class ? 16384 : 8192) : (o.llm_class ? 8192 : 2048);
     o.max_num_batched_tokens = e.integer("max_num_batched_tokens", tokens);
     o.max_num_seqs = std::min(e.integer("max_num_seqs", large ? 1024 : 256), o.max_num_batched_tokens);
@@ -366,7 +361,7 @@ void explain_stage(const Deployment& d, const VllmOptions& o, const Budget& b, c
                                       .integer("bytes", cudagraph);
   if (!o.enforce_eager && o.cudagraph_bytes < 0)
     graphs.text("estimate", Text(Msg::vllm_explain_cudagraphs_estimate)
-                                .integer("layers", st.usage.pp_stage >= 0 ? cudagraph_layers(d, st.usage.pp_stage) : 0)
+                                .integer("layers", cudagraph_layers(d, st.usage.pp_stage))
                                 .integer("bytes", cudagraph));
   st.items.push_back({"overhead.cudagraph", Text(Msg::vllm_item_cudagraphs), cudagraph, std::move(graphs)});
 }

@@ -9,7 +9,6 @@
 namespace vramplan::llamacpp {
 namespace {
 
-constexpr double kTiB = 1099511627776.0;
 // The KV cache types llama.cpp accepts for -ctk / -ctv (common/arg.cpp kv_cache_types).
 constexpr const char* kCacheTypes = "f32|f16|bf16|q8_0|q4_0|q4_1|iq4_nl|q5_0|q5_1";
 
