@@ -133,3 +133,17 @@ TEST_CASE("vision: Llama 3.2 Vision's cross-attention layers cache one image's t
     if (w["message"].get<std::string>().find("cross_attention_layers") != std::string::npos) named = true;
   CHECK(named);
 }
+
+TEST_CASE("vision: each tower reads its own keys only, never another family's", "[import][vision]") {
+  // Regression: the InternVL branch ran for Gemma 4 and Llama 3.2 Vision too (an else before their own ifs),
+  // leaving InternViT's pixel-shuffle width, layer scale, QK norm and mean pooling in the mllama tower.
+  json config = fixture("llama-3.2-11b-vision.json");
+  config["vision_config"]["layer_scale_init_value"] = 0.1;  // InternViT keys, meaningless for mllama
+  config["vision_config"]["use_qk_norm"] = true;
+  const vramplan::Architecture a = vt::parsed(config, {});
+  CHECK(a.vision.kind == "mllama");
+  CHECK(a.vision.pixel_shuffle_dim == 0);
+  CHECK_FALSE(a.vision.layer_scale);
+  CHECK_FALSE(a.vision.qk_norm);
+  CHECK(a.vision.post_norm);  // the struct's default, not InternViT's "mean pooling: no final norm"
+}

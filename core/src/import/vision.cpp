@@ -91,7 +91,7 @@ Status read_vision_family(const json& config, const std::string& field, Architec
     s.positions = v.integer("init_pos_emb_height", 64, 1, 1 << 12) * v.integer("init_pos_emb_width", 64, 1, 1 << 12);
     s.spatial_merge = side_value(v, "merge_kernel_size", 2);
     s.projector_out = v.integer("text_hidden_size", a.hidden_size, 1, kMaxDim);
-  } else {
+  } else if (kind == "internvl") {
     // configuration_internvl.py InternVLVisionConfig; downsample_ratio at the top level (InternVLConfig).
     s.num_layers = v.integer("num_hidden_layers", 24, 1, kMaxLayers);
     s.hidden_size = v.integer("hidden_size", 1024, 1, kMaxDim);
@@ -111,8 +111,7 @@ Status read_vision_family(const json& config, const std::string& field, Architec
       s = VisionTowerSpec{};
       *handled = false;
     }
-  }
-  if (kind == "gemma4") {
+  } else if (kind == "gemma4") {
     // configuration_gemma4.py Gemma4VisionConfig; the tower's tensors: modeling_gemma4.py Gemma4VisionModel.
     s.num_layers = v.integer("num_hidden_layers", 16, 1, kMaxLayers);
     s.hidden_size = v.integer("hidden_size", 768, 1, kMaxDim);
@@ -127,8 +126,7 @@ Status read_vision_family(const json& config, const std::string& field, Architec
     s.clipped_linears = v.boolean("use_clipped_linears", false);
     s.qkv_bias = v.boolean("attention_bias", false);
     if (s.qkv_bias) v.not_modelled("attention_bias");
-  }
-  if (kind == "mllama") {
+  } else if (kind == "mllama") {
     // configuration_mllama.py MllamaVisionConfig.
     s.num_layers = v.integer("num_hidden_layers", 32, 1, kMaxLayers);
     s.global_layers = v.integer("num_global_layers", 8, 0, kMaxLayers);
