@@ -19,7 +19,7 @@ using vramplan::dump_json;
 const char* kUsage =
     "usage:\n"
     "  vramplan estimate [FILE|-] [--json] [--explain] [--model ID] [--weights FMT] [--kv-cache-dtype T]\n"
-    "                    [--context N] [--concurrency N] [--gpu ID] [--count N] [--tp N] [--pp N]\n"
+    "                    [--context N] [--concurrency N] [--gpu ID] [--count N] [--tp N] [--pp N] [--ep N]\n"
     "  vramplan fit      [FILE|-] [--json] [same flags]   (max context/concurrency, fewest GPUs, what to change)\n"
     "  vramplan plan     FILE|- [--json]                  (ranked deployment plans for a workload)\n"
     "  vramplan catalog [models|gpus|formats|engines] [--json]\n"
@@ -206,6 +206,8 @@ int run(int argc, char** argv) {
       request["hardware"]["tensor_parallel"] = flag_value(value);
     else if (name == "pp")
       request["hardware"]["pipeline_parallel"] = flag_value(value);
+    else if (name == "ep")
+      request["hardware"]["expert_parallel"] = flag_value(value);
     else
       return fail_input({vramplan::ErrorCode::invalid_field, name, "unknown flag --" + name.substr(0, 40)}, as_json);
   }

@@ -52,8 +52,9 @@ std::string estimate_table(const json& r, bool explain) {
      << ", " << fmt_int(i64(req["context_tokens"])) << " tokens x " << fmt_int(i64(req["concurrency"]))
      << (i64(req["concurrency"]) == 1 ? " sequence, " : " sequences, ") << fmt_int(i64(req["count"])) << " x "
      << req["gpu_name"].get<std::string>() << " (TP " << i64(req["tensor_parallel"]) << ", PP "
-     << i64(req["pipeline_parallel"]) << ", DP " << i64(req["data_parallel"]) << "), engine "
-     << req["engine"].get<std::string>() << "\n\n";
+     << i64(req["pipeline_parallel"]) << ", DP " << i64(req["data_parallel"])
+     << (req.value("expert_parallel", 1) > 1 ? ", EP " + std::to_string(i64(req["expert_parallel"])) : std::string())
+     << "), engine " << req["engine"].get<std::string>() << "\n\n";
 
   const auto& p = r["params"];
   os << "Parameters   " << fmt_int(i64(p["total"])) << " total, " << fmt_int(i64(p["active"])) << " active per token";

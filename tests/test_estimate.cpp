@@ -85,6 +85,43 @@ TEST_CASE("estimate: per-GPU shares add up under TP, PP and DP", "[estimate][par
   CHECK(kv_all == i64(r["kv_cache"]["bytes"]));
 }
 
+TEST_CASE("estimate: expert parallelism puts whole experts on each GPU, the rest replicated per attention rank",
+          "[estimate][parallel]") {
+  // Qwen3-30B-A3B (config.json): 48 layers, hidden 2048, moe_intermediate_size 768, 128 experts, bf16. One expert
+  // is gate + up + down = 3 x 2048 x 768 parameters = 9,437,184 B; EP 8 over 8 data-parallel attention ranks (TP 1)
+  // leaves 128 / 8 = 16 experts per layer on each GPU and every other tensor whole.
+  const std::int64_t expert_bytes = 3LL * 2048 * 768 * 2, all_experts = 48LL * 128 * expert_bytes;
+  json req = vt::request("Qwen/Qwen3-30B-A3B", 4096, 8, "bf16", "nvidia-h100-sxm-80gb", 8);
+  req["hardware"]["tensor_parallel"] = 1;
+  req["hardware"]["expert_parallel"] = 8;
+  json r = vt::estimate(req);
+  REQUIRE_FALSE(r.contains("error"));
+  CHECK(i64(r["request"]["expert_parallel"]) == 8);
+  CHECK(i64(r["per_gpu"][0]["weights"]) == i64(r["weights"]["bytes"]) - all_experts + 48LL * 16 * expert_bytes);
+  CHECK(r["weights"]["explain"]["ep"]["per_gpu"] == 16);
+  // 6 GPUs: 128 experts do not split evenly, the busiest rank holds ceil(128 / 6) = 22 (determine_expert_map).
+  req["hardware"]["count"] = 6;
+  req["hardware"]["expert_parallel"] = 6;
+  r = vt::estimate(req);
+  REQUIRE_FALSE(r.contains("error"));
+  CHECK(i64(r["per_gpu"][0]["weights"]) == i64(r["weights"]["bytes"]) - all_experts + 48LL * 22 * expert_bytes);
+  // Refusals name the field: a dense model, EP not a multiple of TP, an engine without EP.
+  const json dense = vt::estimate([] {
+    json q = vt::request("meta-llama/Llama-3.1-8B-Instruct", 4096, 1, "bf16", "nvidia-h100-sxm-80gb", 2);
+    q["hardware"]["tensor_parallel"] = 1;
+    q["hardware"]["expert_parallel"] = 2;
+    return q;
+  }());
+  CHECK(dense["error"]["field"] == "hardware.expert_parallel");
+  req["hardware"]["count"] = 8;
+  req["hardware"]["tensor_parallel"] = 4;
+  req["hardware"]["expert_parallel"] = 2;
+  CHECK(vt::estimate(req)["error"]["field"] == "hardware.expert_parallel");
+  req["hardware"]["expert_parallel"] = 8;
+  req["engine"] = "llama.cpp";
+  CHECK(vt::estimate(req)["error"]["field"] == "hardware.expert_parallel");
+}
+
 TEST_CASE("estimate: every line item explains itself with its numbers", "[estimate][explain]") {
   json r = vt::estimate(vt::request("Qwen/QwQ-32B", 16000, 1, "", "nvidia-h100-sxm-80gb", 1));
   REQUIRE_FALSE(r.contains("error"));

@@ -265,13 +265,15 @@ Expected<EstimateInput> parse_estimate_request(const json& req, const Catalog& c
     if (!hw.is_object())
       return make_error(ErrorCode::invalid_field, "hardware",
                         "hardware must be an object, got " + describe_json_value(hw));
-    warn_unknown_keys(hw, {"gpu", "count", "tensor_parallel", "pipeline_parallel"}, "hardware", warnings);
+    warn_unknown_keys(hw, {"gpu", "count", "tensor_parallel", "pipeline_parallel", "expert_parallel"}, "hardware",
+                      warnings);
     JsonReader h(hw, "hardware");
     in.count = h.integer("count", 1, 1, kMaxGpus);
     in.pp = h.integer("pipeline_parallel", 1, 1, kMaxGpus);
     hw_pp_given = h.has("pipeline_parallel");
     tp_given = h.has("tensor_parallel");
     in.tp = h.integer("tensor_parallel", 0, 1, kMaxGpus);
+    in.ep = h.integer("expert_parallel", 1, 1, kMaxGpus);
     if (!h.ok()) return h.error();
     if (hw.contains("gpu") && !hw["gpu"].is_null()) {
       const json& g = hw["gpu"];
@@ -335,12 +337,12 @@ json estimate_result_json(const EstimateInput& in, const EstimateResult& r, cons
                   {"attention_heads", in.arch.num_heads},
                   {"kv_heads", in.arch.num_kv_heads},
                   {"head_dim", in.arch.head_dim}};
-  out["request"] = {{"weights", in.weights.id},        {"kv_cache_dtype", in.kv.id},
-                    {"engine", in.engine->id},         {"context_tokens", in.context_tokens},
-                    {"concurrency", in.concurrency},   {"gpu", in.gpu.id},
-                    {"gpu_name", in.gpu.name},         {"count", in.count},
-                    {"tensor_parallel", in.tp},        {"pipeline_parallel", in.pp},
-                    {"data_parallel", r.data_parallel}};
+  out["request"] = {{"weights", in.weights.id},      {"kv_cache_dtype", in.kv.id},
+                    {"engine", in.engine->id},       {"context_tokens", in.context_tokens},
+                    {"concurrency", in.concurrency}, {"gpu", in.gpu.id},
+                    {"gpu_name", in.gpu.name},       {"count", in.count},
+                    {"tensor_parallel", in.tp},      {"pipeline_parallel", in.pp},
+                    {"expert_parallel", in.ep},      {"data_parallel", r.data_parallel}};
   json by_class = json::object();
   for (int c = 0; c < 10; ++c)
     if (r.params.per_class[c]) by_class[to_string(static_cast<TensorClass>(c))] = r.params.per_class[c];

@@ -110,6 +110,18 @@ Status check_parallelism(const EstimateInput& in) {
                       "tensor_parallel (" + fmt_int(tp) + ") and the number of KV heads (" + fmt_int(a.num_kv_heads) +
                           ") must divide one another");
   }
+  if (in.ep > 1) {
+    const std::string ep = "expert_parallel (" + fmt_int(in.ep) + ")";
+    if (!in.engine->expert_parallel)
+      return make_error(ErrorCode::invalid_field, "hardware.expert_parallel",
+                        ep + ": the " + std::string(in.engine->name) + " profile has no expert parallelism");
+    if (a.num_experts <= 1)
+      return make_error(ErrorCode::invalid_field, "hardware.expert_parallel", ep + " needs a mixture-of-experts model");
+    if (in.ep % tp != 0 || (in.count / pp) % in.ep != 0)
+      return make_error(ErrorCode::invalid_field, "hardware.expert_parallel",
+                        ep + " must be a multiple of tensor_parallel (" + fmt_int(tp) +
+                            ") and divide the GPUs of one pipeline stage (" + fmt_int(in.count / pp) + ")");
+  }
   if (pp > a.num_layers)
     return make_error(
         ErrorCode::invalid_field, "hardware.pipeline_parallel",
@@ -156,6 +168,11 @@ Text weights_text(const EstimateInput& in, const EstimateResult& r, const Nomina
                           .integer("kept", static_cast<I>(n.kept_16bit_extra))
                           .list("kept_classes", kept_labels(n))
                           .integer("metadata", static_cast<I>(n.metadata)));
+  if (in.ep > 1)
+    t.text("ep", Text(Msg::weights_expert_parallel)
+                     .integer("ep", in.ep)
+                     .integer("experts", in.arch.num_experts)
+                     .integer("per_gpu", ceil_div(in.arch.num_experts, in.ep)));
   return t;
 }
 
@@ -194,12 +211,20 @@ std::vector<I> split_weights(const EstimateInput& in, const std::vector<TensorGr
       stage_weights[stage] += shard_bytes(whole.bytes, g.shard, tp, a);
       continue;
     }
+    // Expert parallelism: each GPU holds whole routed experts, the busiest ceil(experts / ep) of them (vLLM
+    // determine_expert_map gives the first experts % ep ranks one more), instead of a TP slice of every expert.
+    const bool by_expert = in.ep > 1 && g.cls == TensorClass::experts && g.per_layer == a.num_experts;
     for (std::size_t s = 0; s < ranges.size(); ++s) {
       TensorGroup part = g;
       part.layers.clear();
       for (int l : g.layers)
         if (l >= ranges[s].first && l < ranges[s].second) part.layers.push_back(l);
       if (part.layers.empty()) continue;
+      if (by_expert) {
+        part.per_layer = ceil_div(g.per_layer, in.ep);
+        stage_weights[s] += tensor_bytes(in.weights, part, a).bytes;
+        continue;
+      }
       const I bytes = part.layers.size() == g.layers.size() ? whole.bytes : tensor_bytes(in.weights, part, a).bytes;
       stage_weights[s] += shard_bytes(bytes, g.shard, tp, a);
     }

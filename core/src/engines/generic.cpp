@@ -148,6 +148,8 @@ const EngineProfile kGenericProfile{
     span_of(kOptions),
     run_generic,
     nullptr,
+    /*fp32_checkpoints_in_16bit=*/false,
+    /*expert_parallel=*/true,
 };
 
 }  // namespace vramplan

@@ -199,6 +199,7 @@ const EngineProfile kTensorRtLlmProfile{
     run_trtllm,
     launch_trtllm,
     /*fp32_checkpoints_in_16bit=*/true,
+    /*expert_parallel=*/true,
 };
 
 const EngineProfile kTgiProfile{

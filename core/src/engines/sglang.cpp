@@ -210,6 +210,7 @@ const EngineProfile kSglangProfile{
     run_sglang,
     launch_sglang,
     /*fp32_checkpoints_in_16bit=*/true,
+    /*expert_parallel=*/true,
 };
 
 }  // namespace vramplan

@@ -587,6 +587,7 @@ const EngineProfile kVllmProfile{
     run_vllm,
     launch_vllm,
     /*fp32_checkpoints_in_16bit=*/true,
+    /*expert_parallel=*/true,
 };
 
 }  // namespace vramplan

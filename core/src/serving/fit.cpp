@@ -124,7 +124,7 @@ void min_gpus(const EstimateInput& in, const Catalog& catalog, FitResult& out) {
     EstimateInput e = in;
     e.explain = false;
     e.gpu = GpuEntry{};
-    e.count = e.tp = e.pp = 1;
+    e.count = e.tp = e.pp = e.ep = 1;
     if (auto r = estimate(e)) weight_bytes = std::max<I>(0, r->weight_bytes - r->host_bytes);
   }
   for (const auto& g : catalog.gpus) {
@@ -136,6 +136,7 @@ void min_gpus(const EstimateInput& in, const Catalog& catalog, FitResult& out) {
       e.count = count;
       e.tp = in.engine->splits_heads ? largest_valid_tp(in.arch, std::max(1, g.gpus_per_node), count) : 1;
       e.pp = count / e.tp;
+      e.ep = 1;  // the TP layout of each card count (expert parallelism is the request's own choice)
       const Probe p = probe(e);
       if (p.ok && p.fits) {
         out.min_gpus.push_back({&g, count, e.tp, e.pp, p.per_gpu, p.capacity});
@@ -187,6 +188,7 @@ void suggestions(const EstimateInput& in, FitResult& out) {
   e.count = in.count * 2;
   e.tp = in.engine->splits_heads ? largest_valid_tp(in.arch, in.tp * 2, e.count) : 1;
   e.pp = e.count / e.tp;
+  if (in.ep > 1) e.ep = e.count / e.pp;  // experts stay spread over every GPU of a stage
   add("count", std::to_string(e.count), e,
       Text(Msg::fit_change_double_gpus).integer("count", e.count).integer("tp", e.tp));
 }

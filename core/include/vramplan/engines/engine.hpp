@@ -55,6 +55,9 @@ struct EngineProfile {
 
   // dtype "auto" runs a float32 checkpoint in 16 bits (serving engines); false: it loads as stored.
   bool fp32_checkpoints_in_16bit = false;
+  // The engine can place whole routed experts on each GPU (vLLM --enable-expert-parallel, SGLang --ep-size,
+  // TensorRT-LLM moe_expert_parallel_size); false: hardware.expert_parallel is refused.
+  bool expert_parallel = false;
 
   bool accepts_kv(const std::string& kv_id) const;
   std::vector<std::string> kv_dtype_list() const;

@@ -28,6 +28,9 @@ struct EstimateInput {
   std::int64_t count = 1;
   std::int64_t tp = 1;
   std::int64_t pp = 1;
+  // Expert parallelism: the routed experts of each stage spread whole over `ep` GPUs (a multiple of tp
+  // within one stage, its data-parallel attention ranks included); 1: experts split by TP like any MLP.
+  std::int64_t ep = 1;
   const EngineProfile* engine = &generic_engine();
   EngineOptions options;  // the engine's own knobs, validated against its option list
   bool explain = true;    // build the explanation texts (the planner's inner loop turns them off)
