@@ -543,6 +543,7 @@ json catalog_json(const std::string& which, const Catalog& catalog) {
                       {"bf16_flops", g.bf16_flops},
                       {"fp8_flops", g.fp8_flops},
                       {"fp8_path", to_string(g.fp8_path)},
+                      {"compute_capability", g.compute_capability / 10.0},
                       {"source", g.source}});
     out["gpus"] = gpus;
   }

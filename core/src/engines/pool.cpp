@@ -1,5 +1,5 @@
-// Engines that size their KV pool as a fraction of the memory left after the weights: TensorRT-LLM, TGI
-// and LMDeploy. One rule, three rows; each engine names the knobs its own way.
+// Engines that size their KV pool as a fraction of the memory left after the weights: TensorRT-LLM and
+// LMDeploy. One rule, two rows; each engine names the knobs its own way (TGI has its own file, tgi.cpp).
 #include <algorithm>
 #include <cmath>
 
@@ -113,19 +113,6 @@ constexpr auto kTrtOptions =
                  kPoolOptions);
 Expected<EngineOutcome> run_trtllm(const Deployment& d) { return run_pool_engine(d, kTrtRule); }
 
-// TGI: after the warm-up prefill, the free memory (x cuda_memory_fraction) becomes KV blocks of 16 tokens and
-// sets max_batch_total_tokens.
-const PoolRule kTgiRule{"tgi", "cuda_memory_fraction", "block_size", "max_batch_total_tokens",
-                        Msg::pool_assume_engine_tgi};
-constexpr auto kTgiOptions =
-    join_options(std::array<OptionSpec, 2>{{
-                     number_option("cuda_memory_fraction", 0.01, 1.0, 1.0, Msg::opt_tgi_cuda_memory_fraction,
-                                   "--cuda-memory-fraction", "fraction"),
-                     int_option("block_size", 1, 65536, 16, Msg::opt_pool_block, "", "tokens"),
-                 }},
-                 kPoolOptions);
-Expected<EngineOutcome> run_tgi(const Deployment& d) { return run_pool_engine(d, kTgiRule); }
-
 // LMDeploy TurboMind: cache_max_entry_count (0.8) of the free memory after the weights, blocks of 64 tokens.
 const PoolRule kLmdeployRule{"lmdeploy", "cache_max_entry_count", "cache_block_seq_len", "kv_cache_tokens",
                              Msg::pool_assume_engine_lmdeploy};
@@ -149,22 +136,6 @@ std::string launch_trtllm(const LaunchRequest& r) {
        " --kv_cache_free_gpu_memory_fraction 0.9";
   if (!r.kv_auto) c += " --config kv.yaml  # kv.yaml: kv_cache_config: {dtype: " + r.kv.id + "}";
   if (r.replicas > 1) c += "   # x " + std::to_string(r.replicas) + " servers behind a load balancer";
-  return c;
-}
-
-// `text-generation-launcher` (launcher/src/main.rs): shards = tensor parallelism, no pipeline parallelism;
-// replicas are separate launchers on their own GPUs. Its FP8 KV dtype is spelled fp8_e4m3fn.
-std::string launch_tgi(const LaunchRequest& r) {
-  if (r.pp > 1) return std::string();
-  const CheckpointChoice ck = checkpoint_for(r, true, true);
-  std::string c = "text-generation-launcher --model-id " + ck.model + " --num-shard " + std::to_string(r.tp);
-  if (ck.quantize == "fp8") c += " --quantize fp8";
-  if (ck.quantize == "bitsandbytes")
-    c += r.format.id == "fp4" ? " --quantize bitsandbytes-fp4" : " --quantize bitsandbytes-nf4";
-  if (!r.kv_auto) c += " --kv-cache-dtype " + std::string(r.kv.id == "fp8_e5m2" ? "fp8_e5m2" : "fp8_e4m3fn");
-  c += " --max-input-tokens " + std::to_string(std::max<I64>(1, r.prompt_tokens)) + " --max-total-tokens " +
-       std::to_string(r.max_len) + " --max-concurrent-requests " + std::to_string(r.sequences);
-  if (r.replicas > 1) c += "   # x " + std::to_string(r.replicas) + " launchers on separate GPUs";
   return c;
 }
 
@@ -200,21 +171,6 @@ const EngineProfile kTensorRtLlmProfile{
     launch_trtllm,
     /*fp32_checkpoints_in_16bit=*/true,
     /*expert_parallel=*/true,
-};
-
-const EngineProfile kTgiProfile{
-    "tgi",
-    "TGI",
-    "text-generation-inference",
-    Msg::engine_tgi,
-    /*splits_heads=*/true,
-    /*layer_split_default=*/false,
-    "auto|fp8|fp8_e4m3|fp8_e5m2",
-    "bf16|fp8|gptq-int8|awq-int4|gptq-int4|nf4",
-    span_of(kTgiOptions),
-    run_tgi,
-    launch_tgi,
-    /*fp32_checkpoints_in_16bit=*/true,
 };
 
 const EngineProfile kLmdeployProfile{

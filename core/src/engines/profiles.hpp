@@ -11,7 +11,7 @@ extern const EngineProfile kLlamaCppProfile;       // llamacpp.cpp
 extern const EngineProfile kOllamaProfile;         // llamacpp.cpp
 extern const EngineProfile kTransformersProfile;   // transformers.cpp
 extern const EngineProfile kTensorRtLlmProfile;    // pool.cpp
-extern const EngineProfile kTgiProfile;            // pool.cpp
+extern const EngineProfile kTgiProfile;            // tgi.cpp
 extern const EngineProfile kLmdeployProfile;       // pool.cpp
 extern const EngineProfile kKTransformersProfile;  // ktransformers.cpp
 

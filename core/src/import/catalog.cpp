@@ -1,6 +1,8 @@
 // data/models.json and data/gpus.json (embedded at build time) -> Catalog; a catalog entry -> Architecture.
 #include "vramplan/import/catalog.hpp"
 
+#include <cmath>
+
 #include "vramplan/api/json_read.hpp"
 #include "vramplan/import/config.hpp"
 
@@ -48,6 +50,7 @@ Expected<GpuEntry> parse_gpu_entry(const nlohmann::json& j, const std::string& f
   if (r.ok() && !parse_fp8_path(fp8_path, &g.fp8_path))
     r.fail(ErrorCode::invalid_field, r.field("fp8_path"),
            "fp8_path must be one of native, weight-only, none, unknown; got '" + fp8_path.substr(0, 40) + "'");
+  g.compute_capability = static_cast<int>(std::lround(r.number("compute_capability", 0, 1, 20) * 10));
   g.unified_memory = r.boolean("unified_memory", false);
   g.gpus_per_node = static_cast<int>(r.integer("gpus_per_node", 8, 1, 1024));
   g.price_per_hour = r.number("price_usd_per_hour", 0, 0, 1e6);

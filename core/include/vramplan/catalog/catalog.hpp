@@ -59,6 +59,7 @@ struct GpuEntry {
   Link link = Link::pcie;
   Backend backend = Backend::cuda;
   Fp8Path fp8_path = Fp8Path::unknown;
+  int compute_capability = 0;   // CUDA major x 10 + minor (86 for sm_86); 0: not an NVIDIA entry, or not given
   bool unified_memory = false;  // the GPU shares the host's memory (Apple silicon, GH200's Grace side aside)
   int gpus_per_node = 8;
   double price_per_hour = 0;  // indicative, USD; 0 = unknown
