@@ -67,6 +67,9 @@ TEST_CASE("tgi: block size follows the attention backend, the prefill budget the
   CHECK(vt::estimate(tgi_request(json::object(), "amd-mi300x"))["engine_report"]["block_size"] == 16);
   CHECK(vt::estimate(tgi_request({{"engine_version", "2.0"}}, "nvidia-h100-sxm-80gb"))["engine_report"]["block_size"] ==
         16);
+  // A release written as a number (the page's URL state, JSON 2.0 == 2) is the same rule.
+  CHECK(vt::estimate(tgi_request({{"engine_version", 2.0}},
+                                 "nvidia-h100-sxm-80gb"))["engine_report"]["engine_version"] == "2.0");
   // A head size flashinfer lacks falls back to flashdecoding (256) from compute capability 8.0, paged (16) below.
   json odd = tgi_request(json::object(), "nvidia-l4");
   odd["model"] = {{"config",

@@ -72,7 +72,7 @@ double card_flops(const std::string& gpu_id) {
 }
 
 const OptionSpec kOptions[] = {
-    choice_option("engine_version", "3.3|3.1|3.0|2.4|2.3|2.0|1.0", "3.3", Msg::opt_tgi_engine_version),
+    choice_option("engine_version", "3.3|3.1|3.0,3|2.4|2.3|2.0,2|1.0,1", "3.3", Msg::opt_tgi_engine_version),
     number_option("cuda_memory_fraction", 0.01, 1.0, 1.0, Msg::opt_tgi_cuda_memory_fraction, "--cuda-memory-fraction",
                   "fraction"),
     number_option_unset("tgi_wiggle_room", 0.01, 1.0, Msg::opt_tgi_wiggle_room, "TGI_WIGGLE_ROOM", "fraction"),

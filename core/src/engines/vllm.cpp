@@ -89,7 +89,7 @@ struct VllmOptions {
 };
 
 const OptionSpec kOptions[] = {
-    choice_option("engine_version", "0.21|0.17|0.11|0.10|v0|v1", "0.21", Msg::opt_vllm_engine_version),
+    choice_option("engine_version", "0.21|0.17|0.11|0.10,0.1|v0|v1", "0.21", Msg::opt_vllm_engine_version),
     choice_option("entry_point", "serve|llm", "serve", Msg::opt_vllm_entry_point),
     choice_option_unset("sampler", "sort|flashinfer|triton", Msg::opt_vllm_sampler, "VLLM_USE_FLASHINFER_SAMPLER"),
     number_option_unset("gpu_memory_utilization", 0.01, 1.0, Msg::opt_vllm_gpu_memory_utilization,
