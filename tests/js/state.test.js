@@ -75,6 +75,11 @@ test('engine options go to the core as their type says (catalog(\'engines\') spe
   assert.equal(optionValue(specs[2], '12'), 12);
   assert.equal(optionValue(specs[3], 'false'), false);
   assert.equal(optionValue(undefined, 'x'), 'x');
+  // a release the URL read as a number goes back as the catalog spells it (o.engine_version=2.0 -> 2 -> '2.0')
+  const release = { name: 'engine_version', type: 'choice', choices: ['3.3', '2.0', '0.10'] };
+  assert.equal(optionValue(release, 2), '2.0');
+  assert.equal(optionValue(release, 0.1), '0.10');
+  assert.equal(optionValue(release, 7), '7');
   assert.equal(optionForField('engine_options.n_ctx'), 'n_ctx');
   assert.equal(optionForField('engine_options'), '');
   assert.equal(optionForField('workload.context_tokens'), '');

@@ -4,6 +4,7 @@
 // default as the placeholder ("auto" where the engine works it out) and its doc as help. Values go to
 // state.opts (and the URL as o.<name>); the core's errors show beside the option they name.
 import { $, h, htmlLang, setError } from './dom.js';
+import { optionValue } from './state.js';
 
 /** The catalog entry of an engine id or alias (undefined when the catalog does not list it). */
 export function engineOf(engines, id) {
@@ -118,6 +119,7 @@ export function syncOptions(app) {
   for (const spec of engine ? engine.options : []) {
     const control = $(`opt-${spec.name}`);
     if (!control || document.activeElement === control) continue;
-    control.value = shown(app.state.opts[spec.name] ?? (spec.alias ? app.state.opts[spec.alias] : undefined));
+    const v = app.state.opts[spec.name] ?? (spec.alias ? app.state.opts[spec.alias] : undefined);
+    control.value = shown(v === undefined ? v : optionValue(spec, v));
   }
 }

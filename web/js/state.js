@@ -181,6 +181,8 @@ export function effectiveTP(state) {
  */
 export function optionValue(spec, v) {
   if (!spec) return v;
+  // A release the URL left a number (o.engine_version=2.0 reads as 2): the choice it names, as the catalog spells it.
+  if (spec.type === 'choice' && typeof v === 'number') return spec.choices.find((c) => Number(c) === v) ?? String(v);
   if (spec.type === 'number_list') return String(v).split(',').map((x) => x.trim()).filter((x) => x !== '').map(Number);
   if (spec.type === 'boolean' && (v === 'true' || v === 'false')) return v === 'true';
   if ((spec.type === 'integer' || spec.type === 'number' || spec.type === 'layers') && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);

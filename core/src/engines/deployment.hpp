@@ -77,6 +77,13 @@ inline constexpr OptionSpec kTotalGpuMemoryOption =
 inline constexpr OptionSpec kCudaReservedOption =
     int_option_unset("cuda_reserved_bytes", 0, kTiB, Msg::opt_cuda_reserved_bytes, "", "bytes");
 inline constexpr I64 kDefaultCudaReservedBytes = 500LL << 20;
+// CUDA context + cuBLAS/cuDNN workspaces of one process (pytorch#107667: context ~300 MB with lazy loading; library
+// workspaces and kernels add a few hundred MB more), for the profiles that do not measure it (generic, TGI).
+inline constexpr OptionSpec kCudaContextOption =
+    int_option("cuda_context_bytes", 0, kTiB, 512.0 * 1048576, Msg::opt_generic_cuda_context_bytes, "", "bytes");
+// NCCL communicator buffers per GPU when TP/PP > 1 (aiconfigurator h100_sxm.yaml: 342 MB at TP2, 392 MB at TP4/8).
+inline constexpr OptionSpec kNcclOption =
+    int_option("nccl_bytes", 0, kTiB, 400.0 * 1048576, Msg::opt_generic_nccl_bytes, "", "bytes");
 
 // Shared pieces the profiles reuse.
 Text kv_stage_explain(const Deployment& d, std::size_t stage, I64 context, I64* bytes_per_sequence);

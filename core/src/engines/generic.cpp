@@ -10,11 +10,8 @@ namespace vramplan {
 namespace {
 
 const OptionSpec kOptions[] = {
-    // CUDA context + cuBLAS/cuDNN workspaces of one process (pytorch#107667: context ~300 MB with lazy
-    // loading; library workspaces and kernels add a few hundred MB more).
-    int_option("cuda_context_bytes", 0, kTiB, 512.0 * kMiB, Msg::opt_generic_cuda_context_bytes, "", "bytes"),
-    // NCCL communicator buffers per GPU when TP/PP > 1 (aiconfigurator h100_sxm.yaml: 342 MB at TP2, 392 MB at TP4/8).
-    int_option("nccl_bytes", 0, kTiB, 400.0 * kMiB, Msg::opt_generic_nccl_bytes, "", "bytes"),
+    kCudaContextOption,
+    kNcclOption,
     number_option("allocator_reserve_fraction", 0, 1, 0.05, Msg::opt_generic_allocator_reserve_fraction, "",
                   "fraction"),
     with_alias(int_option("max_batched_tokens", 1, 16777216, 8192, Msg::opt_generic_max_batched_tokens, "", "tokens"),

@@ -82,8 +82,8 @@ const OptionSpec kOptions[] = {
     int_option_unset("max_input_tokens", 1, 16777216, Msg::opt_tgi_max_input_tokens, "--max-input-tokens", "tokens"),
     int_option_unset("max_total_tokens", 2, 16777216, Msg::opt_tgi_max_total_tokens, "--max-total-tokens", "tokens"),
     bool_option("enable_prefill_logprobs", false, Msg::opt_tgi_enable_prefill_logprobs, "--enable-prefill-logprobs"),
-    int_option("cuda_context_bytes", 0, kTiB, 512.0 * kMiB, Msg::opt_generic_cuda_context_bytes, "", "bytes"),
-    int_option("nccl_bytes", 0, kTiB, 400.0 * kMiB, Msg::opt_generic_nccl_bytes, "", "bytes"),
+    kCudaContextOption,
+    kNcclOption,
     kCudaReservedOption,
     kTotalGpuMemoryOption,
 };
@@ -100,13 +100,19 @@ struct Setup {
   double wiggle = 1, fraction = 1;
 };
 
+// The head size TGI's launcher reads: config head_dim, else hidden_size / num_attention_heads (MLA configs have no
+// head_dim, so the quotient).
+I64 launcher_head_dim(const Architecture& a) {
+  return a.is_mla() ? a.hidden_size / std::max<I64>(1, a.num_heads) : a.head_dim;
+}
+
 // launcher/src/main.rs resolve_attention (v2.3+): flashinfer (BLOCK_SIZE 1) when the head size is 64, 128 or 256 and
 // the model is not falcon or deepseek_v2; otherwise flashdecoding (256) from compute capability 8.0, paged (16) below.
 // ROCm images set ATTENTION=paged (Dockerfile_amd).
 void choose_block(const Deployment& d, Setup& s) {
   const Architecture& a = *d.arch;
   const GpuEntry& g = d.in->gpu;
-  const I64 head = a.is_mla() ? a.hidden_size / std::max<I64>(1, a.num_heads) : a.head_dim;
+  const I64 head = launcher_head_dim(a);
   if (!s.rule->backend_blocks) {
     s.block = 16, s.block_why = Msg::tgi_assume_block_paged;
   } else if (g.backend == Backend::rocm) {
@@ -128,7 +134,7 @@ I64 v3_prefill(const Deployment& d, double fraction, Msg* why) {
   const Architecture& a = *d.arch;
   const double L = static_cast<double>(a.num_layers), hid = static_cast<double>(a.hidden_size);
   const double H = static_cast<double>(a.num_heads), KV = static_cast<double>(a.num_kv_heads);
-  const double hd = static_cast<double>(a.is_mla() ? a.hidden_size / std::max<I64>(1, a.num_heads) : a.head_dim);
+  const double hd = static_cast<double>(launcher_head_dim(a));
   const double I = static_cast<double>(a.is_moe() ? a.moe_intermediate_size : a.intermediate_size);
   const double active = a.is_moe() ? static_cast<double>(a.experts_per_token + a.num_shared_experts) : 1.0;
   const double flop = L * (2 * H * hd * hid * 3 + 2 * 2 * KV * hd * hid + 2 * 3 * hid * I * active);
