@@ -390,3 +390,59 @@ TEST_CASE("engines: options are validated by their specs — aliases and unknown
   REQUIRE_FALSE(w.contains("error"));
   CHECK(w["warnings"].dump().find("engine_options.mem_fraction_static") != std::string::npos);
 }
+
+namespace {
+// vLLM's per-GPU weights minus the checkpoint's share on that GPU (the generic profile loads the tensors as stored).
+std::int64_t vllm_load_extra(const char* model, const char* gpu, int count, const json& options) {
+  json r = engine_request("vllm", model, 4096, gpu, count);
+  r["hardware"]["tensor_parallel"] = count;
+  r["engine_options"] = options;
+  json g = engine_request("generic", model, 4096, gpu, count);
+  g["hardware"]["tensor_parallel"] = count;
+  const json a = vt::estimate(r), b = vt::estimate(g);
+  REQUIRE_FALSE(a.contains("error"));
+  REQUIRE_FALSE(b.contains("error"));
+  return i64(a["per_gpu"][0]["weights"]) - i64(b["per_gpu"][0]["weights"]);
+}
+}  // namespace
+
+TEST_CASE("vllm: gpt-oss MXFP4 experts as laid out for the MoE kernel", "[engines][vllm][mxfp4]") {
+  // Worked from quantization/mxfp4.py create_weights and triton_kernels' Hopper layouts with gpt-oss-120b's
+  // config.json (hidden 2880, intermediate 2880, 128 experts, 36 layers); one expert as stored:
+  //   w13 5760 x 1440 + scales 5760 x 90 + w2 2880 x 1440 + scales 2880 x 90 + bf16 biases (5760 + 2880) x 2
+  //   = 8,294,400 + 518,400 + 4,147,200 + 259,200 + 17,280 = 13,236,480 B.
+  // The fp32 rotary table (yarn: 4096 x 32 positions x 64) adds 33,554,432 B on every GPU.
+  const std::int64_t rope = 131072LL * 64 * 4;
+  const std::int64_t experts = 128LL * 36;
+  // Marlin (vLLM 0.10 on H100): I -> 2944, H -> 3072: 2 x 2944 x 1536 + 5888 x 96 + 3072 x 1472 + 3072 x 92
+  //   + (5888 + 3072) x 2 = 9,043,968 + 565,248 + 4,521,984 + 282,624 + 17,920 = 14,431,744 B.
+  CHECK(vllm_load_extra("openai/gpt-oss-120b", "nvidia-h100-sxm-80gb", 1, {{"engine_version", "0.10"}}) ==
+        (14431744LL - 13236480LL) * experts + rope);
+  // Triton (0.11 and later on H100): values [round_up(K/2, 64), round_up(N, 256)], scales [round_up(N, 256), K/32]:
+  //   1472 x 5888 + 5888 x 90 + 1472 x 3072 + 3072 x 90 + fp32 biases (5760 + 2880) x 4
+  //   = 8,667,136 + 529,920 + 4,521,984 + 276,480 + 34,560 = 14,030,080 B.
+  CHECK(vllm_load_extra("openai/gpt-oss-120b", "nvidia-h100-sxm-80gb", 1, {{"engine_version", "0.11"}}) ==
+        (14030080LL - 13236480LL) * experts + rope);
+  // VLLM_MXFP4_USE_MARLIN=1 on a Triton release gives Marlin's layout.
+  CHECK(vllm_load_extra("openai/gpt-oss-120b", "nvidia-h100-sxm-80gb", 1,
+                        {{"engine_version", "0.11"}, {"mxfp4_backend", "marlin"}}) ==
+        (14431744LL - 13236480LL) * experts + rope);
+  // Marlin at TP 4 on A100: per-rank I 720 -> 768: 2 x 768 x 1536 + 1536 x 96 + 3072 x 384 + 3072 x 24
+  //   + (1536 + 3072) x 2 = 3,769,344 B against 2 x 720 x 1440 + 1440 x 90 + 2880 x 360 + 2880 x 720 / 32
+  //   + (1440 + 2880) x 2 = 3,313,440 B stored.
+  CHECK(vllm_load_extra("openai/gpt-oss-120b", "nvidia-a100-sxm-80gb", 4, json::object()) ==
+        (3769344LL - 3313440LL) * experts + rope);
+}
+
+TEST_CASE("vllm: the rotary cos/sin tables are in the loaded weights", "[engines][vllm][rope]") {
+  // rotary_embedding get_rope: [positions x rotary_dim] in the model dtype, one table per configuration.
+  // Llama-3.1 (llama3 scaling): max_position_embeddings 131072 x head_dim 128 x 2 B.
+  CHECK(vllm_load_extra("meta-llama/Llama-3.1-8B-Instruct", "nvidia-h100-sxm-80gb", 1, json::object()) ==
+        131072LL * 128 * 2);
+  // Gemma 3 (linear factor 8 on the global layers, a plain table for the local ones): (1,048,576 + 131,072) x 256
+  // x 2 B. vLLM 0.19 logged 23.31 GiB for gemma-3-12b-it where its tensors take 22.7 GiB (cases.json v1-39).
+  CHECK(vllm_load_extra("google/gemma-3-12b-it", "nvidia-h100-sxm-80gb", 1, json::object()) ==
+        (1048576LL + 131072LL) * 256 * 2);
+  // DeepSeek-V3 (yarn: original 4096 x factor 40, the rope part of MLA heads, 64).
+  CHECK(vllm_load_extra("deepseek-ai/DeepSeek-V3", "nvidia-h200-sxm-141gb", 8, json::object()) == 163840LL * 64 * 2);
+}

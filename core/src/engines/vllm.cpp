@@ -9,6 +9,7 @@
 
 #include "deployment.hpp"
 #include "profiles.hpp"
+#include "vllm_loaded.hpp"
 #include "vramplan/common/units.hpp"
 
 namespace vramplan {
@@ -42,19 +43,20 @@ struct Rule {
   bool cudagraphs_subtracted;
   double gpu_memory_utilization;
   TokenLog token_log;
+  bool mxfp4_triton_on_hopper;  // MXFP4 experts on SM90 go to triton_kernels (from 0.11), not Marlin
 };
 
 const Rule kRules[] = {
     {"0.21", "0.21 and later", false, Sampler::triton, true, 0.25, 2.1, 0.07, Msg::vllm_non_torch_0_18, true, true,
-     0.92, TokenLog::concurrency},
+     0.92, TokenLog::concurrency, true},
     {"0.17", "0.17 - 0.20", false, Sampler::triton, true, 0.25, 2.1, 0.07, Msg::vllm_non_torch_0_18, true, false, 0.9,
-     TokenLog::per_group},
+     TokenLog::per_group, true},
     {"0.11", "0.11 - 0.16", false, Sampler::sort, true, 0.13, 0.55, 0.13, Msg::vllm_non_torch_0_11, true, false, 0.9,
-     TokenLog::per_group},
+     TokenLog::per_group, true},
     {"0.10", "0.9.2 - 0.10.2 (V1)", false, Sampler::sort, true, 0.14, 0.30, 0.14, Msg::vllm_non_torch_v0, false, false,
-     0.9, TokenLog::per_group},
+     0.9, TokenLog::per_group, false},
     {"v0", "0.6.4 - 0.10.2 (V0 engine)", true, Sampler::sort, true, 0.14, 0.30, 0.14, Msg::vllm_non_torch_v0, false,
-     false, 0.9, TokenLog::blocks},
+     false, 0.9, TokenLog::blocks, false},
 };
 
 const Rule& rule_of(const std::string& id) {
@@ -86,6 +88,7 @@ struct VllmOptions {
   I64 kv_cache_memory_bytes, num_gpu_blocks_override;  // -1: not set
   double cpu_offload_gb, swap_space_gb;
   I64 non_torch_bytes, activation_bytes;  // -1: estimated
+  std::string mxfp4_backend;              // "": vLLM's choice for the GPU
 };
 
 const OptionSpec kOptions[] = {
@@ -115,6 +118,8 @@ const OptionSpec kOptions[] = {
     number_option("swap_space", 0, 1e6, 4, Msg::opt_vllm_swap_space, "--swap-space", "GiB"),
     int_option_unset("non_torch_bytes", 0, kTiB, Msg::opt_vllm_non_torch_bytes, "", "bytes"),
     int_option_unset("activation_bytes", 0, kPiB, Msg::opt_activation_bytes, "", "bytes"),
+    choice_option_unset("mxfp4_backend", "marlin|triton|flashinfer", Msg::opt_vllm_mxfp4_backend,
+                        "VLLM_MXFP4_USE_MARLIN"),
 };
 
 // A "large" GPU for vLLM's batch defaults: >= 70 GiB by NVML, and not an A100 (get_batch_defaults).
@@ -168,6 +173,7 @@ VllmOptions read_options(const Deployment& d) {
   o.swap_space_gb = e.number("swap_space");
   o.non_torch_bytes = e.integer("non_torch_bytes", -1);
   o.activation_bytes = e.integer("activation_bytes", -1);
+  o.mxfp4_backend = e.choice("mxfp4_backend");
   return o;
 }
 
@@ -322,11 +328,18 @@ Text peak_explain(const Deployment& d, const VllmOptions& o, const ProfilePeak& 
 }
 
 void explain_stage(const Deployment& d, const VllmOptions& o, const Budget& b, const ProfilePeak& peak, const Pool& p,
-                   I64 weights_full, I64 cudagraph, StageOutcome& st) {
+                   I64 weights_full, const Mxfp4Layout& mx, I64 cudagraph, StageOutcome& st) {
   const GpuUsage& u = st.usage;
   const bool split = d.tp * d.pp > 1;
   Text weights_text = d.weights_explain;
   if (split) weights_text = Text(Msg::vllm_explain_weights_shard).text("weights", std::move(weights_text));
+  if (mx.extra > 0)
+    weights_text =
+        Text(Msg::vllm_explain_weights_plus).text("weights", std::move(weights_text)).text("extra", mxfp4_explain(mx));
+  if (!d.arch->rope_caches.empty())
+    weights_text = Text(Msg::vllm_explain_weights_plus)
+                       .text("weights", std::move(weights_text))
+                       .text("extra", rope_explain(*d.arch));
   if (b.offload > 0)
     weights_text = Text(Msg::vllm_explain_weights_offload)
                        .integer("full", weights_full)
@@ -371,6 +384,7 @@ struct Worst {
   Pool pool;
   ProfilePeak peak;
   I64 weights = 0, cudagraph = 0;
+  Mxfp4Backend mxfp4 = Mxfp4Backend::none;
 };
 
 // Every stage's usage; returns the stage with the fewest blocks.
@@ -382,7 +396,8 @@ Worst run_stages(const Deployment& d, const VllmOptions& o, const Budget& b, Eng
     auto& u = st.usage;
     u.pp_stage = static_cast<int>(s);
     const auto [first, last] = d.ranges[static_cast<std::size_t>(s)];
-    const I64 weights_full = d.stage_weights[static_cast<std::size_t>(s)];
+    const Mxfp4Layout mx = mxfp4_layout(d, s, o.mxfp4_backend, o.rule->mxfp4_triton_on_hopper);
+    const I64 weights_full = d.stage_weights[static_cast<std::size_t>(s)] + mx.extra + rope_table_bytes(*d.arch);
     const I64 weights = std::max<I64>(0, weights_full - b.offload);
     const ProfilePeak peak = profile_peak(d, o, s == d.pp - 1);
     const I64 cudagraph = cudagraph_estimate(o, cudagraph_layers(d, s));
@@ -397,8 +412,8 @@ Worst run_stages(const Deployment& d, const VllmOptions& o, const Budget& b, Eng
     u.kv_cache = std::max<I64>(0, p.blocks) * p.bytes_per_block();
     u.activations = peak.bytes;
     u.overhead = b.non_torch + cudagraph;
-    if (d.explain) explain_stage(d, o, b, peak, p, weights_full, cudagraph, st);
-    if (first_stage || p.blocks < worst.pool.blocks) worst = {std::move(p), peak, weights, cudagraph};
+    if (d.explain) explain_stage(d, o, b, peak, p, weights_full, mx, cudagraph, st);
+    if (first_stage || p.blocks < worst.pool.blocks) worst = {std::move(p), peak, weights, cudagraph, mx.backend};
     first_stage = false;
     out.stages.push_back(std::move(st));
   }
@@ -466,7 +481,7 @@ void check_startup(const Deployment& d, const VllmOptions& o, const Pool& p, I64
 
 std::vector<Assumption> assumptions(const VllmOptions& o, const Budget& b, const Worst& w) {
   const Rule& r = *o.rule;
-  return {
+  std::vector<Assumption> out = {
       {"engine_version", r.id, Text(Msg::vllm_assume_engine).str("releases", r.releases)},
       {"gpu_memory_utilization", fmt_num(o.gpu_memory_utilization, 2),
        Text(Msg::vllm_assume_gpu_memory_utilization).number("value", r.gpu_memory_utilization)},
@@ -482,6 +497,8 @@ std::vector<Assumption> assumptions(const VllmOptions& o, const Budget& b, const
       {"cudagraph_bytes", gib(static_cast<double>(w.cudagraph)),
        Text(o.cudagraph_memory_subtracted ? Msg::vllm_assume_cudagraph_subtracted : Msg::vllm_assume_cudagraph_bytes)},
   };
+  if (w.mxfp4 != Mxfp4Backend::none) out.push_back({"mxfp4_backend", to_string(w.mxfp4), Text(Msg::vllm_assume_mxfp4)});
+  return out;
 }
 
 // The engine's own startup lines for the stage that sizes the pool.
@@ -523,6 +540,7 @@ Expected<EngineOutcome> run_vllm(const Deployment& d) {
   report.engine = "vllm";
   report.str("engine_version", r.id)
       .str("engine_rule", std::string("vLLM ") + r.releases)
+      .str("mxfp4_backend", to_string(w.mxfp4))
       .integer("total_gpu_memory_bytes", static_cast<I64>(b.total))
       .integer("requested_memory_bytes", static_cast<I64>(b.requested))
       .integer("weights_bytes", w.weights)

@@ -213,6 +213,63 @@ void read_layer_extras(JsonReader& r, const Family& fam, Architecture& a) {
   a.shared_expert_intermediate_size = a.intermediate_size;
 }
 
+// One rotary configuration (rope_scaling, or an entry of rope_parameters) as vLLM's get_rope sizes its cos/sin
+// table (model_executor/layers/rotary_embedding): max_position rows for the default, llama3 and mrope kinds;
+// max_position x factor for linear and dynamic; original_max_position_embeddings x factor for yarn and
+// deepseek_yarn; original + max_position for longrope (a short and a long table).
+Architecture::RopeCache rope_table(const json& scaling, const std::string& field, const Architecture& a, I dim,
+                                   Status& status) {
+  const I max_pos = a.max_position_embeddings > 0 ? a.max_position_embeddings : 8192;  // vLLM models' default
+  Architecture::RopeCache c{max_pos, dim};
+  if (!scaling.is_object()) return c;
+  JsonReader s(scaling, field);
+  std::string kind = s.string("rope_type", "");
+  if (kind.empty()) kind = s.string("type", "default");
+  const double factor = s.number("factor", 1, 1e-3, 1e4);
+  const I original = s.integer("original_max_position_embeddings",
+                               a.rope_original_max > 0 ? a.rope_original_max : max_pos, 1, kMaxContext);
+  if (kind == "linear" || kind == "dynamic")
+    c.positions = static_cast<I>(static_cast<double>(max_pos) * factor);
+  else if (kind == "yarn" || kind == "deepseek_yarn")
+    c.positions = static_cast<I>(static_cast<double>(original) * factor);
+  else if (kind == "longrope")
+    c.positions = original + max_pos;
+  c.positions = std::clamp<I>(c.positions, 1, kMaxContext);
+  if (!s.ok()) status = s.error();
+  return c;
+}
+
+// The rotary tables: the rotated part of each head (partial_rotary_factor, rotary_dim; MLA's qk_rope_head_dim),
+// one table per configuration; Gemma 3's sliding layers get a second one (rope_local_base_freq).
+Status read_rope(JsonReader& r, const json& merged, const Family& fam, Architecture& a) {
+  a.rope_fp32 = fam.has(import::kRopeFp32);
+  const std::string position = r.string("position_embedding_type", "rope");
+  if (fam.has(import::kNoRope) || !r.boolean("use_rope", true) || (position != "rope" && position != "rotary"))
+    return std::nullopt;
+  double partial = r.number("partial_rotary_factor", 1, 0, 1);
+  if (r.has("rotary_pct")) partial = r.number("rotary_pct", 1, 0, 1);
+  I dim = a.is_mla() ? a.qk_rope_head_dim : static_cast<I>(static_cast<double>(a.head_dim) * partial);
+  if (r.has("rotary_dim")) dim = r.integer("rotary_dim", dim, 1, 65536);
+  if (dim <= 0) return std::nullopt;
+  // Phi-3 keeps it beside rope_scaling; vLLM copies it in (config patch_rope_scaling).
+  a.rope_original_max = r.integer("original_max_position_embeddings", 0, 0, kMaxContext);
+  Status status;
+  const json none;
+  const json& params = merged.contains("rope_parameters") ? merged["rope_parameters"] : none;
+  const bool per_kind = params.is_object() && !params.empty() &&
+                        std::all_of(params.begin(), params.end(), [](const json& v) { return v.is_object(); });
+  if (per_kind) {  // transformers v5: one entry per layer kind (Gemma)
+    for (auto it = params.begin(); it != params.end(); ++it)
+      a.rope_caches.push_back(rope_table(it.value(), r.field("rope_parameters") + "." + it.key(), a, dim, status));
+    return status;
+  }
+  const bool scaled = merged.contains("rope_scaling") && merged["rope_scaling"].is_object();
+  a.rope_caches.push_back(scaled ? rope_table(merged["rope_scaling"], r.field("rope_scaling"), a, dim, status)
+                                 : rope_table(params, r.field("rope_parameters"), a, dim, status));
+  if (r.has("rope_local_base_freq")) a.rope_caches.push_back(rope_table(none, "", a, dim, status));
+  return status;
+}
+
 // Multi-head latent attention and multi-token-prediction modules.
 Status read_latent_attention(JsonReader& r, Architecture& a) {
   a.kv_lora_rank = r.integer("kv_lora_rank", 0, 0, kMaxDim);
@@ -419,6 +476,7 @@ Expected<Architecture> parse_hf_config(const json& config, const std::string& fi
   if (auto e = read_experts(r, fam, a)) return *e;
   read_layer_extras(r, fam, a);
   if (auto e = read_latent_attention(r, a)) return *e;
+  if (auto e = read_rope(r, merged, fam, a)) return *e;
   if (auto e = import::read_layer_layout(r, merged, fam, a)) return *e;
   if (auto e = import::read_state_specs(r, merged, a)) return *e;
   if (auto e = read_deepseek_v4(r, fam, a)) return *e;

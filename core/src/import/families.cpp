@@ -12,7 +12,8 @@ using SL = SlidingLayout;
 constexpr const char* kGemma3TextDefaults =
     R"({"vocab_size": 262208, "hidden_size": 2304, "intermediate_size": 9216, "num_hidden_layers": 26,
         "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 256, "max_position_embeddings": 131072,
-        "sliding_window": 4096, "sliding_window_pattern": 6, "tie_word_embeddings": true})";
+        "sliding_window": 4096, "sliding_window_pattern": 6, "tie_word_embeddings": true,
+        "rope_local_base_freq": 10000.0})";
 
 constexpr std::uint32_t kGemma4 =
     kQkNorm | kTiedByDefault | kLayerScalar | kRouterScales | kPerLayerInputs | kKvSharing;
@@ -54,7 +55,7 @@ const Family kFamilies[] = {
     {"deepseek_v2", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
     {"deepseek_v3", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
     {"kimi_k2", 0, 2, RC::noaux_tc, SL::every_layer, nullptr},
-    {"gpt_oss", kAttentionSinks | kRouterBias | kExpertBias, 2, RC::never, SL::every_layer, nullptr},
+    {"gpt_oss", kAttentionSinks | kRouterBias | kExpertBias | kRopeFp32, 2, RC::never, SL::every_layer, nullptr},
     {"llama4_text", kSharedExpertIsDense, 2, RC::never, SL::rope_chunks, nullptr},
     {"llama4", kSharedExpertIsDense, 2, RC::never, SL::rope_chunks, nullptr},
     {"olmo2", kQkNorm | kQkNormFull, 2, RC::never, SL::every_layer, nullptr},
@@ -65,10 +66,10 @@ const Family kFamilies[] = {
     // when the config does not say (model_executor/models/config.py NemotronHForCausalLMConfig); the HF totals of
     // Nemotron-3 (31,577,937,344 Nano) count no e_score_correction_bias.
     // Its MTP module (Nemotron-3) reuses the model's embedding and head (nemotron_h_mtp.py).
-    {"nemotron_h", kUngatedMlp | kMtpSharesEmbeddings, 1, RC::never, SL::every_layer, kNemotronHDefaults},
+    {"nemotron_h", kUngatedMlp | kMtpSharesEmbeddings | kNoRope, 1, RC::never, SL::every_layer, kNemotronHDefaults},
     {"granitemoehybrid", kTiedByDefault, 2, RC::never, SL::every_layer, nullptr},
     {"falcon_h1", kParallelMamba, 2, RC::never, SL::every_layer, nullptr},
-    {"jamba", 0, 2, RC::never, SL::every_layer, nullptr},
+    {"jamba", kNoRope, 2, RC::never, SL::every_layer, nullptr},
     {"lfm2", kQkNorm | kTiedByDefault, 2, RC::never, SL::every_layer, nullptr},
     {"lfm2_moe", kQkNorm | kTiedByDefault, 2, RC::never, SL::every_layer, nullptr},
     {"nemotron-nas", 0, 2, RC::never, SL::every_layer, nullptr},

@@ -36,6 +36,8 @@ enum Trait : std::uint32_t {
   kDeepseekV4 = 1u << 22,           // DeepSeek-V4 attention (sliding window + compressed KV), hyper-connections,
                                     // hash-routed first layers (vLLM models/deepseek_v4.py)
   kImageTokenRows = 1u << 23,       // 8 embedding rows beyond vocab_size for image tokens (MllamaTextModel)
+  kRopeFp32 = 1u << 24,             // vLLM builds the rotary table in fp32 (models/gpt_oss.py get_rope dtype)
+  kNoRope = 1u << 25,               // no rotary embeddings (ALiBi or learned positions)
 };
 
 // Where the config's sliding_window applies (when it has no layer_types list).

@@ -98,19 +98,9 @@ constexpr std::string_view kNoMemoryEffect[] = {
     "activation_function",
     "mlp_hidden_act",
     "rope_theta",
-    "rope_scaling",
-    "rope_parameters",
     "rope_type",
-    "partial_rotary_factor",
-    "rotary_pct",
     "rotary_emb_base",
-    "rotary_dim",
-    "rope_local_base_freq",
-    "original_max_position_embeddings",
     "rope_interleave",
-    "rope_pct",
-    "use_rope",
-    "position_embedding_type",
     "query_pre_attn_scalar",
     "attn_logit_softcapping",
     "use_bidirectional_attention",  // Gemma 4: the attention mask over image tokens (or all tokens), no tensors
@@ -268,8 +258,25 @@ constexpr std::string_view kNoMemoryEffect[] = {
 // Keys the importer reads where they matter and that need no warning where it does not: identity and dtype,
 // DeepSeek's topk_method (noaux_tc adds the router's correction bias), a vision tower's norm_type. Kept apart from
 // kNoMemoryEffect, whose keys cmake/embed_catalog.cmake drops from the embedded catalog.
-constexpr std::string_view kReadWherePresent[] = {"model_type", "architectures", "torch_dtype",
-                                                  "dtype",      "topk_method",   "norm_type"};
+constexpr std::string_view kReadWherePresent[] = {
+    "model_type",
+    "architectures",
+    "torch_dtype",
+    "dtype",
+    "topk_method",
+    "norm_type",
+    // rotary embeddings: the cos/sin tables vLLM builds at load (config.cpp read_rope)
+    "rope_scaling",
+    "rope_parameters",
+    "partial_rotary_factor",
+    "rotary_pct",
+    "rotary_dim",
+    "rope_local_base_freq",
+    "original_max_position_embeddings",
+    "use_rope",
+    "position_embedding_type",
+    "rope_pct",
+};
 
 // Token ids and numerics whatever the family calls them.
 constexpr std::string_view kNoMemoryEffectSuffixes[] = {"_token_id", "_token_ids", "_token_index", "_dropout",

@@ -169,6 +169,17 @@ struct Architecture {
   std::int64_t max_position_embeddings = 0;
   bool tie_word_embeddings = false;
 
+  // The rotary cos/sin tables an engine builds when it loads the model (vLLM rotary_embedding get_rope: one
+  // [positions x rotary_dim] table per distinct RoPE configuration, shared by the layers that use it), kept in
+  // the model dtype unless rope_fp32 (gpt-oss). Empty for models without rotary embeddings.
+  struct RopeCache {
+    std::int64_t positions = 0;
+    std::int64_t dim = 0;
+  };
+  std::vector<RopeCache> rope_caches;
+  bool rope_fp32 = false;
+  std::int64_t rope_original_max = 0;  // original_max_position_embeddings beside rope_scaling (Phi-3)
+
   // Which small tensors exist: these make the difference between "close" and "exact".
   bool qkv_bias = false;
   bool o_bias = false;
