@@ -83,7 +83,8 @@ ExpertBytes laid_out(Mxfp4Backend b, I64 i, I64 h) {
 // MoE layers of the stage whose routed experts are stored in MXFP4.
 I64 mxfp4_moe_layers(const Deployment& d, I64 stage) {
   const Architecture& a = *d.arch;
-  const auto [first, last] = d.ranges[static_cast<std::size_t>(stage)];
+  const I64 first = d.ranges[static_cast<std::size_t>(stage)].first,
+            last = d.ranges[static_cast<std::size_t>(stage)].second;
   for (const TensorGroup& g : d.tensors) {
     if (g.cls != TensorClass::experts || !g.matrix || g.per_layer != a.num_experts) continue;
     if (!tensor_bytes(d.in->weights, g, a).quantized) continue;
