@@ -21,9 +21,12 @@ const char* kUsage =
     "  vramplan estimate [FILE|-] [--json] [--explain] [--model ID] [--weights FMT] [--kv-cache-dtype T]\n"
     "                    [--context N] [--concurrency N] [--gpu ID] [--count N] [--tp N] [--pp N] [--ep N]\n"
     "  vramplan fit      [FILE|-] [--json] [same flags]   (max context/concurrency, fewest GPUs, what to change)\n"
+    "  vramplan perf     [FILE|-] [--json] [same flags] [--prompt N] [--output N]\n"
+    "                    [--concurrency N | --qps R | --batch N | --max-throughput 1]\n"
+    "                                                     (TTFT, TPOT and tokens/s of one deployment under a load)\n"
     "  vramplan plan     FILE|- [--json]                  (ranked deployment plans for a workload)\n"
     "  vramplan catalog [models|gpus|formats|engines] [--json]\n"
-    "  vramplan accuracy CASES.json [--json]      (the published accuracy table, as Markdown)\n"
+    "  vramplan accuracy CASES.json... [--json]   (the published accuracy table, as Markdown)\n"
     "FILE (or - for stdin) holds a JSON request (see API.md); flags fill or override its fields.\n"
     "  --engine ID   -o NAME=VALUE   (an engine option, repeatable: -o gpu_memory_utilization=0.85;\n"
     "                                 `vramplan catalog engines` lists each engine's options)\n"
@@ -146,14 +149,20 @@ int run(int argc, char** argv) {
       return fail_input(
           {vramplan::ErrorCode::invalid_field, "FILE", "accuracy needs the cases file (tests/reference/cases.json)"},
           as_json);
-    std::ifstream f(positional[0], std::ios::binary);
-    std::string text;
-    if (!f || !read_all(f, text))
-      return fail_input(
-          {vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + positional[0].substr(0, 200) + "'"}, as_json);
-    json cases = json::parse(text, nullptr, false);
-    if (cases.is_discarded())
-      return fail_input({vramplan::ErrorCode::invalid_json, "", "the cases file is not valid JSON"}, as_json);
+    json cases = {{"cases", json::array()}};
+    for (const auto& path : positional) {  // every file's cases, in order
+      std::ifstream f(path, std::ios::binary);
+      std::string text;
+      if (!f || !read_all(f, text))
+        return fail_input({vramplan::ErrorCode::invalid_field, "FILE", "cannot read '" + path.substr(0, 200) + "'"},
+                          as_json);
+      json one = json::parse(text, nullptr, false);
+      if (one.is_discarded() || !one.is_object() || !one.contains("cases") || !one["cases"].is_array())
+        return fail_input({vramplan::ErrorCode::invalid_json, "FILE",
+                           "'" + path.substr(0, 200) + "' is not a cases file ({\"cases\": [...]})"},
+                          as_json);
+      for (auto& c : one["cases"]) cases["cases"].push_back(std::move(c));
+    }
     json report = vramplan::run_accuracy(cases);
     if (report.contains("error"))
       return fail_input({vramplan::ErrorCode::invalid_field, "FILE", report["error"].get<std::string>()}, as_json);
@@ -172,7 +181,7 @@ int run(int argc, char** argv) {
   }
   if (command == "train")
     return fail_input({vramplan::ErrorCode::unsupported, command, "'" + command + "' is not implemented yet"}, as_json);
-  if (command != "estimate" && command != "fit") {
+  if (command != "estimate" && command != "fit" && command != "perf") {
     std::cerr << kUsage;
     return fail_input(
         {vramplan::ErrorCode::invalid_field, "command", "unknown command '" + command.substr(0, 40) + "'"}, as_json);
@@ -208,12 +217,28 @@ int run(int argc, char** argv) {
       request["hardware"]["pipeline_parallel"] = flag_value(value);
     else if (name == "ep")
       request["hardware"]["expert_parallel"] = flag_value(value);
+    else if (command == "perf" && name == "prompt")
+      request["workload"]["prompt_tokens"] = flag_value(value);
+    else if (command == "perf" && name == "output")
+      request["workload"]["output_tokens"] = flag_value(value);
+    else if (command == "perf" && name == "qps")
+      request["workload"]["qps"] = flag_value(value);
+    else if (command == "perf" && name == "batch")
+      request["workload"]["static_batch"] = flag_value(value);
+    else if (command == "perf" && name == "max-throughput")
+      request["workload"]["max_throughput"] = value != "0" && value != "false";
     else
       return fail_input({vramplan::ErrorCode::invalid_field, name, "unknown flag --" + name.substr(0, 40)}, as_json);
   }
   for (const auto& [name, value] : options) request["engine_options"][name] = option_value(value);
-  json result = command == "fit" ? vramplan::fit_json(request) : vramplan::estimate_json(request);
+  json result = command == "fit"    ? vramplan::fit_json(request)
+                : command == "perf" ? vramplan::perf_json(request)
+                                    : vramplan::estimate_json(request);
   if (result.contains("error")) return fail_result(result, as_json);
+  if (command == "perf") {
+    std::cout << (as_json ? dump_json(result, 2) + "\n" : vramplan::cli::perf_table(result));
+    return 0;
+  }
   if (command == "fit") {
     std::cout << (as_json ? dump_json(result, 2) + "\n" : vramplan::cli::fit_table(result));
     return 0;

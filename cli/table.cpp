@@ -139,6 +139,31 @@ std::string fit_table(const json& f) {
   return os.str();
 }
 
+std::string perf_table(const json& p) {
+  std::ostringstream os;
+  const auto& d = p["deployment"];
+  const auto& w = p["workload"];
+  os << "Deployment: " << i64(d["count"]) << " x " << d["gpu"].get<std::string>() << " (TP "
+     << i64(d["tensor_parallel"]) << ", PP " << i64(d["pipeline_parallel"]) << ", " << i64(d["replicas"])
+     << " replica(s)), " << d["engine"].get<std::string>() << ", " << d["weights"].get<std::string>() << "\n";
+  os << "Load: " << w["mode"].get<std::string>() << ", " << fmt_num(w["prompt_tokens"].get<double>(), 0) << " prompt + "
+     << fmt_num(w["output_tokens"].get<double>(), 0) << " output tokens per request\n\n";
+  os << pad_right("", 10) << pad_left("mean", 11) << pad_left("P50", 11) << pad_left("P99", 11) << "\n";
+  for (const char* k : {"ttft_ms", "tpot_ms", "e2e_ms"}) {
+    const auto& s = p[k];
+    os << pad_right(std::string(k).substr(0, 4) + " ms", 10) << pad_left(fmt_num(s["mean"].get<double>(), 1), 11)
+       << pad_left(fmt_num(s["p50"].get<double>(), 1), 11) << pad_left(fmt_num(s["p99"].get<double>(), 1), 11) << "\n";
+  }
+  os << "\nOutput tokens/s " << fmt_num(p["output_tokens_per_s"].get<double>(), 0) << ", requests/s "
+     << fmt_num(p["requests_per_s"].get<double>(), 2) << "; running "
+     << fmt_num(p["running_sequences"].get<double>(), 1) << ", queued "
+     << fmt_num(p["queued_requests"].get<double>(), 1) << ", KV pool holds "
+     << fmt_num(p["kv_capacity_sequences"].get<double>(), 0)
+     << " sequences per replica; bound: " << p["bound"].get<std::string>() << "\n";
+  for (const auto& wn : p["warnings"]) os << "warning: " << text(wn) << "\n";
+  return os.str();
+}
+
 std::string plan_table(const json& p) {
   std::ostringstream os;
   const auto& w = p["workload"];

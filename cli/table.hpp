@@ -9,5 +9,6 @@ std::string estimate_table(const nlohmann::json& result, bool explain);
 std::string catalog_table(const nlohmann::json& catalog);
 std::string fit_table(const nlohmann::json& fit);
 std::string plan_table(const nlohmann::json& plan);
+std::string perf_table(const nlohmann::json& perf);
 
 }  // namespace vramplan::cli

@@ -25,6 +25,7 @@ EMSCRIPTEN_BINDINGS(vramplan) {
   emscripten::function("catalog", &catalog_text);
   emscripten::function("fit", &vramplan::fit_text);
 #ifndef VRAMPLAN_WASM_CALCULATOR
+  emscripten::function("perf", &vramplan::perf_text);
   emscripten::function("plan", &vramplan::plan_text);
 #endif
   // A pasted config.json as JSON the page can parse: Python's bare NaN / Infinity become strings the core reads.

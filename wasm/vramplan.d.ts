@@ -315,8 +315,58 @@ export type CatalogWhich = '' | 'models' | 'gpus' | 'formats' | 'engines';
 
 export interface Capabilities {
   fit: boolean;
+  perf: boolean;
   plan: boolean;
   train: boolean;
+}
+
+// ---------- perf ----------
+
+export interface PerfRequest {
+  model: EstimateRequest['model'];
+  weights?: string;
+  kv_cache_dtype?: string;
+  engine?: string;
+  engine_options?: Record<string, unknown>;
+  hardware?: EstimateRequest['hardware'];
+  /** prompt and output tokens per request, and exactly one of concurrency, qps, static_batch, max_throughput. */
+  workload: {
+    prompt_tokens?: number;
+    output_tokens?: number;
+    concurrency?: number;
+    qps?: number;
+    static_batch?: number;
+    max_throughput?: boolean;
+    /** requests in the run (max_throughput, and an overloaded qps run); default 1000 */
+    requests?: number;
+  };
+  /** overrides of the engine family's named efficiencies */
+  efficiency?: Partial<Record<'prefill_mfu' | 'decode_mfu' | 'mbu' | 'kv_mbu' | 'comm_efficiency' |
+    'step_overhead_ms' | 'request_overhead_ms' | 'allreduce_latency_us', number>>;
+}
+export interface Spread {
+  mean: number;
+  p50: number;
+  p99: number;
+}
+export interface PerfResult {
+  ttft_ms: Spread;
+  tpot_ms: Spread;
+  e2e_ms: Spread;
+  output_tokens_per_s: number;
+  requests_per_s: number;
+  total_tokens_per_s: number;
+  running_sequences: number;
+  queued_requests: number;
+  kv_capacity_sequences: number;
+  step_ms: number;
+  prefill_tokens_per_step: number;
+  bound: 'bandwidth' | 'compute' | 'kv_capacity' | 'max_seqs' | 'queue';
+  saturated: boolean;
+  deployment: Record<string, unknown>;
+  workload: Record<string, unknown>;
+  assumptions: { name: string; value: unknown; why: Text }[];
+  warnings: Warnings;
 }
 
 // ---------- the functions ----------
@@ -339,6 +389,7 @@ export interface Vramplan {
   sweep: typeof sweep;
   catalog: typeof catalog;
   fit: typeof fit;
+  perf: typeof perf;
   plan: typeof plan;
   train: typeof train;
   capabilities: typeof capabilities;
@@ -357,6 +408,8 @@ export function sweep(request: EstimateRequest, axis: SweepAxis, values: number[
 export function catalog(which?: CatalogWhich): CatalogResult;
 /** Inverse questions: longest context, most sequences, fewest GPUs of each kind that fit. */
 export function fit(request: EstimateRequest | string): FitResult;
+/** One deployment under a load: TTFT, TPOT and throughput (closed loop, Poisson rate, static batch or offline). */
+export function perf(request: PerfRequest | string): PerfResult;
 /** Ranked deployment plans for a workload. */
 export function plan(request: PlanRequest | string): PlanResult;
 /** Training / fine-tuning memory; throws VramplanError `unsupported` while the core has no train. */

@@ -21,7 +21,7 @@ export class VramplanError extends Error {
   }
 }
 
-let core = null; // {estimate, sweep, catalog, fit?, plan?, train?}: the instance's text -> text functions
+let core = null; // {estimate, sweep, catalog, fit?, perf?, plan?, train?}: the instance's text -> text functions
 let loading = null; // the promise of the instance being built
 let lastOptions = {};
 
@@ -42,7 +42,7 @@ export function init(options = {}) {
   return loading;
 }
 
-const NAMES = ['estimate', 'sweep', 'catalog', 'fit', 'plan', 'train'];
+const NAMES = ['estimate', 'sweep', 'catalog', 'fit', 'perf', 'plan', 'train'];
 
 /** The module's embind functions (text -> text), only those this build has: the core has no train yet. */
 function exportsOf(m) {
@@ -102,6 +102,11 @@ export function fit(request) {
   return call('fit', request);
 }
 
+/** One deployment under a load: TTFT, TPOT, throughput (API.md "Perf request and result"). */
+export function perf(request) {
+  return call('perf', request);
+}
+
 /** Ranked deployment plans (API.md "Plan request"). */
 export function plan(request) {
   return call('plan', request);
@@ -116,10 +121,11 @@ export function train(request) {
 export function capabilities() {
   return {
     fit: !!(core && core.fit),
+    perf: !!(core && core.perf),
     plan: !!(core && core.plan),
     train: !!(core && core.train),
   };
 }
 
-const api = { init, ready, estimate, sweep, catalog, fit, plan, train, capabilities, VramplanError };
+const api = { init, ready, estimate, sweep, catalog, fit, perf, plan, train, capabilities, VramplanError };
 export default api;

@@ -1,5 +1,6 @@
 #include "vramplan/api/accuracy.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -46,7 +47,7 @@ json summarise(const json& rows) {
   };
   std::map<std::pair<std::string, std::string>, Tally> by;
   for (const auto& row : rows) {
-    if (row["pass"].is_null() || row.value("figure", "").empty()) continue;
+    if (row["pass"].is_null() || row.value("figure", "").empty() || row.value("serving", false)) continue;
     Tally& t = by[{row.value("engine_family", ""), row.value("figure", "")}];
     ++t.n;
     t.logs.insert(row.value("id", ""));
@@ -74,6 +75,33 @@ json summarise(const json& rows) {
   return out;
 }
 
+// Serving figures per engine and figure: how many are within 20 % and 50 % of the measurement, and the median
+// ratio ours / measured.
+json summarise_serving(const json& rows) {
+  std::map<std::pair<std::string, std::string>, std::vector<double>> by;
+  for (const auto& row : rows)
+    if (row.value("serving", false) && row.contains("ratio"))
+      by[{row.value("engine_family", ""), row.value("figure", "")}].push_back(row["ratio"].get<double>());
+  json out = json::array();
+  for (auto& [key, ratios] : by) {
+    std::sort(ratios.begin(), ratios.end());
+    int w20 = 0, w50 = 0;
+    for (double r : ratios) {
+      w20 += std::fabs(r - 1.0) <= 0.2;
+      w50 += std::fabs(r - 1.0) <= 0.5;
+    }
+    const std::size_t n = ratios.size();
+    const double median = n % 2 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0;
+    out.push_back({{"engine", key.first},
+                   {"figure", key.second},
+                   {"figures", static_cast<int>(n)},
+                   {"within_20_pct", w20},
+                   {"within_50_pct", w50},
+                   {"median_ratio", median}});
+  }
+  return out;
+}
+
 }  // namespace
 
 json run_accuracy(const json& cases) {
@@ -83,7 +111,8 @@ json run_accuracy(const json& cases) {
     return json{{"error", "cases must be {\"cases\": [...]}"}};
   for (const auto& c : cases["cases"]) {
     const json request = c.value("request", json::object());
-    const json result = request.empty() ? json::object() : estimate_json(request);
+    const bool serving = c.value("command", "") == "perf";
+    const json result = request.empty() ? json::object() : serving ? perf_json(request) : estimate_json(request);
     // The GPU memory an error is measured against where a check says so: the total the engine starts from.
     double gpu_total = at(result, "/engine_report/total_gpu_memory_bytes");
     if (std::isnan(gpu_total)) gpu_total = at(result, "/per_gpu/0/capacity");
@@ -156,6 +185,11 @@ json run_accuracy(const json& cases) {
         row["error_gpu_pct"] = (ours - reported) / gpu_total * 100.0;
       row["figure"] = check.value("figure", "");
       row["engine_family"] = c.value("engine", "");
+      if (serving) {
+        row["serving"] = true;
+        row["workload"] = c.value("workload", "");
+        if (!std::isnan(ours) && reported > 0 && ours > 0) row["ratio"] = ours / reported;
+      }
       row["pass"] = ok;
       (ok ? passed : failed) += 1;
       rows.push_back(row);
@@ -174,13 +208,58 @@ json run_accuracy(const json& cases) {
                       {"pass", nullptr}});
     }
   }
-  return json{{"rows", rows}, {"passed", passed}, {"failed", failed}, {"summary", summarise(rows)}};
+  return json{{"rows", rows},
+              {"passed", passed},
+              {"failed", failed},
+              {"summary", summarise(rows)},
+              {"serving_summary", summarise_serving(rows)}};
 }
+
+namespace {
+
+std::string md_cell(std::string s) {
+  for (auto& ch : s)
+    if (ch == '|' || ch == '\n') ch = ' ';
+  return s;
+}
+
+// The serving section: `vramplan perf` on published measurements (tests/reference/serving_cases.json).
+std::string serving_markdown(const json& report) {
+  if (!report.contains("serving_summary") || report["serving_summary"].empty()) return "";
+  std::string md =
+      "\n## Serving\n\n"
+      "`vramplan perf` on published measurements with their full settings (tests/reference/serving_cases.json): "
+      "TensorRT-LLM performance tables, NVIDIA NIM benchmarks, vLLM, SGLang and AMD ROCm results. Ratio = ours / "
+      "measured. Per engine and figure:\n\n"
+      "| engine | figure | figures | within 20 % | within 50 % | median ratio |\n|---|---|---|---|---|---|\n";
+  for (const auto& t : report["serving_summary"])
+    md += "| " + t.value("engine", "") + " | " + t.value("figure", "") + " | " + std::to_string(t.value("figures", 0)) +
+          " | " + std::to_string(t.value("within_20_pct", 0)) + " | " + std::to_string(t.value("within_50_pct", 0)) +
+          " | " + fmt_num(t.value("median_ratio", 0.0), 2) + " |\n";
+  md +=
+      "\n| case | engine | model | hardware | load | figure | measured | ours | ratio | source / note |\n"
+      "|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& row : report["rows"]) {
+    if (!row.value("serving", false)) continue;
+    const std::string ratio = row.contains("ratio") ? fmt_num(row["ratio"].get<double>(), 2) : "-";
+    std::string note = row.value("source", "");
+    if (!row.value("note", "").empty()) note += "; " + row.value("note", "");
+    md += "| " + md_cell(row.value("id", "")) + " | " + md_cell(row.value("engine", "")) + " | " +
+          md_cell(row.value("model", "")) + " | " + md_cell(row.value("hardware", "")) + " | " +
+          md_cell(row.value("workload", "")) + " | " + md_cell(row.value("check", "")) + " | " +
+          md_cell(row.value("reported", "")) + " | " + md_cell(row.value("ours", "")) + " | " + ratio + " | " +
+          md_cell(note) + " |\n";
+  }
+  return md;
+}
+
+}  // namespace
 
 std::string accuracy_markdown(const json& report) {
   std::string md =
       "# Accuracy\n\n"
-      "Generated by `build/dev/bin/vramplan accuracy tests/reference/cases.json > ACCURACY.md`; "
+      "Generated by `build/dev/bin/vramplan accuracy tests/reference/cases.json tests/reference/serving_cases.json > "
+      "ACCURACY.md`; "
       "CI regenerates it and fails if this file differs. Each row is one figure an engine printed (or an "
       "official figure), the tool's figure for the same settings, and the rule it is held to:\n\n"
       "- **exact**: equal; **printed**: equal to the digits the engine printed; **interval**: the engine "
@@ -211,6 +290,7 @@ std::string accuracy_markdown(const json& report) {
     return s;
   };
   for (const auto& row : report["rows"]) {
+    if (row.value("serving", false)) continue;
     std::string err = row.contains("error_pct") ? fmt_num(row["error_pct"].get<double>(), 2) + " %" : "";
     if (row.contains("error_gpu_pct"))
       err += (err.empty() ? "" : " (") + fmt_num(row["error_gpu_pct"].get<double>(), 2) + " % of GPU" +
@@ -225,7 +305,7 @@ std::string accuracy_markdown(const json& report) {
           cell(row.value("check", "")) + " | " + cell(row.value("reported", "")) + " | " + cell(row.value("ours", "")) +
           " | " + err + " | " + cell(rule) + " | " + ok + " | " + cell(note) + " |\n";
   }
-  return md;
+  return md + serving_markdown(report);
 }
 
 }  // namespace vramplan

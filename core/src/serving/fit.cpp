@@ -97,11 +97,7 @@ void limits(const EstimateInput& in, FitResult& out) {
     e.context_tokens = v;
     return probe(e).fits;
   });
-  out.max_concurrency = largest_fitting(1000000, [&](I v) {
-    EstimateInput e = in;
-    e.concurrency = v;
-    return probe(e).fits;
-  });
+  out.max_concurrency = max_concurrency(in);
   for (const auto& f : format_ladder(in))
     if (probe(with_weights(in, f)).fits) {
       out.best_weights = f.id;
@@ -194,6 +190,14 @@ void suggestions(const EstimateInput& in, FitResult& out) {
 }
 
 }  // namespace
+
+I max_concurrency(const EstimateInput& in, I limit) {
+  return largest_fitting(limit, [&](I v) {
+    EstimateInput e = in;
+    e.concurrency = v;
+    return probe(e).fits;
+  });
+}
 
 FitResult fit(const EstimateInput& input, const Catalog& catalog) {
   EstimateInput in = input;

@@ -42,6 +42,10 @@ nlohmann::json fit_json(const nlohmann::json& request, const Catalog& catalog = 
 std::string fit_text(const std::string& request_text);
 
 // Ranked deployment plans (API.md "Plan request and result").
+// perf: one given deployment under a given load (API.md "Perf request and result").
+nlohmann::json perf_json(const nlohmann::json& request, const Catalog& catalog = builtin_catalog());
+std::string perf_text(const std::string& request_text);
+
 nlohmann::json plan_json(const nlohmann::json& request, const Catalog& catalog = builtin_catalog());
 std::string plan_text(const std::string& request_text);
 

@@ -37,4 +37,7 @@ struct FitResult {
 // takes (EngineProfile::format_ladder, kv_dtypes), so no answer proposes a setting the engine rejects.
 FitResult fit(const EstimateInput& input, const Catalog& catalog);
 
+// The most sequences of the input's context that fit (the estimate's own boundary), up to `limit`.
+std::int64_t max_concurrency(const EstimateInput& input, std::int64_t limit = 1000000);
+
 }  // namespace vramplan

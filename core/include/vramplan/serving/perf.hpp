@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "vramplan/catalog/catalog.hpp"
+#include "vramplan/common/text.hpp"
 #include "vramplan/formats/formats.hpp"
 #include "vramplan/model/architecture.hpp"
 #include "vramplan/model/cache.hpp"
@@ -21,7 +22,22 @@ struct PerfFactors {
   double comm_efficiency = 0.7;        // achieved / peak interconnect bandwidth in all-reduce
   double allreduce_latency_s = 10e-6;  // per all-reduce (NVLink-class); PCIe-only cards use 3x
   double p2p_latency_s = 20e-6;        // per pipeline hop
+  double step_overhead_s = 0;          // per engine step: scheduling, sampling, kernel launches (serve_load)
+  double kv_mbu = 0;                   // achieved/peak bandwidth reading the KV cache in decode attention (0: mbu)
+  double request_overhead_s = 0;       // per request before its first token: HTTP, tokenising, admission
 };
+
+// An engine family's efficiencies (serving/efficiency.cpp): what its kernels reach of the GPU's peaks, fitted
+// on the published measurements in tests/reference/serving_cases.json. The request's `efficiency` overrides them.
+struct EfficiencyPreset {
+  const char* family;                // "vllm", "tensorrt-llm", "llama.cpp", "transformers"
+  bool rocm;                         // the row for AMD GPUs (ROCm kernels)
+  PerfFactors factors;               // prefill_mfu is the 16-bit one
+  double prefill_mfu_low_precision;  // prefill on FP8 / INT8 / FP4 tensor cores
+  Msg source;
+};
+const EfficiencyPreset& efficiency_preset(const std::string& engine_id, const GpuEntry& gpu);
+PerfFactors efficiency_for(const std::string& engine_id, const GpuEntry& gpu, ComputePath path);
 
 struct PerfModel {
   // Per replica (tp x pp GPUs). Bytes are per GPU, FLOPs per token.
