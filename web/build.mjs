@@ -150,6 +150,6 @@ const onDemand = onDemandFiles.map((file) => {
 const report = { files: rows, total_bytes: raw, total_gzip: gz, on_demand: onDemand, single_file_bytes: statSync(path.join(outDir, 'vramplan.html')).size, version };
 writeFileSync(path.join(outDir, 'weight.json'), `${JSON.stringify(report, null, 2)}\n`);
 for (const r of rows) console.log(`  ${r.file.padEnd(28)} ${String(r.bytes).padStart(8)} B  ${String(r.gzip).padStart(7)} B gzipped`);
-console.log(`  ${'first visit'.padEnd(28)} ${String(raw).padStart(8)} B  ${String(gz).padStart(7)} B gzipped (target 200000, interim guard 238000)`);
+console.log(`  ${'first visit'.padEnd(28)} ${String(raw).padStart(8)} B  ${String(gz).padStart(7)} B gzipped (target 200000, interim guard 239000)`);
 for (const r of onDemand) console.log(`  ${r.file.padEnd(28)} ${String(r.bytes).padStart(8)} B  ${String(r.gzip).padStart(7)} B gzipped (on demand)`);
 console.log(`  ${'vramplan.html'.padEnd(28)} ${String(report.single_file_bytes).padStart(8)} B  (single file)`);

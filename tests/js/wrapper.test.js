@@ -86,9 +86,14 @@ test('optional entry points answer unsupported until the core has them', () => {
   }
 });
 
-test('the module binds fit and plan, and no train yet: train() throws `unsupported`', () => {
+test('the module binds fit, perf and plan, and no train yet: train() throws `unsupported`', () => {
   // The core has no training entry point (wasm/bindings.cpp binds exactly what it has).
-  assert.deepEqual(vp.capabilities(), { fit: true, plan: true, train: false });
+  assert.deepEqual(vp.capabilities(), { fit: true, perf: true, plan: true, train: false });
+  // perf() through the wasm keeps Little's law like the native core (tests/test_load.cpp).
+  const p = vp.perf({ model: 'meta-llama/Llama-3.1-8B-Instruct', engine: 'vllm', hardware: { gpu: 'nvidia-h100-sxm-80gb' },
+    workload: { prompt_tokens: 1000, output_tokens: 200, concurrency: 8 } });
+  assert.equal(p.running_sequences, 8);
+  assert.ok(Math.abs(p.requests_per_s * p.e2e_ms.mean / 1000 - 8) < 1e-6);
   assert.throws(() => vp.train({ model: 'Qwen/QwQ-32B' }), (e) => {
     assert.ok(e instanceof vp.VramplanError);
     assert.equal(e.code, 'unsupported');
