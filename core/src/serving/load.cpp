@@ -49,22 +49,15 @@ StepTime step_time(const PerfModel& m, double decode, double prefill, double con
   const double flops = std::max(1.0, m.flops) * tp;
   const double link = std::max(1.0, m.link * m.f.comm_efficiency);
   // Routed experts are read where some token of the micro-batch goes (uniform routing).
-  double share = 1.0;
-  if (m.num_experts > 0)
-    share = 1.0 - std::pow(1.0 - static_cast<double>(m.experts_per_token) / static_cast<double>(m.num_experts),
-                           std::max(1.0, d + p));
-  const double weights = m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu * share;
+  const double weights =
+      m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu * expert_share(m, std::max(1.0, d + p));
   const double kv = (d * context + p) * static_cast<double>(m.kv_bytes_per_token_per_gpu);
   const double kv_bw = m.f.kv_mbu > 0 ? std::max(1.0, m.bandwidth * m.f.kv_mbu) : bw;
   t.memory_s = weights / bw + kv / kv_bw;
   const double linear = m.flops_per_token_linear / pp, attention = m.attention_flops_per_token_ctx / pp;
   t.compute_s = d * (linear + attention * context) / (flops * m.f.decode_mfu) +
                 p * (linear + attention * prompt / 2.0) / (flops * m.f.prefill_mfu);
-  if (m.tp > 1) {
-    const double lat = m.f.allreduce_latency_s * (m.nvlink_class ? 1.0 : 3.0);
-    const double bytes = (d + p) * static_cast<double>(m.hidden) * 2.0;
-    t.comm_s = 2.0 * static_cast<double>(m.layers) / pp * (lat + 2.0 * (tp - 1.0) / tp * bytes / link);
-  }
+  t.comm_s = allreduce_s(m, d + p, static_cast<double>(m.layers) / pp);
   const double hop = m.pp > 1 ? m.f.p2p_latency_s + (d + p) * static_cast<double>(m.hidden) * 2.0 / link : 0.0;
   t.s = pp * (std::max(t.memory_s, t.compute_s) + t.comm_s) + (pp - 1.0) * hop + m.f.step_overhead_s;
   return t;

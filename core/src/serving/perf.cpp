@@ -59,13 +59,7 @@ PerfFigures perf_figures(const PerfModel& m, std::int64_t prompt, double batch, 
   const double flops = std::max(1.0, m.flops);
   const double bw = std::max(1.0, m.bandwidth * m.f.mbu);
   const double link = std::max(1.0, m.link * m.f.comm_efficiency);
-  const double lat = m.f.allreduce_latency_s * (m.nvlink_class ? 1.0 : 3.0);
-  // Ring all-reduce moves 2 (tp-1)/tp of the message; two per layer (attention and MLP outputs).
-  auto allreduce = [&](double tokens) {
-    if (m.tp <= 1) return 0.0;
-    const double bytes = tokens * static_cast<double>(m.hidden) * 2.0;
-    return 2.0 * static_cast<double>(m.layers) * (lat + 2.0 * (gpus_tp - 1.0) / gpus_tp * bytes / link);
-  };
+  auto allreduce = [&](double tokens) { return allreduce_s(m, tokens, static_cast<double>(m.layers)); };
   auto p2p = [&](double tokens) {
     if (m.pp <= 1) return 0.0;
     return static_cast<double>(m.pp - 1) * (m.f.p2p_latency_s + tokens * static_cast<double>(m.hidden) * 2.0 / link);
@@ -82,12 +76,8 @@ PerfFigures perf_figures(const PerfModel& m, std::int64_t prompt, double batch, 
 
   // Decode step: every stage reads its weights (routed experts only where some token of the batch goes:
   // 1 - (1 - k/E)^batch of them, for uniform routing) and the batch's KV cache.
-  double expert_share = 1.0;
-  if (m.num_experts > 0)
-    expert_share =
-        1.0 - std::pow(1.0 - static_cast<double>(m.experts_per_token) / static_cast<double>(m.num_experts), batch);
-  const double weights =
-      (m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu * expert_share) * static_cast<double>(m.pp);
+  const double weights = (m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu * expert_share(m, batch)) *
+                         static_cast<double>(m.pp);
   const double kv = batch * context * static_cast<double>(m.kv_bytes_per_token_per_gpu) * static_cast<double>(m.pp);
   out.decode_memory_s = (weights + kv) / bw;
   out.decode_compute_s = batch * (m.flops_per_token_linear + m.attention_flops_per_token_ctx * context) /
@@ -97,25 +87,31 @@ PerfFigures perf_figures(const PerfModel& m, std::int64_t prompt, double batch, 
   return out;
 }
 
+double expert_share(const PerfModel& m, double tokens) {
+  if (m.num_experts <= 0) return 1.0;
+  return 1.0 - std::pow(1.0 - static_cast<double>(m.experts_per_token) / static_cast<double>(m.num_experts), tokens);
+}
+
+double allreduce_s(const PerfModel& m, double tokens, double layers) {
+  if (m.tp <= 1) return 0.0;
+  const double tp = static_cast<double>(m.tp);
+  const double link = std::max(1.0, m.link * m.f.comm_efficiency);
+  const double lat = m.f.allreduce_latency_s * (m.nvlink_class ? 1.0 : 3.0);
+  const double bytes = tokens * static_cast<double>(m.hidden) * 2.0;
+  return 2.0 * layers * (lat + 2.0 * (tp - 1.0) / tp * bytes / link);
+}
+
 double decode_step_s(const PerfModel& m, double batch, double context) {
   const double gpus_tp = static_cast<double>(m.tp);
   const double bw = std::max(1.0, m.bandwidth * m.f.mbu);
   const double link = std::max(1.0, m.link * m.f.comm_efficiency);
-  const double lat = m.f.allreduce_latency_s * (m.nvlink_class ? 1.0 : 3.0);
-  double expert_share = 1.0;
-  if (m.num_experts > 0)
-    expert_share =
-        1.0 - std::pow(1.0 - static_cast<double>(m.experts_per_token) / static_cast<double>(m.num_experts), batch);
   const double pp = static_cast<double>(m.pp);
-  const double memory = ((m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu * expert_share) * pp +
+  const double memory = ((m.weight_bytes_dense_per_gpu + m.weight_bytes_experts_per_gpu * expert_share(m, batch)) * pp +
                          batch * context * static_cast<double>(m.kv_bytes_per_token_per_gpu) * pp) /
                         bw;
   const double compute = batch * (m.flops_per_token_linear + m.attention_flops_per_token_ctx * context) /
                          (gpus_tp * std::max(1.0, m.flops) * m.f.decode_mfu);
-  double comm = 0;
-  if (m.tp > 1)
-    comm += 2.0 * static_cast<double>(m.layers) *
-            (lat + 2.0 * (gpus_tp - 1.0) / gpus_tp * batch * static_cast<double>(m.hidden) * 2.0 / link);
+  double comm = allreduce_s(m, batch, static_cast<double>(m.layers));
   if (m.pp > 1) comm += (pp - 1.0) * (m.f.p2p_latency_s + batch * static_cast<double>(m.hidden) * 2.0 / link);
   return std::max(memory, compute) + comm;
 }

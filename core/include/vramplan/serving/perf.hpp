@@ -71,6 +71,12 @@ struct PerfFigures {
 
 // Prefill of `prompt` tokens; one decode step for `batch` sequences whose average context is `context`.
 PerfFigures perf_figures(const PerfModel& m, std::int64_t prompt, double batch, double context);
+// The share of the routed experts' bytes a step reads when `tokens` tokens are routed uniformly: 1 - (1 - k/E)^tokens
+// (1 for dense models).
+double expert_share(const PerfModel& m, double tokens);
+// The TP all-reduces of `tokens` tokens over `layers` layers: two per layer, latency (x3 off NVLink-class links)
+// plus the ring's 2 (tp - 1) / tp of the message over the interconnect.
+double allreduce_s(const PerfModel& m, double tokens, double layers);
 // The decode step alone (the planner's inner loop).
 double decode_step_s(const PerfModel& m, double batch, double context);
 
